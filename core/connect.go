@@ -1,0 +1,195 @@
+package core
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
+)
+
+// forever stands for redis-py's None timeouts: go-redis reads 0 as "use the
+// default", so "no bound" must be a large value (the caller's context still
+// bounds every call).
+const forever = 365 * 24 * time.Hour
+
+// connect makes the go-redis client for resolved options. It does no I/O:
+// the first command dials.
+func connect(o Options) (redis.UniversalClient, error) {
+	tlsConf, err := tlsConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	readTimeout := time.Duration(-1) // go-redis: no deadline
+	if o.SocketTimeout != nil {
+		readTimeout = seconds(*o.SocketTimeout)
+	}
+	connectTimeout := forever
+	if t := o.SocketConnectTimeout; t != nil {
+		connectTimeout = seconds(*t)
+	} else if o.SocketTimeout != nil {
+		connectTimeout = readTimeout
+	}
+	dial := dialer(tlsConf, connectTimeout, o.SocketKeepalive)
+	poolSize, maxActive, pipelinePool := 0, 0, 0
+	if o.MaxConnections != nil {
+		// A hard cap needs all three: the pool grows past PoolSize otherwise,
+		// and pipelines have a pool of their own.
+		poolSize, maxActive, pipelinePool = *o.MaxConnections, *o.MaxConnections, -1
+	}
+	noMaintenance := &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+
+	if o.Mode == ModeCluster {
+		addrs := make([]string, len(o.StartupNodes))
+		for i, n := range o.StartupNodes {
+			addrs[i] = n.Addr()
+		}
+		cc := redis.NewClusterClient(&redis.ClusterOptions{
+			Addrs:        addrs,
+			ClientName:   o.ClientName,
+			Dialer:       dial,
+			Protocol:     o.Protocol,
+			Username:     o.Username,
+			Password:     o.Password,
+			MaxRedirects: o.ClusterErrorRetryAttempts,
+			ReadOnly:     o.ReadFromReplicas,
+			// redis-py spreads replica reads over the primary and replicas.
+			RouteRandomly: o.ReadFromReplicas,
+			// Retries happen once, in the cluster's loop, which tries another
+			// node after a failure; node-level retries would multiply the
+			// time a dead node costs.
+			MaxRetries:       -1,
+			DialTimeout:      connectTimeout,
+			DialerRetries:    1,
+			ReadTimeout:      readTimeout,
+			WriteTimeout:     readTimeout,
+			PoolSize:         poolSize,
+			MaxActiveConns:   maxActive,
+			PipelinePoolSize: pipelinePool,
+			ReadBufferSize:   o.SocketReadSize,
+			// An ACL user without the COMMAND permission must work: routing
+			// policies would run COMMAND and log its failure on every call.
+			DisableRoutingPolicies:   true,
+			DisableIdentity:          true,
+			MaintNotificationsConfig: noMaintenance,
+		})
+		cc.AddHook(&reloadOnFailure{cluster: cc})
+		return cc, nil
+	}
+
+	network, addr := "tcp", net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
+	if o.UnixSocketPath != "" {
+		network, addr = "unix", o.UnixSocketPath
+	}
+	return redis.NewClient(&redis.Options{
+		Network:    network,
+		Addr:       addr,
+		ClientName: o.ClientName,
+		Dialer:     dial,
+		Protocol:   o.Protocol,
+		Username:   o.Username,
+		Password:   o.Password,
+		DB:         o.DB,
+		// One resend after a stale connection or a timeout; incr, decr and
+		// add opt out per command (see noRetry).
+		MaxRetries:               1,
+		DialTimeout:              connectTimeout,
+		DialerRetries:            1,
+		ReadTimeout:              readTimeout,
+		WriteTimeout:             readTimeout,
+		PoolSize:                 poolSize,
+		MaxActiveConns:           maxActive,
+		PipelinePoolSize:         pipelinePool,
+		ReadBufferSize:           o.SocketReadSize,
+		DisableIdentity:          true,
+		MaintNotificationsConfig: noMaintenance,
+	}), nil
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// dialer connects within one connect timeout, TLS handshake included, and
+// honours the caller's context (go-redis's own TLS dial ignores it). With a
+// custom dialer go-redis ignores TLSConfig, so TLS happens here.
+func dialer(conf *tls.Config, timeout time.Duration, keepalive bool) func(context.Context, string, string) (net.Conn, error) {
+	d := &net.Dialer{Timeout: timeout}
+	if !keepalive {
+		d.KeepAlive = -1
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		conn, err := d.DialContext(ctx, network, addr)
+		if err != nil || conf == nil {
+			return conn, err
+		}
+		c := conf
+		if !conf.InsecureSkipVerify {
+			c = conf.Clone()
+			c.ServerName, _, _ = net.SplitHostPort(addr)
+		}
+		tc := tls.Client(conn, c)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return tc, nil
+	}
+}
+
+// reloadOnFailure asks the cluster client to reload its slot map after a
+// connection error or CLUSTERDOWN: go-redis alone keeps sending a dead
+// primary's slots to it until its periodic reload, 60 s later.
+type reloadOnFailure struct {
+	cluster *redis.ClusterClient
+	last    atomic.Int64 // unix nanoseconds of the last reload asked for
+}
+
+const reloadEvery = 200 * time.Millisecond
+
+func (h *reloadOnFailure) after(ctx context.Context, err error) {
+	if err == nil || !(isConnectionError(err) || isClusterDown(err)) {
+		return
+	}
+	now, last := time.Now().UnixNano(), h.last.Load()
+	if now-last > int64(reloadEvery) && h.last.CompareAndSwap(last, now) {
+		h.cluster.ReloadState(ctx)
+	}
+}
+
+func (h *reloadOnFailure) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *reloadOnFailure) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		h.after(ctx, err)
+		return err
+	}
+}
+
+func (h *reloadOnFailure) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		h.after(ctx, err)
+		return err
+	}
+}
+
+// isConnectionError: the command may not have reached Redis, or its answer
+// did not come back.
+func isConnectionError(err error) bool {
+	var netErr net.Error
+	var opErr *net.OpError
+	return errors.As(err, &netErr) || errors.As(err, &opErr) || errors.Is(err, redis.ErrClosed) ||
+		errors.Is(err, net.ErrClosed) || isEOF(err) || errors.Is(err, redis.ErrPoolTimeout)
+}
+
+func isClusterDown(err error) bool {
+	var rerr redis.Error
+	return errors.As(err, &rerr) && len(rerr.Error()) >= 11 && rerr.Error()[:11] == "CLUSTERDOWN"
+}

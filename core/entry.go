@@ -1,0 +1,167 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Entry is one Django CACHES entry, as settings.py writes it.
+type Entry struct {
+	// Backend is the Django cache backend; only django-redis's RedisCache
+	// (or none) is accepted.
+	Backend string `json:"BACKEND"`
+	// Location is the LOCATION URL: redis://, rediss://, unix:// or file://.
+	// A list, or a comma-separated string, names several servers for
+	// django-redis's replication; the first is the one written to, and the
+	// only one used here.
+	Location string `json:"LOCATION"`
+	// KeyPrefix starts every key: KEY_PREFIX:VERSION:key. Default "".
+	KeyPrefix string `json:"KEY_PREFIX"`
+	// Version is the default key version; nil means 1.
+	Version *int `json:"VERSION"`
+	// Timeout is the default lifetime of a value. Its zero value means
+	// Django's default, 300 seconds; NeverExpire is TIMEOUT None.
+	Timeout Expiry `json:"TIMEOUT"`
+	// KeyFunction must be empty or Django's default_key_func.
+	KeyFunction string `json:"KEY_FUNCTION"`
+	// Options is OPTIONS.
+	Options EntryOptions `json:"OPTIONS"`
+}
+
+// EntryOptions is the OPTIONS of a CACHES entry.
+type EntryOptions struct {
+	// ClientClass must be django-ansible-base's RedisClient (or empty).
+	ClientClass string `json:"CLIENT_CLASS"`
+	// ClientClassKwargs are the connection settings, merged with LOCATION by
+	// Resolve. Values are what JSON decodes to: string, float64, bool, nil,
+	// []any, map[string]any (a Go caller may also use int).
+	ClientClassKwargs map[string]any `json:"CLIENT_CLASS_KWARGS"`
+	// Serializer and Compressor are the dotted paths of django-redis's
+	// classes; only the defaults (pickle, identity) are accepted for now.
+	Serializer string `json:"SERIALIZER"`
+	Compressor string `json:"COMPRESSOR"`
+	// IgnoreExceptions is django-redis's IGNORE_EXCEPTIONS, kept for callers
+	// that want Django's behaviour of treating a dead Redis as a miss.
+	IgnoreExceptions bool `json:"IGNORE_EXCEPTIONS"`
+}
+
+// ParseEntry reads a CACHES entry from JSON.
+func ParseEntry(data []byte) (Entry, error) {
+	var e Entry
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&e); err != nil {
+		return Entry{}, fmt.Errorf("%w: the CACHES entry is not valid JSON of the expected shape: %w", ErrConfig, err)
+	}
+	return e, nil
+}
+
+// UnmarshalJSON accepts LOCATION as a string or a list of strings.
+func (e *Entry) UnmarshalJSON(data []byte) error {
+	type plain Entry
+	var raw struct {
+		plain
+		Location json.RawMessage `json:"LOCATION"`
+		Version  json.RawMessage `json:"VERSION"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*e = Entry(raw.plain)
+	if len(raw.Location) > 0 && string(raw.Location) != "null" {
+		var one string
+		if err := json.Unmarshal(raw.Location, &one); err != nil {
+			var many []string
+			if err := json.Unmarshal(raw.Location, &many); err != nil || len(many) == 0 {
+				return fmt.Errorf("LOCATION must be a string or a non-empty list of strings")
+			}
+			one = many[0]
+		}
+		e.Location = one
+	}
+	if len(raw.Version) > 0 && string(raw.Version) != "null" {
+		var v float64
+		if err := json.Unmarshal(raw.Version, &v); err != nil || v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
+			return fmt.Errorf("VERSION must be an integer, not %s", raw.Version)
+		}
+		n := int(v)
+		e.Version = &n
+	}
+	return nil
+}
+
+// Expiry is how long a value lives: DefaultExpiry (the entry's TIMEOUT),
+// NeverExpire (Django's None), or ExpireAfter(d). As in Django, a zero or
+// negative duration expires the value at once.
+type Expiry struct {
+	kind expiryKind
+	d    time.Duration
+}
+
+type expiryKind uint8
+
+const (
+	expiryDefault expiryKind = iota
+	expiryNever
+	expiryAfter
+)
+
+var (
+	// DefaultExpiry is Django's DEFAULT_TIMEOUT: the entry's TIMEOUT.
+	DefaultExpiry = Expiry{}
+	// NeverExpire is Django's timeout=None.
+	NeverExpire = Expiry{kind: expiryNever}
+)
+
+// ExpireAfter is a timeout of d; Django counts it in whole milliseconds.
+func ExpireAfter(d time.Duration) Expiry { return Expiry{kind: expiryAfter, d: d} }
+
+// ExpireSeconds is Django's timeout=seconds.
+func ExpireSeconds(s float64) Expiry {
+	return ExpireAfter(time.Duration(s * float64(time.Second)))
+}
+
+// IsDefault, IsNever and Duration tell the three kinds apart.
+func (x Expiry) IsDefault() bool         { return x.kind == expiryDefault }
+func (x Expiry) IsNever() bool           { return x.kind == expiryNever }
+func (x Expiry) Duration() time.Duration { return x.d }
+
+func (x Expiry) String() string {
+	switch x.kind {
+	case expiryNever:
+		return "never"
+	case expiryAfter:
+		return x.d.String()
+	}
+	return "default"
+}
+
+// UnmarshalJSON reads TIMEOUT: null is never, a number is seconds. Django
+// truncates TIMEOUT to whole seconds with int().
+func (x *Expiry) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		*x = NeverExpire
+		return nil
+	}
+	var seconds float64
+	if err := json.Unmarshal(data, &seconds); err != nil {
+		return fmt.Errorf("TIMEOUT must be a number of seconds or null, not %s", data)
+	}
+	*x = ExpireSeconds(math.Trunc(seconds))
+	return nil
+}
+
+// MarshalJSON writes the Django spelling back.
+func (x Expiry) MarshalJSON() ([]byte, error) {
+	switch x.kind {
+	case expiryNever:
+		return []byte("null"), nil
+	case expiryAfter:
+		return json.Marshal(x.d.Seconds())
+	}
+	return json.Marshal(defaultTimeout.Seconds())
+}
+
+const defaultTimeout = 300 * time.Second

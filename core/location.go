@@ -1,0 +1,198 @@
+package core
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// location is a LOCATION URL split the way Python's urllib.parse.urlparse
+// splits it, because that is what django-ansible-base reads: the user name
+// and password are taken as written (no percent-decoding), the host name is
+// lower-cased, a port of 0 counts as absent, and the query is decoded like
+// parse_qs (blank values dropped, the last of a repeated name wins).
+type location struct {
+	scheme   string
+	host     string // "" when absent
+	port     int    // 0 when absent
+	username string // "" when absent
+	password string
+	hasPass  bool
+	path     string
+	query    []queryParam
+}
+
+type queryParam struct{ name, value string }
+
+// Schemes that a LOCATION may use.
+var locationSchemes = []string{"redis", "rediss", "unix", "file"}
+
+func parseLocation(raw string) (location, error) {
+	var loc location
+	// urlsplit drops these anywhere in the URL and trims spaces around it.
+	cleaned := strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(raw)
+	cleaned = strings.TrimLeft(cleaned, " \x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f")
+
+	rest := cleaned
+	if i := strings.IndexByte(rest, ':'); i > 0 && validScheme(rest[:i]) {
+		loc.scheme = strings.ToLower(rest[:i])
+		rest = rest[i+1:]
+	}
+	if !knownScheme(loc.scheme) {
+		return loc, configErr("LOCATION", redactURL(raw), "the scheme must be one of redis, rediss, unix or file")
+	}
+
+	var netloc string
+	if strings.HasPrefix(rest, "//") {
+		rest = rest[2:]
+		end := strings.IndexAny(rest, "/?#")
+		if end < 0 {
+			end = len(rest)
+		}
+		netloc, rest = rest[:end], rest[end:]
+		if strings.Contains(netloc, "[") != strings.Contains(netloc, "]") {
+			return loc, configErr("LOCATION", redactURL(raw), "invalid IPv6 address: a bracket is not closed")
+		}
+	}
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		q, err := parseQuery(rest[i+1:])
+		if err != nil {
+			return loc, configErr("LOCATION", redactURL(raw), err.Error())
+		}
+		loc.query = q
+		rest = rest[:i]
+	}
+	loc.path = rest
+
+	hostinfo := netloc
+	if at := strings.LastIndexByte(netloc, '@'); at >= 0 {
+		userinfo := netloc[:at]
+		hostinfo = netloc[at+1:]
+		loc.username, loc.password, loc.hasPass = strings.Cut(userinfo, ":")
+	}
+	host, portText := splitHostPort(hostinfo)
+	loc.host = strings.ToLower(host)
+	if portText != "" {
+		port, err := strconv.Atoi(portText)
+		if err != nil || !isASCIIDigits(portText) {
+			return loc, configErr("LOCATION", redactURL(raw), fmt.Sprintf("the port %q is not a number", portText))
+		}
+		if port > 65535 {
+			return loc, configErr("LOCATION", redactURL(raw), fmt.Sprintf("the port %d is out of range 0-65535", port))
+		}
+		loc.port = port
+	}
+	return loc, nil
+}
+
+// splitHostPort splits "host:port" or "[v6]:port" as urlparse does.
+func splitHostPort(hostinfo string) (host, port string) {
+	if strings.Contains(hostinfo, "[") {
+		_, bracketed, _ := strings.Cut(hostinfo, "[")
+		host, after, _ := strings.Cut(bracketed, "]")
+		_, port, _ = strings.Cut(after, ":")
+		return host, port
+	}
+	host, port, _ = strings.Cut(hostinfo, ":")
+	return host, port
+}
+
+// db is the first path segment when it is an integer, as int() reads it.
+func (l location) db() (int, bool) {
+	segments := strings.Split(l.path, "/")
+	if len(segments) < 2 {
+		return 0, false
+	}
+	return pythonInt(segments[1])
+}
+
+func parseQuery(q string) ([]queryParam, error) {
+	var params []queryParam
+	for _, pair := range strings.Split(q, "&") {
+		name, value, ok := strings.Cut(pair, "=")
+		if !ok || value == "" {
+			continue
+		}
+		n, err := url.QueryUnescape(name)
+		if err != nil {
+			return nil, fmt.Errorf("the query parameter %q is not valid percent-encoding", name)
+		}
+		v, err := url.QueryUnescape(value)
+		if err != nil {
+			return nil, fmt.Errorf("the value of query parameter %q is not valid percent-encoding", n)
+		}
+		params = append(params, queryParam{n, v})
+	}
+	return params, nil
+}
+
+func validScheme(s string) bool {
+	for i, r := range s {
+		alpha := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !alpha && (i == 0 || !(r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
+func knownScheme(s string) bool {
+	for _, known := range locationSchemes {
+		if s == known {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCIIDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// pythonInt reads a string as Python's int() does for the forms that occur
+// in configuration: surrounding spaces, a sign, digits with single
+// underscores between them.
+func pythonInt(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "_") || strings.HasSuffix(s, "_") || strings.Contains(s, "__") {
+		return 0, false
+	}
+	digits := strings.TrimLeft(s, "+-")
+	if len(s)-len(digits) > 1 || strings.HasPrefix(digits, "_") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(s, "_", ""))
+	return n, err == nil
+}
+
+// redactURL hides the password of a URL, for error messages.
+func redactURL(raw string) string {
+	schemeEnd := strings.Index(raw, "://")
+	if schemeEnd < 0 {
+		return raw
+	}
+	start := schemeEnd + 3
+	end := strings.IndexAny(raw[start:], "/?#")
+	if end < 0 {
+		end = len(raw) - start
+	}
+	netloc := raw[start : start+end]
+	if at := strings.LastIndexByte(netloc, '@'); at >= 0 {
+		if user, _, hasPass := strings.Cut(netloc[:at], ":"); hasPass {
+			raw = raw[:start] + user + ":" + masked + netloc[at:] + raw[start+end:]
+		}
+	}
+	return queryPassword.ReplaceAllString(raw, "${1}"+masked)
+}
+
+var queryPassword = regexp.MustCompile(`(?i)([?&]password=)[^&#]*`)

@@ -1,0 +1,265 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// GetMany returns the values of the keys that exist. Standalone it is one
+// MGET; in a cluster, a pipeline of GETs that go-redis sends to each node at
+// once (MGET across slots is refused with CROSSSLOT).
+func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	found := make(map[string][]byte, len(keys))
+	if len(keys) == 0 {
+		return found, nil
+	}
+	full := make([]string, len(keys))
+	for i, k := range keys {
+		full[i] = c.MakeKey(k)
+	}
+	if c.conn.cluster == nil {
+		values, err := c.conn.rdb.MGet(ctx, full...).Result()
+		if err != nil {
+			return nil, c.failMany("get_many", keys, err)
+		}
+		for i, v := range values {
+			if s, ok := v.(string); ok {
+				found[keys[i]] = []byte(s)
+			}
+		}
+		return found, nil
+	}
+	pipe := c.conn.rdb.Pipeline()
+	cmds := make([]*redis.StringCmd, len(full))
+	for i, k := range full {
+		cmds[i] = pipe.Get(ctx, k)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+		return nil, c.failMany("get_many", keys, err)
+	}
+	for i, cmd := range cmds {
+		if v, err := cmd.Bytes(); err == nil {
+			found[keys[i]] = v
+		}
+	}
+	return found, nil
+}
+
+// SetMany stores every value with one timeout, in one pipeline (grouped per
+// node in a cluster). A zero or negative timeout deletes the keys instead.
+func (c *Cache) SetMany(ctx context.Context, items map[string][]byte, exp Expiry) error {
+	if err := c.check(); err != nil {
+		return err
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	ttl, now := c.lifetime(exp)
+	pipe := c.conn.rdb.Pipeline()
+	for k, v := range items {
+		if now {
+			pipe.Del(ctx, c.MakeKey(k))
+		} else {
+			pipe.Set(ctx, c.MakeKey(k), v, ttl)
+		}
+	}
+	_, err := pipe.Exec(ctx)
+	return c.failMany("set_many", mapKeys(items), err)
+}
+
+// DeleteMany removes the keys and returns how many existed.
+func (c *Cache) DeleteMany(ctx context.Context, keys []string) (int64, error) {
+	if err := c.check(); err != nil {
+		return 0, err
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	full := make([]string, len(keys))
+	for i, k := range keys {
+		full[i] = c.MakeKey(k)
+	}
+	if c.conn.cluster == nil {
+		n, err := c.conn.rdb.Del(ctx, full...).Result()
+		return n, c.failMany("delete_many", keys, err)
+	}
+	pipe := c.conn.rdb.Pipeline()
+	cmds := make([]*redis.IntCmd, len(full))
+	for i, k := range full {
+		cmds[i] = pipe.Del(ctx, k)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, c.failMany("delete_many", keys, err)
+	}
+	var n int64
+	for _, cmd := range cmds {
+		n += cmd.Val()
+	}
+	return n, nil
+}
+
+// Clear removes every key of this KEY_PREFIX, all versions, on every
+// primary, and returns how many it removed. Unlike django-redis, it never
+// flushes the database: other services' keys stay.
+func (c *Cache) Clear(ctx context.Context) (int64, error) {
+	if err := c.check(); err != nil {
+		return 0, err
+	}
+	pattern := globEscape(c.conn.prefix) + ":*"
+	var removed atomic.Int64
+	clearNode := func(ctx context.Context, node *redis.Client) error {
+		iter := node.Scan(ctx, 0, pattern, 1000).Iterator()
+		var batch []string
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			// One DEL per key: keys on one cluster node still differ in slot.
+			pipe := node.Pipeline()
+			cmds := make([]*redis.IntCmd, len(batch))
+			for i, k := range batch {
+				cmds[i] = pipe.Del(ctx, k)
+			}
+			_, err := pipe.Exec(ctx)
+			for _, cmd := range cmds {
+				removed.Add(cmd.Val())
+			}
+			batch = batch[:0]
+			return err
+		}
+		for iter.Next(ctx) {
+			batch = append(batch, iter.Val())
+			if len(batch) == 1000 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := iter.Err(); err != nil {
+			return err
+		}
+		return flush()
+	}
+	var err error
+	if c.conn.cluster != nil {
+		err = c.conn.cluster.ForEachMaster(ctx, clearNode)
+	} else {
+		err = clearNode(ctx, c.conn.rdb.(*redis.Client))
+	}
+	return removed.Load(), c.fail("clear", c.conn.prefix+":*", err)
+}
+
+// globEscape is django-redis's: each glob character in brackets.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune("*?[", r) {
+			b.WriteString("[" + string(r) + "]")
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Health is the reference's get_redis_status: PING on a standalone server;
+// on a cluster, CLUSTER INFO and every node's flags.
+type Health struct {
+	Mode   string `json:"mode"`
+	Status string `json:"status"` // "good", "degraded" (a node failed) or "failed"
+	Ping   string `json:"ping,omitempty"`
+	// ClusterState is cluster_state from CLUSTER INFO ("ok" or "fail").
+	ClusterState string       `json:"cluster_state,omitempty"`
+	Nodes        []NodeStatus `json:"nodes,omitempty"`
+	Error        string       `json:"error,omitempty"`
+}
+
+// NodeStatus is one line of CLUSTER NODES.
+type NodeStatus struct {
+	Addr  string   `json:"addr"`
+	Flags []string `json:"flags"`
+}
+
+// Health reports whether the cache's Redis can serve. A failure is reported
+// in Health.Status and Health.Error, with the error also returned.
+func (c *Cache) Health(ctx context.Context) (Health, error) {
+	h := Health{Mode: c.conn.options.Mode, Status: "failed"}
+	if err := c.check(); err != nil {
+		h.Error = err.Error()
+		return h, err
+	}
+	fail := func(err error) (Health, error) {
+		err = c.fail("health", "", err)
+		h.Error = err.Error()
+		return h, err
+	}
+	if c.conn.cluster == nil {
+		pong, err := c.conn.rdb.Ping(ctx).Result()
+		if err != nil {
+			return fail(err)
+		}
+		h.Ping, h.Status = pong, "good"
+		return h, nil
+	}
+	info, err := c.conn.cluster.ClusterInfo(ctx).Result()
+	if err != nil {
+		return fail(err)
+	}
+	nodes, err := c.conn.cluster.ClusterNodes(ctx).Result()
+	if err != nil {
+		return fail(err)
+	}
+	h.ClusterState = infoField(info, "cluster_state")
+	h.Status = "good"
+	for _, line := range strings.Split(strings.TrimSpace(nodes), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			continue
+		}
+		addr, _, _ := strings.Cut(f[1], "@")
+		n := NodeStatus{Addr: addr, Flags: strings.Split(f[2], ",")}
+		if contains(n.Flags, "fail") {
+			h.Status = "degraded"
+		}
+		h.Nodes = append(h.Nodes, n)
+	}
+	if h.ClusterState != "ok" {
+		h.Status = "failed"
+	}
+	return h, nil
+}
+
+func infoField(info, name string) string {
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+":"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func (c *Cache) failMany(op string, keys []string, err error) error {
+	if err == nil {
+		return nil
+	}
+	label := fmt.Sprintf("%d keys", len(keys))
+	if len(keys) == 1 {
+		label = keys[0]
+	}
+	return c.fail(op, label, err)
+}
+
+func mapKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return keys
+}

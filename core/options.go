@@ -1,0 +1,160 @@
+package core
+
+// Options are the effective connection settings of one cache, in redis-py's
+// vocabulary: the keyword arguments that django-ansible-base would hand to
+// redis.Redis or redis.cluster.RedisCluster, after its rules have merged the
+// LOCATION URL into OPTIONS.CLIENT_CLASS_KWARGS, with redis-py's defaults
+// filled in and every string converted to its type.
+//
+// Resolve makes Options from an Entry; Connect makes a go-redis client from
+// Options. Options carry the password: print them with Masked.
+type Options struct {
+	// Mode is "standalone" (redis.Redis) or "cluster" (RedisCluster).
+	// Set by `mode`, or by the older `clustered` boolean. Default "standalone".
+	Mode string `json:"mode"`
+
+	// Host and Port of the server; in cluster mode, the seed used when
+	// StartupNodes is empty. redis-py: host, port. Default "localhost", 6379.
+	Host string `json:"host"`
+	Port int    `json:"port"`
+
+	// UnixSocketPath connects through a unix socket instead of TCP (a unix://
+	// or file:// LOCATION). redis-py: unix_socket_path. Default "" (TCP).
+	UnixSocketPath string `json:"unix_socket_path"`
+
+	// StartupNodes seed a cluster; any one that answers is enough.
+	// Set by `redis_hosts` or the older `clustered_hosts`. Default none.
+	StartupNodes []Node `json:"startup_nodes"`
+
+	// Username and Password authenticate (ACL user, or requirepass when
+	// Username is empty). redis-py: username, password. Default "".
+	Username string `json:"username"`
+	Password string `json:"password"`
+
+	// DB is the database number; only 0 exists in a cluster. redis-py: db.
+	// Default 0.
+	DB int `json:"db"`
+
+	// SocketTimeout bounds each read and write, in seconds; nil waits
+	// forever. redis-py: socket_timeout. Default 5.
+	SocketTimeout *float64 `json:"socket_timeout"`
+
+	// SocketConnectTimeout bounds each connection attempt (TCP and TLS
+	// handshake), in seconds; nil means SocketTimeout, as in redis-py.
+	// redis-py: socket_connect_timeout. Default 5.
+	SocketConnectTimeout *float64 `json:"socket_connect_timeout"`
+
+	// SocketKeepalive turns TCP keep-alive on. redis-py: socket_keepalive.
+	// Default true.
+	SocketKeepalive bool `json:"socket_keepalive"`
+
+	// RetryOnTimeout resends an idempotent command once more after a read
+	// timeout (connection errors are always retried, as redis-py's default
+	// Retry does). incr, decr and add are never resent. redis-py:
+	// retry_on_timeout. Default false.
+	RetryOnTimeout bool `json:"retry_on_timeout"`
+
+	// MaxConnections is a hard cap on open connections (per node in a
+	// cluster); nil leaves go-redis's pool size. redis-py: max_connections.
+	// Default nil.
+	MaxConnections *int `json:"max_connections"`
+
+	// HealthCheckInterval: redis-py pings a connection idle this many seconds
+	// before reusing it. go-redis checks every pooled connection before reuse,
+	// so the value is kept for the record. redis-py: health_check_interval.
+	// Default 0.
+	HealthCheckInterval float64 `json:"health_check_interval"`
+
+	// ClientName is sent with CLIENT SETNAME. redis-py: client_name. Default "".
+	ClientName string `json:"client_name"`
+
+	// Protocol is the RESP version, 2 or 3. redis-py: protocol. Default 2.
+	Protocol int `json:"protocol"`
+
+	// SocketReadSize is the read buffer in bytes. redis-py: socket_read_size.
+	// Default 32768 (go-redis's own default is also 32 KiB).
+	SocketReadSize int `json:"socket_read_size"`
+
+	// SSL turns TLS on; a rediss:// LOCATION turns it on unless ssl is set.
+	// redis-py: ssl. Default false.
+	SSL bool `json:"ssl"`
+
+	// SSLCertfile and SSLKeyfile are the client certificate and its key (PEM
+	// files). redis-py: ssl_certfile, ssl_keyfile. Default "" (none).
+	SSLCertfile string `json:"ssl_certfile"`
+	SSLKeyfile  string `json:"ssl_keyfile"`
+
+	// SSLCACerts is a PEM file of the CAs that sign the server; "" trusts the
+	// system's roots. redis-py: ssl_ca_certs. Default "".
+	SSLCACerts string `json:"ssl_ca_certs"`
+
+	// SSLCertReqs is "required", "optional" or "none". A client always
+	// receives the server's certificate, so optional checks it like required;
+	// none checks nothing. redis-py: ssl_cert_reqs. Default "required".
+	SSLCertReqs string `json:"ssl_cert_reqs"`
+
+	// SSLCheckHostname checks the server's name against its certificate;
+	// false still checks the chain. Off whenever SSLCertReqs is none, as in
+	// redis-py. redis-py: ssl_check_hostname. Default true.
+	SSLCheckHostname bool `json:"ssl_check_hostname"`
+
+	// SSLMinVersion is the lowest TLS version: "TLSv1_2" or "TLSv1_3"; never
+	// below 1.2. redis-py: ssl_min_version. Default "TLSv1_2".
+	SSLMinVersion string `json:"ssl_min_version"`
+
+	// ReadFromReplicas sends reads to replicas as well as primaries (cluster
+	// only). redis-py: read_from_replicas. Default false.
+	ReadFromReplicas bool `json:"read_from_replicas"`
+
+	// ClusterErrorRetryAttempts is how often a cluster command follows a
+	// redirection or retries after a node error (cluster only). redis-py:
+	// cluster_error_retry_attempts. Default 10 (redis-py 8).
+	ClusterErrorRetryAttempts int `json:"cluster_error_retry_attempts"`
+
+	// Ignored lists the keyword arguments that were accepted but change
+	// nothing on the wire here (encoding, decode_responses, ...), and the
+	// cluster-only ones dropped in standalone mode, so that a reader of the
+	// resolved settings sees every key accounted for.
+	Ignored []string `json:"ignored,omitempty"`
+}
+
+// Node is one host:port of a cluster. redis-py: ClusterNode.
+type Node struct {
+	Host string `json:"host"`
+	Port int    `json:"port"`
+}
+
+// Mode names.
+const (
+	ModeStandalone = "standalone"
+	ModeCluster    = "cluster"
+)
+
+// defaultOptions are redis-py's defaults for the fields above.
+func defaultOptions() Options {
+	five := 5.0
+	return Options{
+		Mode:                      ModeStandalone,
+		Host:                      "localhost",
+		Port:                      6379,
+		SocketTimeout:             &five,
+		SocketConnectTimeout:      &five,
+		SocketKeepalive:           true,
+		Protocol:                  2,
+		SocketReadSize:            32768,
+		SSLCertReqs:               "required",
+		SSLCheckHostname:          true,
+		SSLMinVersion:             "TLSv1_2",
+		ClusterErrorRetryAttempts: 10,
+	}
+}
+
+// Masked returns a copy with the password replaced, for printing and logs.
+func (o Options) Masked() Options {
+	if o.Password != "" {
+		o.Password = masked
+	}
+	return o
+}
+
+const masked = "********"
