@@ -49,10 +49,32 @@ func connect(o Options) (redis.UniversalClient, error) {
 		for i, n := range o.StartupNodes {
 			addrs[i] = n.Addr()
 		}
+		probeTimeout := connectTimeout
+		if readTimeout > 0 && readTimeout < probeTimeout {
+			probeTimeout = readTimeout
+		}
+		prober := &seedProber{seeds: addrs, timeout: probeTimeout, client: func(addr string) *redis.Client {
+			return redis.NewClient(&redis.Options{
+				Addr: addr, Dialer: dial, Protocol: o.Protocol, Username: o.Username, Password: o.Password,
+				DialTimeout: probeTimeout, DialerRetries: 1, ReadTimeout: probeTimeout, WriteTimeout: probeTimeout,
+				ContextTimeoutEnabled: true, MaxRetries: -1, PoolSize: 1, PipelinePoolSize: -1,
+				DisableIdentity: true, MaintNotificationsConfig: noMaintenance,
+			})
+		}}
+		var onConnect func(context.Context, *redis.Conn) error
+		if o.ReadFromReplicas {
+			// go-redis sends READONLY itself only without ClusterSlots; on a
+			// primary it is harmless.
+			onConnect = func(ctx context.Context, cn *redis.Conn) error { return cn.ReadOnly(ctx).Err() }
+		}
 		cc := redis.NewClusterClient(&redis.ClusterOptions{
 			Addrs:        addrs,
+			ClusterSlots: prober.clusterSlots,
+			OnConnect:    onConnect,
 			ClientName:   o.ClientName,
-			Dialer:       dial,
+			Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				return dial(ctx, network, prober.restoreHost(addr))
+			},
 			Protocol:     o.Protocol,
 			Username:     o.Username,
 			Password:     o.Password,
@@ -136,10 +158,49 @@ func dialer(conf *tls.Config, timeout time.Duration, keepalive bool) func(contex
 		tc := tls.Client(conn, c)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return nil, err
+			return nil, &handshakeError{addr: addr, err: err}
 		}
-		return tc, nil
+		return &alertConn{Conn: tc}, nil
 	}
+}
+
+// handshakeError is a failed TLS handshake: a connection error that names
+// TLS, whatever the cause (a certificate, a timeout, a plaintext server).
+type handshakeError struct {
+	addr string
+	err  error
+}
+
+func (e *handshakeError) Error() string { return "tls handshake with " + e.addr + ": " + e.err.Error() }
+func (e *handshakeError) Unwrap() error { return e.err }
+
+// alertConn keeps the server's reason when it refuses the client's
+// certificate. Under TLS 1.3 the refusal comes after the handshake, as an
+// alert followed by a reset; a write that meets the reset first hides the
+// alert, which is still waiting in the receive buffer.
+type alertConn struct {
+	*tls.Conn
+	hasRead atomic.Bool
+}
+
+func (c *alertConn) Read(b []byte) (int, error) {
+	c.hasRead.Store(true)
+	return c.Conn.Read(b)
+}
+
+func (c *alertConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	if err == nil || c.hasRead.Load() {
+		return n, err
+	}
+	_ = c.Conn.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	var buf [1]byte
+	_, rerr := c.Conn.Read(buf[:])
+	var op *net.OpError
+	if errors.As(rerr, &op) && op.Op == "remote error" {
+		return n, rerr
+	}
+	return n, err
 }
 
 // reloadOnFailure asks the cluster client to reload its slot map after a
@@ -185,7 +246,8 @@ func (h *reloadOnFailure) ProcessPipelineHook(next redis.ProcessPipelineHook) re
 func isConnectionError(err error) bool {
 	var netErr net.Error
 	var opErr *net.OpError
-	return errors.As(err, &netErr) || errors.As(err, &opErr) || errors.Is(err, redis.ErrClosed) ||
+	var hsErr *handshakeError
+	return errors.As(err, &hsErr) || errors.As(err, &netErr) || errors.As(err, &opErr) || errors.Is(err, redis.ErrClosed) ||
 		errors.Is(err, net.ErrClosed) || isEOF(err) || errors.Is(err, redis.ErrPoolTimeout)
 }
 

@@ -26,7 +26,7 @@ var kwargSpecs = map[string]kwargSpec{
 	"socket_timeout":         {apply: setSeconds(func(o *Options) **float64 { return &o.SocketTimeout })},
 	"socket_connect_timeout": {apply: setSeconds(func(o *Options) **float64 { return &o.SocketConnectTimeout })},
 	"socket_keepalive":       {apply: setBool(func(o *Options) *bool { return &o.SocketKeepalive })},
-	"retry_on_timeout":       {apply: setBool(func(o *Options) *bool { return &o.RetryOnTimeout })},
+	"retry_on_timeout":       {apply: setBool(func(o *Options) *bool { return &o.RetryOnTimeout }), ignored: true},
 	"max_connections":        {apply: setMaxConnections},
 	"health_check_interval":  {apply: setFloat(func(o *Options) *float64 { return &o.HealthCheckInterval })},
 	"client_name":            {apply: setString(func(o *Options) *string { return &o.ClientName })},

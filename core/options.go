@@ -48,10 +48,10 @@ type Options struct {
 	// Default true.
 	SocketKeepalive bool `json:"socket_keepalive"`
 
-	// RetryOnTimeout resends an idempotent command once more after a read
-	// timeout (connection errors are always retried, as redis-py's default
-	// Retry does). incr, decr and add are never resent. redis-py:
-	// retry_on_timeout. Default false.
+	// RetryOnTimeout is kept for the record: an idempotent command is resent
+	// once after a timeout or a connection error whatever its value, as
+	// redis-py 8's default Retry (which covers TimeoutError) does. incr, decr
+	// and add are never resent. redis-py: retry_on_timeout. Default false.
 	RetryOnTimeout bool `json:"retry_on_timeout"`
 
 	// MaxConnections is a hard cap on open connections (per node in a

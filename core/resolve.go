@@ -63,6 +63,9 @@ func Resolve(e Entry) (Options, error) {
 	if mode == ModeCluster {
 		err = clusterSeeds(&o, hosts, hostsSetting)
 	} else {
+		if hostsSetting != "" {
+			o.Ignored = append(o.Ignored, hostsSetting) // the reference ignores hosts too
+		}
 		dropClusterOnly(&o, kwargs)
 	}
 	if err != nil {

@@ -1,0 +1,144 @@
+package core_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redisclient/redisclient/core"
+)
+
+// The benchmarks run core beside a plain go-redis client on the same server
+// and keys, so that ratios come from one run: `make bench`.
+
+type benchTarget struct {
+	name  string
+	cache func(b *testing.B) *core.Cache
+	raw   func(b *testing.B) redis.UniversalClient
+}
+
+func benchTargets() []benchTarget {
+	return []benchTarget{
+		{"standalone",
+			func(b *testing.B) *core.Cache {
+				return open(b, entry("redis://"+env(b, "RC_TEST_STANDALONE"), "bench", nil))
+			},
+			func(b *testing.B) redis.UniversalClient {
+				c := redis.NewClient(&redis.Options{Addr: env(b, "RC_TEST_STANDALONE"), DisableIdentity: true})
+				b.Cleanup(func() { c.Close() })
+				return c
+			}},
+		{"cluster",
+			func(b *testing.B) *core.Cache {
+				return open(b, entry("redis://"+firstHost(b, "RC_TEST_CLUSTER"), "bench",
+					map[string]any{"mode": "cluster", "redis_hosts": env(b, "RC_TEST_CLUSTER")}))
+			},
+			func(b *testing.B) redis.UniversalClient {
+				c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(env(b, "RC_TEST_CLUSTER"), ","), DisableIdentity: true})
+				b.Cleanup(func() { c.Close() })
+				return c
+			}},
+	}
+}
+
+var benchValue = []byte(strings.Repeat("v", 100))
+
+func BenchmarkGet(b *testing.B) {
+	ctx := context.Background()
+	for _, t := range benchTargets() {
+		c, raw := t.cache(b), t.raw(b)
+		if err := c.Set(ctx, "k", benchValue, core.NeverExpire); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(t.name+"/core", func(b *testing.B) {
+			for b.Loop() {
+				if _, ok, err := c.Get(ctx, "k"); err != nil || !ok {
+					b.Fatal(err, ok)
+				}
+			}
+		})
+		b.Run(t.name+"/go-redis", func(b *testing.B) {
+			key := c.MakeKey("k")
+			for b.Loop() {
+				if _, err := raw.Get(ctx, key).Bytes(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkSet(b *testing.B) {
+	ctx := context.Background()
+	for _, t := range benchTargets() {
+		c, raw := t.cache(b), t.raw(b)
+		b.Run(t.name+"/core", func(b *testing.B) {
+			for b.Loop() {
+				if err := c.Set(ctx, "k", benchValue, core.DefaultExpiry); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(t.name+"/go-redis", func(b *testing.B) {
+			key := c.MakeKey("k")
+			for b.Loop() {
+				if err := raw.Set(ctx, key, benchValue, 300e9).Err(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkGetMany compares core's get_many with the best go-redis can do:
+// one MGET on a standalone server; on a cluster, a pipeline of GETs that
+// go-redis groups per node (MGET across slots is refused). The cluster's
+// floor beside a standalone MGET of the same keys is reported by running
+// both targets.
+func BenchmarkGetMany(b *testing.B) {
+	ctx := context.Background()
+	for _, t := range benchTargets() {
+		c, raw := t.cache(b), t.raw(b)
+		for _, n := range []int{100, 1000} {
+			keys := make([]string, n)
+			full := make([]string, n)
+			items := make(map[string][]byte, n)
+			for i := range keys {
+				keys[i] = fmt.Sprintf("many-%d", i)
+				full[i] = c.MakeKey(keys[i])
+				items[keys[i]] = benchValue
+			}
+			if err := c.SetMany(ctx, items, core.NeverExpire); err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("%s/%d/core", t.name, n), func(b *testing.B) {
+				for b.Loop() {
+					m, err := c.GetMany(ctx, keys)
+					if err != nil || len(m) != n {
+						b.Fatal(err, len(m))
+					}
+				}
+			})
+			b.Run(fmt.Sprintf("%s/%d/go-redis", t.name, n), func(b *testing.B) {
+				for b.Loop() {
+					if _, isCluster := raw.(*redis.ClusterClient); !isCluster {
+						if _, err := raw.MGet(ctx, full...).Result(); err != nil {
+							b.Fatal(err)
+						}
+						continue
+					}
+					pipe := raw.Pipeline()
+					cmds := make([]*redis.StringCmd, n)
+					for i, k := range full {
+						cmds[i] = pipe.Get(ctx, k)
+					}
+					if _, err := pipe.Exec(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
