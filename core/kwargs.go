@@ -209,9 +209,12 @@ func acceptBool(_ *Options, name string, v any) error {
 }
 
 // toBool reads booleans as django-ansible-base's to_python_boolean reads
-// strings: true/1/t and false/0/f, any case. Numbers 0 and 1 are accepted.
+// strings: true/1/t and false/0/f, any case. Numbers 0 and 1 are accepted,
+// and None is false, as Python's truth test reads it.
 func toBool(name string, v any) (bool, error) {
 	switch x := v.(type) {
+	case nil:
+		return false, nil
 	case bool:
 		return x, nil
 	case float64:

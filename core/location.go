@@ -80,7 +80,7 @@ func parseLocation(raw string) (location, error) {
 	if portText != "" {
 		port, err := strconv.Atoi(portText)
 		if err != nil || !isASCIIDigits(portText) {
-			return loc, configErr("LOCATION", redactURL(raw), fmt.Sprintf("the port %q is not a number", portText))
+			return loc, configErr("LOCATION", redactURL(raw), "the port is not a number (percent-encode any '/', '?' or '#' in the password)")
 		}
 		if port > 65535 {
 			return loc, configErr("LOCATION", redactURL(raw), fmt.Sprintf("the port %d is out of range 0-65535", port))
@@ -175,21 +175,17 @@ func pythonInt(s string) (int, bool) {
 	return n, err == nil
 }
 
-// redactURL hides the password of a URL, for error messages.
+// redactURL hides the password of a URL, for error messages. It masks from
+// "scheme://user:" up to the last "@" anywhere, so that a password holding
+// an unencoded "/", "?" or "#" is hidden too, and the query's password=.
 func redactURL(raw string) string {
-	schemeEnd := strings.Index(raw, "://")
-	if schemeEnd < 0 {
-		return raw
-	}
-	start := schemeEnd + 3
-	end := strings.IndexAny(raw[start:], "/?#")
-	if end < 0 {
-		end = len(raw) - start
-	}
-	netloc := raw[start : start+end]
-	if at := strings.LastIndexByte(netloc, '@'); at >= 0 {
-		if user, _, hasPass := strings.Cut(netloc[:at], ":"); hasPass {
-			raw = raw[:start] + user + ":" + masked + netloc[at:] + raw[start+end:]
+	raw = strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(raw)
+	if schemeEnd := strings.Index(raw, "://"); schemeEnd >= 0 {
+		start := schemeEnd + 3
+		if at := strings.LastIndexByte(raw[start:], '@'); at >= 0 {
+			if colon := strings.IndexByte(raw[start:start+at], ':'); colon >= 0 {
+				raw = raw[:start+colon+1] + masked + raw[start+at:]
+			}
 		}
 	}
 	return queryPassword.ReplaceAllString(raw, "${1}"+masked)

@@ -162,6 +162,9 @@ func mergeLocation(raw string, kwargs map[string]any) error {
 	}
 	switch loc.scheme {
 	case "unix", "file":
+		if loc.path == "" {
+			return configErr("LOCATION", redactURL(raw), "no socket path: write unix:///path/to/redis.sock")
+		}
 		kwargs["unix_socket_path"] = loc.path
 	default:
 		if loc.host != "" {
