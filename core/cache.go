@@ -185,7 +185,7 @@ func (c *Cache) Incr(ctx context.Context, key string, delta int64) (int64, error
 	switch {
 	case err == redis.Nil:
 		return 0, fmt.Errorf("incr %q: %w", key, ErrNotFound)
-	case err != nil && strings.Contains(err.Error(), "not an integer or out of range"):
+	case err != nil && (strings.Contains(err.Error(), "not an integer or out of range") || strings.Contains(err.Error(), "would overflow")):
 		return 0, fmt.Errorf("incr %q: %w", key, ErrNotInteger)
 	case err != nil:
 		return 0, c.fail("incr", key, err)
