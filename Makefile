@@ -19,7 +19,7 @@ build:
 # so that a slip fails in seconds, before any server starts; the integration
 # tests fail, never skip, without the servers.
 test: fmt-check vet build
-	$(WITH_REDIS) $(GO) test -count=1 -timeout 20m ./...
+	$(WITH_REDIS) scripts/test.sh
 
 bench:
 	$(WITH_REDIS) $(GO) test ./core/ -run '^$$' -bench . -benchmem -count 5 -timeout 40m
@@ -41,4 +41,4 @@ vet:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin
+	rm -rf bin lib

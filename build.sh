@@ -10,8 +10,7 @@ mkdir -p "$BIN"
 "$GO" build ./...
 "$GO" build -trimpath -o "$BIN/demo" ./cmd/demo
 
-# --- C shared library -------------------------------------------------------
-# Planned: the C ABI (capi/) built here with -buildmode=c-shared into
-# "$BIN/libredisclient.so", with its header next to it.
+# The C ABI: lib/libredisclient.so (+ .so.0), header in include/.
+bash capi/build.sh
 
 echo "built: $BIN/demo"

@@ -1,0 +1,389 @@
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include
+#include <stdlib.h>
+#include "redisclient.h"
+
+// The exports are declared with these names so that cgo's prototypes say
+// const where redisclient.h does: _cgo_export.c then compiles the header's
+// prototypes beside cgo's, and any mismatch fails the build.
+typedef const char rc_cchar;
+typedef const char *const rc_ckey;
+typedef const size_t rc_csize;
+
+// A token becomes an rc_client* in C, so Go never converts an integer to
+// unsafe.Pointer (see handles.go).
+static inline rc_client *rc__handle(uintptr_t token) { return (rc_client *)token; }
+static inline const char *rc__version(void) { return RC_VERSION_STRING; }
+*/
+import "C"
+
+import (
+	"encoding/json"
+	"unsafe"
+
+	"github.com/redisclient/redisclient/core"
+)
+
+//export rc_version
+func rc_version() *C.rc_cchar { return (*C.rc_cchar)(unsafe.Pointer(C.rc__version())) }
+
+//export rc_abi_version
+func rc_abi_version() C.int { return C.RC_ABI_VERSION }
+
+//export rc_free
+func rc_free(p unsafe.Pointer) { C.free(p) }
+
+//export rc_resolve
+func rc_resolve(entry *C.rc_cchar, entryLen C.size_t, settings **C.char, settingsLen *C.size_t, errOut **C.char) C.int {
+	return run("rc_resolve", errOut, func() (C.int, error) {
+		if err := required("settings", settings == nil); err != nil {
+			return 0, err
+		}
+		*settings = nil
+		setSize(settingsLen, 0)
+		e, err := parseEntry(entry, entryLen)
+		if err != nil {
+			return 0, err
+		}
+		o, err := core.Resolve(e)
+		if err != nil {
+			return 0, err
+		}
+		js, err := json.Marshal(o)
+		if err != nil {
+			return 0, err
+		}
+		var n C.size_t
+		*settings, n = cBytes(js)
+		setSize(settingsLen, n)
+		return C.RC_OK, nil
+	})
+}
+
+func parseEntry(entry *C.rc_cchar, entryLen C.size_t) (core.Entry, error) {
+	js, err := bytesOf("entry", entry, entryLen)
+	if err != nil {
+		return core.Entry{}, err
+	}
+	return core.ParseEntry(js)
+}
+
+//export rc_open
+func rc_open(entry *C.rc_cchar, entryLen C.size_t, out **C.rc_client, errOut **C.char) C.int {
+	return run("rc_open", errOut, func() (C.int, error) {
+		if err := required("client", out == nil); err != nil {
+			return 0, err
+		}
+		*out = nil
+		e, err := parseEntry(entry, entryLen)
+		if err != nil {
+			return 0, err
+		}
+		cache, err := core.Open(e)
+		if err != nil {
+			return 0, err
+		}
+		cl := &client{cache: cache}
+		cl.ctx, cl.cancel = newClientContext()
+		*out = C.rc__handle(C.uintptr_t(handles.add(cl)))
+		return C.RC_OK, nil
+	})
+}
+
+//export rc_close
+func rc_close(h *C.rc_client, errOut **C.char) C.int {
+	return run("rc_close", errOut, func() (C.int, error) {
+		cl, err := handles.remove(tokenOf(h))
+		if err != nil {
+			return 0, err
+		}
+		cl.cancel()
+		return C.RC_OK, cl.cache.Close()
+	})
+}
+
+//export rc_health
+func rc_health(h *C.rc_client, out **C.char, outLen *C.size_t, errOut **C.char) C.int {
+	return withClient("rc_health", h, errOut, func(cl *client) (C.int, error) {
+		if err := required("json", out == nil); err != nil {
+			return 0, err
+		}
+		*out = nil
+		setSize(outLen, 0)
+		health, herr := cl.cache.Health(cl.ctx)
+		js, err := json.Marshal(health)
+		if err != nil {
+			return 0, err
+		}
+		var n C.size_t
+		*out, n = cBytes(js)
+		setSize(outLen, n)
+		return C.RC_OK, herr
+	})
+}
+
+//export rc_get
+func rc_get(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, value **C.char, valueLen *C.size_t, errOut **C.char) C.int {
+	return withClient("rc_get", h, errOut, func(cl *client) (C.int, error) {
+		if err := required("value or value_len", value == nil || valueLen == nil); err != nil {
+			return 0, err
+		}
+		*value, *valueLen = nil, 0
+		k, err := stringOf("key", key, keyLen)
+		if err != nil {
+			return 0, err
+		}
+		v, ok, err := view(cl, version).Get(cl.ctx, k)
+		if err != nil || !ok {
+			return C.RC_MISS, err
+		}
+		*value, *valueLen = cBytes(v)
+		return C.RC_OK, nil
+	})
+}
+
+//export rc_set
+func rc_set(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, value *C.rc_cchar, valueLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+	return withClient("rc_set", h, errOut, func(cl *client) (C.int, error) {
+		k, v, exp, err := keyValueExpiry(key, keyLen, value, valueLen, timeout)
+		if err != nil {
+			return 0, err
+		}
+		return C.RC_OK, view(cl, version).Set(cl.ctx, k, v, exp)
+	})
+}
+
+//export rc_add
+func rc_add(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, value *C.rc_cchar, valueLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+	return withClient("rc_add", h, errOut, func(cl *client) (C.int, error) {
+		k, v, exp, err := keyValueExpiry(key, keyLen, value, valueLen, timeout)
+		if err != nil {
+			return 0, err
+		}
+		added, err := view(cl, version).Add(cl.ctx, k, v, exp)
+		return found(added), err
+	})
+}
+
+func keyValueExpiry(key *C.rc_cchar, keyLen C.size_t, value *C.rc_cchar, valueLen C.size_t, timeout C.rc_timeout) (string, []byte, core.Expiry, error) {
+	k, err := stringOf("key", key, keyLen)
+	if err != nil {
+		return "", nil, core.Expiry{}, err
+	}
+	v, err := bytesOf("value", value, valueLen)
+	if err != nil {
+		return "", nil, core.Expiry{}, err
+	}
+	exp, err := expiryOf(timeout)
+	return k, v, exp, err
+}
+
+// keyCall is the frame of the calls that take one key and answer yes or no.
+func keyCall(op string, h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char,
+	fn func(c *core.Cache, cl *client, k string) (bool, error)) C.int {
+	return withClient(op, h, errOut, func(cl *client) (C.int, error) {
+		k, err := stringOf("key", key, keyLen)
+		if err != nil {
+			return 0, err
+		}
+		ok, err := fn(view(cl, version), cl, k)
+		return found(ok), err
+	})
+}
+
+//export rc_delete
+func rc_delete(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char) C.int {
+	return keyCall("rc_delete", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
+		return c.Delete(cl.ctx, k)
+	})
+}
+
+//export rc_has_key
+func rc_has_key(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char) C.int {
+	return keyCall("rc_has_key", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
+		return c.HasKey(cl.ctx, k)
+	})
+}
+
+//export rc_persist
+func rc_persist(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char) C.int {
+	return keyCall("rc_persist", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
+		return c.Persist(cl.ctx, k)
+	})
+}
+
+//export rc_touch
+func rc_touch(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+	return keyCall("rc_touch", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
+		exp, err := expiryOf(timeout)
+		if err != nil {
+			return false, err
+		}
+		return c.Touch(cl.ctx, k, exp)
+	})
+}
+
+//export rc_expire
+func rc_expire(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+	return keyCall("rc_expire", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
+		exp, err := expiryOf(timeout)
+		if err != nil {
+			return false, err
+		}
+		return c.Expire(cl.ctx, k, exp)
+	})
+}
+
+//export rc_incr
+func rc_incr(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta C.int64_t, version C.int, result *C.int64_t, errOut **C.char) C.int {
+	return incr("rc_incr", h, key, keyLen, int64(delta), version, result, errOut)
+}
+
+//export rc_decr
+func rc_decr(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta C.int64_t, version C.int, result *C.int64_t, errOut **C.char) C.int {
+	return incr("rc_decr", h, key, keyLen, -int64(delta), version, result, errOut)
+}
+
+func incr(op string, h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta int64, version C.int, result *C.int64_t, errOut **C.char) C.int {
+	return withClient(op, h, errOut, func(cl *client) (C.int, error) {
+		setInt64(result, 0)
+		k, err := stringOf("key", key, keyLen)
+		if err != nil {
+			return 0, err
+		}
+		n, err := view(cl, version).Incr(cl.ctx, k, delta)
+		if err != nil {
+			return 0, err
+		}
+		setInt64(result, n)
+		return C.RC_OK, nil
+	})
+}
+
+//export rc_ttl
+func rc_ttl(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, ttlMs *C.int64_t, errOut **C.char) C.int {
+	return withClient("rc_ttl", h, errOut, func(cl *client) (C.int, error) {
+		if err := required("ttl_ms", ttlMs == nil); err != nil {
+			return 0, err
+		}
+		*ttlMs = 0
+		k, err := stringOf("key", key, keyLen)
+		if err != nil {
+			return 0, err
+		}
+		d, err := view(cl, version).TTL(cl.ctx, k)
+		switch {
+		case err != nil:
+			return 0, err
+		case d == core.TTLNever:
+			*ttlMs = C.RC_TTL_NEVER
+		case d == 0:
+			return C.RC_MISS, nil
+		default:
+			*ttlMs = C.int64_t(d.Milliseconds())
+		}
+		return C.RC_OK, nil
+	})
+}
+
+//export rc_get_many
+func rc_get_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
+	return withClient("rc_get_many", h, errOut, func(cl *client) (C.int, error) {
+		if err := required("values", values == nil); err != nil {
+			return 0, err
+		}
+		*values = nil
+		ks, err := stringsOf("keys", (**C.rc_cchar)(unsafe.Pointer(keys)), keyLens, n)
+		if err != nil {
+			return 0, err
+		}
+		got, err := view(cl, version).GetMany(cl.ctx, ks)
+		if err != nil {
+			return 0, err
+		}
+		*values = bufArray(ks, got)
+		return C.RC_OK, nil
+	})
+}
+
+// bufArray lays out rc_get_many's answer in one malloc: the rc_buf array,
+// then each found value with its NUL, so that one rc_free frees all.
+func bufArray(keys []string, got map[string][]byte) *C.rc_buf {
+	head := C.size_t(len(keys)) * C.size_t(unsafe.Sizeof(C.rc_buf{}))
+	size := head
+	for _, k := range keys {
+		if v, ok := got[k]; ok {
+			size += C.size_t(len(v) + 1)
+		}
+	}
+	block := C.malloc(max(size, 1))
+	bufs := unsafe.Slice((*C.rc_buf)(block), len(keys))
+	data := unsafe.Slice((*byte)(block), uint64(size))[head:]
+	for i, k := range keys {
+		v, ok := got[k]
+		if !ok {
+			bufs[i] = C.rc_buf{}
+			continue
+		}
+		copy(data, v)
+		data[len(v)] = 0
+		bufs[i] = C.rc_buf{data: (*C.char)(unsafe.Pointer(&data[0])), len: C.size_t(len(v)), found: 1}
+		data = data[len(v)+1:]
+	}
+	return (*C.rc_buf)(block)
+}
+
+//export rc_set_many
+func rc_set_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, vals *C.rc_ckey, valueLens *C.rc_csize, n C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+	return withClient("rc_set_many", h, errOut, func(cl *client) (C.int, error) {
+		ks, err := stringsOf("keys", (**C.rc_cchar)(unsafe.Pointer(keys)), keyLens, n)
+		if err != nil {
+			return 0, err
+		}
+		vs, err := stringsOf("values", (**C.rc_cchar)(unsafe.Pointer(vals)), valueLens, n)
+		if err != nil {
+			return 0, err
+		}
+		exp, err := expiryOf(timeout)
+		if err != nil {
+			return 0, err
+		}
+		items := make(map[string][]byte, len(ks))
+		for i, k := range ks {
+			items[k] = []byte(vs[i])
+		}
+		return C.RC_OK, view(cl, version).SetMany(cl.ctx, items, exp)
+	})
+}
+
+//export rc_delete_many
+func rc_delete_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, deleted *C.int64_t, errOut **C.char) C.int {
+	return withClient("rc_delete_many", h, errOut, func(cl *client) (C.int, error) {
+		setInt64(deleted, 0)
+		ks, err := stringsOf("keys", (**C.rc_cchar)(unsafe.Pointer(keys)), keyLens, n)
+		if err != nil {
+			return 0, err
+		}
+		count, err := view(cl, version).DeleteMany(cl.ctx, ks)
+		if err != nil {
+			return 0, err
+		}
+		setInt64(deleted, count)
+		return C.RC_OK, nil
+	})
+}
+
+//export rc_clear
+func rc_clear(h *C.rc_client, removed *C.int64_t, errOut **C.char) C.int {
+	return withClient("rc_clear", h, errOut, func(cl *client) (C.int, error) {
+		setInt64(removed, 0)
+		count, err := cl.cache.Clear(cl.ctx)
+		setInt64(removed, count)
+		if err != nil {
+			return 0, err
+		}
+		return C.RC_OK, nil
+	})
+}

@@ -1,0 +1,307 @@
+/*
+ * redisclient.h - C API of redisclient.
+ *
+ * redisclient reads a Django CACHES entry (django-redis with
+ * django-ansible-base's RedisClient) and talks to Redis exactly as Django
+ * does: same connection settings, same keys (KEY_PREFIX:VERSION:key), same
+ * timeouts. Values are raw bytes; integers are stored as decimal digits, so
+ * rc_incr works on values Django wrote and Django reads counters written here.
+ *
+ * Link with -lredisclient (libredisclient.so.0). Supported: glibc Linux, one
+ * Go-based native library per process, never unloaded.
+ *
+ * Conventions, for every function below unless it says otherwise:
+ *
+ *  - Return value: an int status, RC_OK (0), RC_MISS (1) where a miss exists,
+ *    or a negative RC_ERR_* kind.
+ *  - Errors: `err` is optional (may be NULL). On an error status, *err is set
+ *    to a NUL-terminated message that names the operation and the cause (it
+ *    never contains a password); free it with rc_free. On RC_OK and RC_MISS,
+ *    *err is set to NULL. Errors are per call: there is no "last error".
+ *  - Keys and values are (pointer, length): NUL bytes and non-UTF-8 pass
+ *    through. A NULL pointer is accepted only with length 0. The library
+ *    copies every input before it returns; it keeps no pointer you pass.
+ *  - Every buffer the library returns is allocated by it, carries its length
+ *    and a trailing NUL byte (not counted in the length), and must be freed
+ *    with rc_free, and only with rc_free. Out-parameters are set to NULL/0
+ *    when nothing is returned.
+ *  - Thread-safety: every function may be called from any thread, and one
+ *    rc_client may be used by many threads at once. Closing a client while
+ *    other threads use it makes their calls fail with RC_ERR_CLOSED.
+ *  - Blocking: calls that talk to Redis are bounded by the entry's
+ *    socket_timeout and socket_connect_timeout (redis-py's defaults: 5 s).
+ *    An entry that sets them to null asks for calls that may wait forever.
+ *  - fork(): the library runs the Go runtime, which does not survive fork().
+ *    Create clients after fork, in the process that uses them. In a forked
+ *    child every function (except rc_free, rc_version, rc_abi_version)
+ *    returns RC_ERR_FORKED at once, without touching the network.
+ *  - The library never writes to stdout or stderr and never exits the
+ *    process; an internal fault becomes RC_ERR_INTERNAL.
+ */
+#ifndef REDISCLIENT_H
+#define REDISCLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RC_VERSION_MAJOR 0
+#define RC_VERSION_MINOR 1
+#define RC_VERSION_PATCH 0
+#define RC_VERSION_STRING "0.1.0"
+
+/* Bumped on any incompatible change of this header's types or functions;
+ * compare it with rc_abi_version() at run time. It is also the soname's
+ * number (libredisclient.so.0). */
+#define RC_ABI_VERSION 0
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A client of one CACHES entry. Opaque: the value rc_open gives you is a
+ * token, not an address; the library never dereferences it. A token is
+ * never reused, so a stale copy of a closed client's token can never reach a
+ * client opened later.
+ *
+ * What is safe to pass as an rc_client*: the value from rc_open (before or
+ * after rc_close), or NULL. NULL returns RC_ERR_INVALID_HANDLE; a closed
+ * client returns RC_ERR_CLOSED (rc_close twice too). Any other value, such
+ * as the address of an uninitialised variable, is a programming error; it is
+ * still never dereferenced and returns RC_ERR_INVALID_HANDLE.
+ */
+typedef struct rc_client rc_client;
+
+/* Status codes. */
+typedef enum rc_status {
+    RC_OK = 0,                   /* done */
+    RC_MISS = 1,                 /* the key is missing or the condition false;
+                                    see each function */
+    RC_ERR_CONFIG = -1,          /* the CACHES entry cannot be used; the
+                                    message names the setting */
+    RC_ERR_CONNECTION = -2,      /* Redis could not be reached, or a timeout */
+    RC_ERR_NOT_FOUND = -3,       /* rc_incr/rc_decr of a missing key */
+    RC_ERR_NOT_INTEGER = -4,     /* rc_incr/rc_decr of a non-integer value */
+    RC_ERR_CLOSED = -5,          /* the client was closed (also: in flight
+                                    when it was closed, and double close) */
+    RC_ERR_INVALID_HANDLE = -6,  /* NULL or not a client from rc_open */
+    RC_ERR_INVALID_ARGUMENT = -7,/* NULL pointer with a length, bad timeout,
+                                    missing required out-parameter */
+    RC_ERR_SERVER = -8,          /* Redis answered with an error */
+    RC_ERR_FORKED = -9,          /* called in a forked child: see fork() */
+    RC_ERR_INTERNAL = -10        /* a bug in the library (a recovered panic) */
+} rc_status;
+
+/* The `version` argument of the key functions: Django's version=. This
+ * sentinel means the entry's VERSION (1 when unset). */
+#define RC_DEFAULT_VERSION (-2147483647 - 1)
+
+/*
+ * How long a value lives, as Django's timeout= argument:
+ *   RC_TIMEOUT_DEFAULT  the entry's TIMEOUT (Django's DEFAULT_TIMEOUT, 300 s
+ *                       when unset); `seconds` is ignored;
+ *   RC_TIMEOUT_NEVER    no expiry (timeout=None); `seconds` is ignored;
+ *   RC_TIMEOUT_SECONDS  `seconds`, counted in whole milliseconds. Zero or
+ *                       negative expires at once, as in Django: rc_set and
+ *                       rc_set_many delete the key, rc_add writes nothing.
+ *                       NaN, infinite or out-of-range values are
+ *                       RC_ERR_INVALID_ARGUMENT.
+ */
+typedef enum rc_timeout_kind {
+    RC_TIMEOUT_DEFAULT = 0,
+    RC_TIMEOUT_NEVER = 1,
+    RC_TIMEOUT_SECONDS = 2
+} rc_timeout_kind;
+
+typedef struct rc_timeout {
+    int kind;       /* an rc_timeout_kind */
+    double seconds; /* used by RC_TIMEOUT_SECONDS only */
+} rc_timeout;
+
+static inline rc_timeout rc_timeout_default(void) {
+    rc_timeout t = {RC_TIMEOUT_DEFAULT, 0};
+    return t;
+}
+static inline rc_timeout rc_timeout_never(void) {
+    rc_timeout t = {RC_TIMEOUT_NEVER, 0};
+    return t;
+}
+static inline rc_timeout rc_timeout_seconds(double seconds) {
+    rc_timeout t = {RC_TIMEOUT_SECONDS, seconds};
+    return t;
+}
+
+/* rc_ttl's answer for a key without expiry (Django: None). */
+#define RC_TTL_NEVER (-1)
+
+/*
+ * One value of rc_get_many. `data` is NULL and `len` 0 when the key is
+ * missing (found == 0); otherwise `data` holds `len` bytes and a trailing
+ * NUL. The buffers live inside the array's own allocation: rc_free(array)
+ * frees them all; never free `data` on its own.
+ */
+typedef struct rc_buf {
+    char *data;
+    size_t len;
+    int found;
+} rc_buf;
+
+/* ---- Library ------------------------------------------------------------ */
+
+/* The library's version, e.g. "0.1.0". Static: do not free. Safe anywhere,
+ * also in a forked child. */
+const char *rc_version(void);
+
+/* The library's RC_ABI_VERSION; a program built against another ABI must
+ * not use it. Safe anywhere, also in a forked child. */
+int rc_abi_version(void);
+
+/* Frees anything the library returned (values, rc_buf arrays, JSON,
+ * messages). NULL does nothing. Never pass memory the library did not
+ * return, nor free it twice. Safe in a forked child. */
+void rc_free(void *ptr);
+
+/*
+ * Resolves a CACHES entry (its JSON, as settings.py would dump it, e.g.
+ * {"BACKEND": ..., "LOCATION": "redis://...", "OPTIONS": {...}}) into the
+ * effective connection settings, as django-ansible-base would pass them to
+ * redis-py, without connecting. No I/O.
+ *
+ * On RC_OK, *settings is a JSON object (length in *settings_len, which may
+ * be NULL) that CONTAINS THE PASSWORD in clear ("password"): treat it as a
+ * secret. Free it with rc_free.
+ * Errors: RC_ERR_CONFIG (the message names the setting),
+ * RC_ERR_INVALID_ARGUMENT (entry NULL with a length, settings NULL).
+ */
+int rc_resolve(const char *entry, size_t entry_len, char **settings,
+               size_t *settings_len, char **err);
+
+/* ---- Clients ------------------------------------------------------------ */
+
+/*
+ * Opens a client of a CACHES entry (JSON, see rc_resolve). No I/O: the first
+ * call that needs Redis connects, as in Django. On RC_OK, *client is set;
+ * close it with rc_close. On error *client is NULL.
+ * Errors: RC_ERR_CONFIG, RC_ERR_INVALID_ARGUMENT (client NULL).
+ */
+int rc_open(const char *entry, size_t entry_len, rc_client **client,
+            char **err);
+
+/*
+ * Closes a client and its connections. Calls in flight on other threads
+ * fail with RC_ERR_CLOSED; later calls and a second rc_close return
+ * RC_ERR_CLOSED. The token stays invalid forever (see rc_client).
+ */
+int rc_close(rc_client *client, char **err);
+
+/*
+ * Health of the client's Redis, as JSON in *json (length in *json_len, may
+ * be NULL): {"mode", "status": "good"|"degraded"|"failed", "ping" or
+ * "cluster_state" and "nodes", "error"}. RC_OK when Redis answered ("good",
+ * or "degraded" when a cluster node failed); an error status otherwise, with
+ * *json still describing the failure when it could be made. Free *json and
+ * *err with rc_free.
+ */
+int rc_health(rc_client *client, char **json, size_t *json_len, char **err);
+
+/* ---- One key ------------------------------------------------------------ */
+
+/*
+ * Gets a value. RC_OK: *value holds *value_len bytes (plus a NUL; free with
+ * rc_free). RC_MISS: the key is missing, *value NULL, *value_len 0.
+ * value and value_len are required.
+ */
+int rc_get(rc_client *client, const char *key, size_t key_len, int version,
+           char **value, size_t *value_len, char **err);
+
+/* Stores a value. RC_OK (also when a zero/negative timeout deleted it). */
+int rc_set(rc_client *client, const char *key, size_t key_len,
+           const char *value, size_t value_len, rc_timeout timeout,
+           int version, char **err);
+
+/* Stores a value only if the key is missing. RC_OK: stored (with a
+ * zero/negative timeout: nothing written, the key was missing). RC_MISS: the
+ * key exists, nothing written. Never resent after a timeout. */
+int rc_add(rc_client *client, const char *key, size_t key_len,
+           const char *value, size_t value_len, rc_timeout timeout,
+           int version, char **err);
+
+/* Deletes a key. RC_OK: it existed. RC_MISS: it did not. */
+int rc_delete(rc_client *client, const char *key, size_t key_len,
+              int version, char **err);
+
+/* RC_OK: the key exists. RC_MISS: it does not. */
+int rc_has_key(rc_client *client, const char *key, size_t key_len,
+               int version, char **err);
+
+/*
+ * Adds delta to an integer value atomically; *result (optional) gets the new
+ * value. RC_ERR_NOT_FOUND: the key is missing (Django raises ValueError);
+ * RC_ERR_NOT_INTEGER: the value is not a 64-bit integer. Never resent after
+ * a timeout. rc_decr subtracts delta.
+ */
+int rc_incr(rc_client *client, const char *key, size_t key_len,
+            int64_t delta, int version, int64_t *result, char **err);
+int rc_decr(rc_client *client, const char *key, size_t key_len,
+            int64_t delta, int version, int64_t *result, char **err);
+
+/*
+ * Gives a key a new timeout (RC_TIMEOUT_NEVER removes its expiry; zero or
+ * negative expires it now). RC_OK: the key exists. RC_MISS: it does not.
+ * rc_expire is django-redis's expire(), the same operation.
+ */
+int rc_touch(rc_client *client, const char *key, size_t key_len,
+             rc_timeout timeout, int version, char **err);
+int rc_expire(rc_client *client, const char *key, size_t key_len,
+              rc_timeout timeout, int version, char **err);
+
+/* Removes a key's expiry. RC_OK: it had one. RC_MISS: the key is missing or
+ * had no expiry. */
+int rc_persist(rc_client *client, const char *key, size_t key_len,
+               int version, char **err);
+
+/*
+ * Time a key has left, in milliseconds, in *ttl_ms (required). RC_OK: the
+ * key exists; *ttl_ms is RC_TTL_NEVER when it has no expiry. RC_MISS: the
+ * key is missing, *ttl_ms is 0 (django-redis answers 0).
+ */
+int rc_ttl(rc_client *client, const char *key, size_t key_len, int version,
+           int64_t *ttl_ms, char **err);
+
+/* ---- Many keys ---------------------------------------------------------- */
+/* keys[i] holds key_lens[i] bytes; n may be 0 (then the arrays may be NULL). */
+
+/*
+ * Gets n values. On RC_OK, *values is an array of n rc_buf in the order of
+ * keys (missing keys: found 0), in ONE allocation: free it with
+ * rc_free(*values). values is required. Duplicate keys give the same value
+ * at each place.
+ */
+int rc_get_many(rc_client *client, const char *const *keys,
+                const size_t *key_lens, size_t n, int version,
+                rc_buf **values, char **err);
+
+/* Stores n values with one timeout, in one round trip per node. When a key
+ * appears twice, the later value wins. RC_OK. */
+int rc_set_many(rc_client *client, const char *const *keys,
+                const size_t *key_lens, const char *const *values,
+                const size_t *value_lens, size_t n, rc_timeout timeout,
+                int version, char **err);
+
+/* Deletes n keys; *deleted (optional) gets how many existed. RC_OK. */
+int rc_delete_many(rc_client *client, const char *const *keys,
+                   const size_t *key_lens, size_t n, int version,
+                   int64_t *deleted, char **err);
+
+/*
+ * Deletes every key of this entry's KEY_PREFIX, all versions, on every
+ * primary; *removed (optional) gets how many. Unlike django-redis's clear()
+ * it never flushes the database: other prefixes' keys stay. RC_OK.
+ */
+int rc_clear(rc_client *client, int64_t *removed, char **err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* REDISCLIENT_H */

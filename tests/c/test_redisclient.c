@@ -1,0 +1,649 @@
+/*
+ * C test of libredisclient against the real servers (testenv): every
+ * function on the standalone server and the cluster, misuse, binary data,
+ * timeouts, threads and fork. Needs RC_TEST_STANDALONE, RC_TEST_CLUSTER and
+ * RC_TEST_ACL with its user and password (fails without them). Prints
+ * "N passed, M failed" last; exits 1 on a failure. Run through tests/c/run.sh (valgrind).
+ *
+ * Every buffer the library returns is freed here, so that valgrind's
+ * "definitely lost" would point at the library.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "redisclient.h"
+
+static int passed, failed;
+static char prefix[64];
+
+#define CHECK(cond, ...)                                               \
+    do {                                                               \
+        if (cond) {                                                    \
+            passed++;                                                  \
+        } else {                                                       \
+            failed++;                                                  \
+            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
+            printf(__VA_ARGS__);                                       \
+            printf("\n");                                              \
+        }                                                              \
+    } while (0)
+
+/* A status, and the error message the call returned (freed here). */
+#define CHECK_ST(call, want)                                              \
+    do {                                                                  \
+        char *err_ = NULL;                                                \
+        int st_ = (call);                                                 \
+        CHECK(st_ == (want), "%s -> %d, want %d (%s)", #call, st_, (want), \
+              err_ ? err_ : "no message");                                \
+        rc_free(err_);                                                    \
+    } while (0)
+/* `&E` in a call below is the err_ of CHECK_ST. */
+#define E err_
+
+static const char *need(const char *name) {
+    const char *v = getenv(name);
+    if (v == NULL || *v == '\0') {
+        printf("FAIL: %s is not set: source testenv/.run/env.sh\n", name);
+        printf("0 passed, 1 failed\n");
+        exit(1);
+    }
+    return v;
+}
+
+#define K(s) (s), (sizeof(s) - 1) /* a literal key as (pointer, length) */
+#define V RC_DEFAULT_VERSION
+
+static void standalone_entry(char *buf, size_t cap, const char *suffix) {
+    snprintf(buf, cap,
+             "{\"BACKEND\": \"django_redis.cache.RedisCache\", "
+             "\"LOCATION\": \"redis://%s/0\", \"KEY_PREFIX\": \"%s-%s\", "
+             "\"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\"}}",
+             need("RC_TEST_STANDALONE"), prefix, suffix);
+}
+
+static void cluster_entry(char *buf, size_t cap, const char *suffix) {
+    const char *hosts = need("RC_TEST_CLUSTER");
+    char first[64];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(hosts, ","), hosts);
+    snprintf(buf, cap,
+             "{\"LOCATION\": \"redis://%s\", \"KEY_PREFIX\": \"%s-%s\", "
+             "\"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", "
+             "\"CLIENT_CLASS_KWARGS\": {\"mode\": \"cluster\", \"redis_hosts\": \"%s\"}}}",
+             first, prefix, suffix, hosts);
+}
+
+static rc_client *open_entry(const char *entry) {
+    rc_client *c = NULL;
+    char *err = NULL;
+    int st = rc_open(entry, strlen(entry), &c, &err);
+    CHECK(st == RC_OK && c != NULL, "rc_open -> %d (%s)", st, err ? err : "");
+    rc_free(err);
+    return c;
+}
+
+/* ---- Every function on one server -------------------------------------- */
+
+static void test_get_set_binary(rc_client *c) {
+    /* NUL bytes and non-UTF-8 in both key and value. */
+    const char key[] = {'b', 0, 'i', (char)0xff, 'n'};
+    const char val[] = {0, 1, 0, (char)0xfe, 'x', 0};
+    CHECK_ST(rc_set(c, key, sizeof key, val, sizeof val, rc_timeout_default(), V, &E), RC_OK);
+    char *got = NULL;
+    size_t n = 99;
+    CHECK_ST(rc_get(c, key, sizeof key, V, &got, &n, &E), RC_OK);
+    CHECK(got != NULL && n == sizeof val && memcmp(got, val, n) == 0, "binary value differs (len %zu)", n);
+    CHECK(got != NULL && got[n] == 0, "returned buffer has no trailing NUL");
+    rc_free(got);
+    /* The key with its NUL is a different key from its prefix "b". */
+    got = NULL;
+    CHECK_ST(rc_get(c, "b", 1, V, &got, &n, &E), RC_MISS);
+    CHECK(got == NULL && n == 0, "a miss returns NULL and 0");
+    /* Empty value. */
+    CHECK_ST(rc_set(c, K("empty"), "", 0, rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_get(c, K("empty"), V, &got, &n, &E), RC_OK);
+    CHECK(got != NULL && n == 0 && got[0] == 0, "empty value is an empty NUL-terminated buffer");
+    rc_free(got);
+}
+
+static void test_miss_add_delete_has(rc_client *c) {
+    char *got = (char *)1;
+    size_t n = 5;
+    char *err = (char *)1;
+    CHECK(rc_get(c, K("never-set"), V, &got, &n, &err) == RC_MISS, "get of a missing key");
+    CHECK(got == NULL && n == 0 && err == NULL, "miss sets value NULL, len 0, err NULL");
+
+    CHECK_ST(rc_add(c, K("a"), K("1"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_add(c, K("a"), K("2"), rc_timeout_default(), V, &E), RC_MISS);
+    CHECK_ST(rc_get(c, K("a"), V, &got, &n, &E), RC_OK);
+    CHECK(n == 1 && got[0] == '1', "add did not overwrite");
+    rc_free(got);
+    /* Django: add with timeout 0 writes nothing and says the key was absent. */
+    CHECK_ST(rc_add(c, K("a0"), K("x"), rc_timeout_seconds(0), V, &E), RC_OK);
+    CHECK_ST(rc_has_key(c, K("a0"), V, &E), RC_MISS);
+
+    CHECK_ST(rc_has_key(c, K("a"), V, &E), RC_OK);
+    CHECK_ST(rc_delete(c, K("a"), V, &E), RC_OK);
+    CHECK_ST(rc_delete(c, K("a"), V, &E), RC_MISS);
+    CHECK_ST(rc_has_key(c, K("a"), V, &E), RC_MISS);
+}
+
+static void test_incr_decr(rc_client *c) {
+    int64_t r = 0;
+    CHECK_ST(rc_set(c, K("n"), K("10"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_incr(c, K("n"), 5, V, &r, &E), RC_OK);
+    CHECK(r == 15, "incr gave %lld", (long long)r);
+    CHECK_ST(rc_decr(c, K("n"), 20, V, &r, &E), RC_OK);
+    CHECK(r == -5, "decr gave %lld", (long long)r);
+    CHECK_ST(rc_incr(c, K("n"), 1, V, NULL, NULL), RC_OK); /* optional outs */
+
+    char *err = NULL;
+    r = 42;
+    int st = rc_incr(c, K("missing-n"), 1, V, &r, &err);
+    CHECK(st == RC_ERR_NOT_FOUND, "incr of a missing key -> %d", st);
+    CHECK(err && strstr(err, "rc_incr") && strstr(err, "missing-n"), "message names op and key: %s", err ? err : "");
+    CHECK(r == 0, "result is 0 on error");
+    rc_free(err);
+    CHECK_ST(rc_has_key(c, K("missing-n"), V, &E), RC_MISS); /* incr created nothing */
+
+    CHECK_ST(rc_set(c, K("s"), K("abc"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_decr(c, K("s"), 1, V, &r, &E), RC_ERR_NOT_INTEGER);
+}
+
+static int64_t ttl_of(rc_client *c, const char *key, size_t len, int *st) {
+    int64_t ms = -99;
+    char *err = NULL;
+    *st = rc_ttl(c, key, len, V, &ms, &err);
+    rc_free(err);
+    return ms;
+}
+
+static void test_timeouts(rc_client *c) {
+    int st;
+    int64_t ms;
+    CHECK_ST(rc_set(c, K("t"), K("v"), rc_timeout_never(), V, &E), RC_OK);
+    ms = ttl_of(c, K("t"), &st);
+    CHECK(st == RC_OK && ms == RC_TTL_NEVER, "never: ttl %d %lld", st, (long long)ms);
+    CHECK_ST(rc_persist(c, K("t"), V, &E), RC_MISS); /* had no expiry */
+
+    CHECK_ST(rc_set(c, K("t"), K("v"), rc_timeout_default(), V, &E), RC_OK);
+    ms = ttl_of(c, K("t"), &st);
+    CHECK(st == RC_OK && ms > 290000 && ms <= 300000, "default is 300 s: %lld", (long long)ms);
+
+    CHECK_ST(rc_set(c, K("t"), K("v"), rc_timeout_seconds(100.5), V, &E), RC_OK);
+    ms = ttl_of(c, K("t"), &st);
+    CHECK(st == RC_OK && ms > 90000 && ms <= 100500, "100.5 s: %lld", (long long)ms);
+
+    CHECK_ST(rc_touch(c, K("t"), rc_timeout_seconds(50), V, &E), RC_OK);
+    ms = ttl_of(c, K("t"), &st);
+    CHECK(st == RC_OK && ms > 40000 && ms <= 50000, "touch 50 s: %lld", (long long)ms);
+    CHECK_ST(rc_expire(c, K("t"), rc_timeout_seconds(30), V, &E), RC_OK);
+    ms = ttl_of(c, K("t"), &st);
+    CHECK(st == RC_OK && ms > 20000 && ms <= 30000, "expire 30 s: %lld", (long long)ms);
+    CHECK_ST(rc_persist(c, K("t"), V, &E), RC_OK);
+    ms = ttl_of(c, K("t"), &st);
+    CHECK(st == RC_OK && ms == RC_TTL_NEVER, "persisted: %lld", (long long)ms);
+    CHECK_ST(rc_touch(c, K("t"), rc_timeout_seconds(20), V, &E), RC_OK);
+    CHECK_ST(rc_touch(c, K("t"), rc_timeout_never(), V, &E), RC_OK);
+    ms = ttl_of(c, K("t"), &st);
+    CHECK(st == RC_OK && ms == RC_TTL_NEVER, "touch never: %lld", (long long)ms);
+
+    /* Zero and negative expire at once, as in Django. */
+    CHECK_ST(rc_set(c, K("t"), K("v"), rc_timeout_seconds(0), V, &E), RC_OK);
+    CHECK_ST(rc_has_key(c, K("t"), V, &E), RC_MISS);
+    CHECK_ST(rc_set(c, K("t"), K("v"), rc_timeout_never(), V, &E), RC_OK);
+    CHECK_ST(rc_set(c, K("t"), K("v"), rc_timeout_seconds(-1), V, &E), RC_OK);
+    CHECK_ST(rc_has_key(c, K("t"), V, &E), RC_MISS);
+    CHECK_ST(rc_set(c, K("t"), K("v"), rc_timeout_never(), V, &E), RC_OK);
+    CHECK_ST(rc_touch(c, K("t"), rc_timeout_seconds(0), V, &E), RC_OK);
+    CHECK_ST(rc_has_key(c, K("t"), V, &E), RC_MISS);
+
+    /* Missing keys. */
+    CHECK_ST(rc_touch(c, K("t-missing"), rc_timeout_seconds(5), V, &E), RC_MISS);
+    CHECK_ST(rc_persist(c, K("t-missing"), V, &E), RC_MISS);
+    ms = ttl_of(c, K("t-missing"), &st);
+    CHECK(st == RC_MISS && ms == 0, "ttl of a missing key: %d %lld", st, (long long)ms);
+
+    /* Timeouts that cannot be used. */
+    rc_timeout bad_kind = {7, 1};
+    CHECK_ST(rc_set(c, K("t"), K("v"), bad_kind, V, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_set(c, K("t"), K("v"), rc_timeout_seconds(NAN), V, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_touch(c, K("t"), rc_timeout_seconds(1e300), V, &E), RC_ERR_INVALID_ARGUMENT);
+}
+
+static void test_versions(rc_client *c) {
+    char *got = NULL;
+    size_t n = 0;
+    CHECK_ST(rc_set(c, K("ver"), K("two"), rc_timeout_default(), 2, &E), RC_OK);
+    CHECK_ST(rc_get(c, K("ver"), V, &got, &n, &E), RC_MISS);
+    CHECK_ST(rc_get(c, K("ver"), 1, &got, &n, &E), RC_MISS);
+    CHECK_ST(rc_get(c, K("ver"), 2, &got, &n, &E), RC_OK);
+    CHECK(n == 3 && memcmp(got, "two", 3) == 0, "version 2 value");
+    rc_free(got);
+    CHECK_ST(rc_set(c, K("ver"), K("one"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_get(c, K("ver"), 1, &got, &n, &E), RC_OK); /* default VERSION is 1 */
+    rc_free(got);
+}
+
+static void test_many(rc_client *c) {
+    const char bin[] = {'x', 0, 'y'};
+    const char *keys[] = {"m1", "m2", "m3", "m4"};
+    size_t klens[] = {2, 2, 2, 2};
+    const char *vals[] = {"one", bin, "three"};
+    size_t vlens[] = {3, sizeof bin, 5};
+    CHECK_ST(rc_set_many(c, keys, klens, vals, vlens, 3, rc_timeout_seconds(60), V, &E), RC_OK);
+    int st;
+    int64_t ms = ttl_of(c, K("m2"), &st);
+    CHECK(st == RC_OK && ms > 50000 && ms <= 60000, "set_many timeout: %lld", (long long)ms);
+
+    const char *ask[] = {"m3", "m4", "m2", "m1", "m3"};
+    size_t asklens[] = {2, 2, 2, 2, 2};
+    rc_buf *bufs = NULL;
+    CHECK_ST(rc_get_many(c, ask, asklens, 5, V, &bufs, &E), RC_OK);
+    if (bufs != NULL) {
+        CHECK(bufs[0].found && bufs[0].len == 5 && memcmp(bufs[0].data, "three", 5) == 0, "m3 first");
+        CHECK(!bufs[1].found && bufs[1].data == NULL && bufs[1].len == 0, "m4 missing");
+        CHECK(bufs[2].found && bufs[2].len == 3 && memcmp(bufs[2].data, bin, 3) == 0, "m2 binary");
+        CHECK(bufs[2].found && bufs[2].data[3] == 0, "trailing NUL");
+        CHECK(bufs[3].found && bufs[3].len == 3 && memcmp(bufs[3].data, "one", 3) == 0, "m1");
+        CHECK(bufs[4].found && bufs[4].len == 5 && memcmp(bufs[4].data, "three", 5) == 0, "duplicate m3");
+    }
+    rc_free(bufs);
+    bufs = NULL;
+    CHECK_ST(rc_get_many(c, NULL, NULL, 0, V, &bufs, &E), RC_OK);
+    rc_free(bufs);
+    CHECK_ST(rc_get_many(c, NULL, NULL, 2, V, &bufs, &E), RC_ERR_INVALID_ARGUMENT);
+
+    int64_t deleted = -1;
+    CHECK_ST(rc_delete_many(c, ask, asklens, 4, V, &deleted, &E), RC_OK);
+    CHECK(deleted == 3, "delete_many deleted %lld", (long long)deleted);
+    CHECK_ST(rc_has_key(c, K("m1"), V, &E), RC_MISS);
+    CHECK_ST(rc_delete_many(c, NULL, NULL, 0, V, NULL, &E), RC_OK);
+
+    /* A zero timeout deletes, as rc_set does. */
+    CHECK_ST(rc_set_many(c, keys, klens, vals, vlens, 1, rc_timeout_never(), V, &E), RC_OK);
+    CHECK_ST(rc_set_many(c, keys, klens, vals, vlens, 1, rc_timeout_seconds(0), V, &E), RC_OK);
+    CHECK_ST(rc_has_key(c, K("m1"), V, &E), RC_MISS);
+}
+
+static void test_clear_and_health(rc_client *c, const char *mode) {
+    for (int i = 0; i < 20; i++) {
+        char k[16];
+        int n = snprintf(k, sizeof k, "clear%d", i);
+        CHECK_ST(rc_set(c, k, (size_t)n, K("v"), rc_timeout_default(), i % 3 + 1, &E), RC_OK);
+    }
+    int64_t removed = -1;
+    CHECK_ST(rc_clear(c, &removed, &E), RC_OK);
+    CHECK(removed >= 20, "clear removed %lld", (long long)removed);
+    CHECK_ST(rc_has_key(c, K("clear0"), 1, &E), RC_MISS);
+
+    char *json = NULL;
+    size_t len = 0;
+    CHECK_ST(rc_health(c, &json, &len, &E), RC_OK);
+    CHECK(json && strlen(json) == len && strstr(json, "\"status\":\"good\""), "health: %s", json ? json : "");
+    char want[64];
+    snprintf(want, sizeof want, "\"mode\":\"%s\"", mode);
+    CHECK(json && strstr(json, want), "health mode %s: %s", mode, json ? json : "");
+    rc_free(json);
+    CHECK_ST(rc_health(c, NULL, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+}
+
+static void test_bad_arguments(rc_client *c) {
+    char *got = NULL;
+    size_t n = 0;
+    CHECK_ST(rc_get(c, NULL, 3, V, &got, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_get(c, K("k"), V, NULL, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_set(c, K("k"), NULL, 2, rc_timeout_default(), V, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_ttl(c, K("k"), V, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    /* A NULL key of length 0 is the empty key. */
+    CHECK_ST(rc_set(c, NULL, 0, K("e"), rc_timeout_seconds(10), V, &E), RC_OK);
+    CHECK_ST(rc_get(c, "", 0, V, &got, &n, &E), RC_OK);
+    CHECK(n == 1 && got[0] == 'e', "empty key");
+    rc_free(got);
+}
+
+static void test_server(const char *name, const char *entry, const char *mode) {
+    printf("-- %s\n", name);
+    rc_client *c = open_entry(entry);
+    if (c == NULL) return;
+    test_get_set_binary(c);
+    test_miss_add_delete_has(c);
+    test_incr_decr(c);
+    test_timeouts(c);
+    test_versions(c);
+    test_many(c);
+    test_bad_arguments(c);
+    test_clear_and_health(c, mode);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
+/* ---- Configuration, resolve, connection errors -------------------------- */
+
+static void test_library(void) {
+    CHECK(strcmp(rc_version(), RC_VERSION_STRING) == 0, "rc_version %s", rc_version());
+    CHECK(rc_abi_version() == RC_ABI_VERSION, "rc_abi_version %d", rc_abi_version());
+    rc_free(NULL);
+}
+
+static void test_resolve_and_config(void) {
+    char entry[1024];
+    standalone_entry(entry, sizeof entry, "resolve");
+    char *js = NULL;
+    size_t len = 0;
+    CHECK_ST(rc_resolve(entry, strlen(entry), &js, &len, &E), RC_OK);
+    CHECK(js && strlen(js) == len && strstr(js, "\"mode\":\"standalone\"") && strstr(js, "\"socket_timeout\":5"),
+          "resolved: %s", js ? js : "");
+    rc_free(js);
+
+    /* The resolved settings carry the password (documented); errors never. */
+    const char *pw_entry = "{\"LOCATION\": \"redis://user:Sup3rS3cretPw@127.0.0.1:1/0\"}";
+    js = NULL;
+    CHECK_ST(rc_resolve(pw_entry, strlen(pw_entry), &js, NULL, &E), RC_OK);
+    CHECK(js && strstr(js, "Sup3rS3cretPw"), "resolve returns the password");
+    rc_free(js);
+
+    const char *bad =
+        "{\"LOCATION\": \"redis://user:Sup3rS3cretPw@127.0.0.1:1/0\", "
+        "\"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": {\"socket_timeout\": \"soon\"}}}";
+    char *err = NULL;
+    rc_client *c = (rc_client *)&err; /* must be reset to NULL */
+    int st = rc_open(bad, strlen(bad), &c, &err);
+    CHECK(st == RC_ERR_CONFIG && c == NULL, "bad entry -> %d", st);
+    CHECK(err && strstr(err, "rc_open") && strstr(err, "socket_timeout"), "message names the setting: %s", err ? err : "");
+    CHECK(err && !strstr(err, "Sup3rS3cretPw"), "message has no password: %s", err ? err : "");
+    rc_free(err);
+    err = NULL;
+    js = NULL;
+    st = rc_resolve(bad, strlen(bad), &js, NULL, &err);
+    CHECK(st == RC_ERR_CONFIG && js == NULL, "resolve of a bad entry -> %d", st);
+    CHECK(err && strstr(err, "socket_timeout") && !strstr(err, "Sup3rS3cretPw"), "resolve message: %s", err ? err : "");
+    rc_free(err);
+
+    CHECK_ST(rc_open(K("{not json"), &c, &E), RC_ERR_CONFIG);
+    CHECK_ST(rc_open(NULL, 5, &c, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_open(K("{}"), NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_resolve(K("{}"), NULL, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+}
+
+static void test_connection_error(void) {
+    /* Nothing listens on port 1: refused at once; bounded by the timeouts. */
+    const char *entry =
+        "{\"LOCATION\": \"redis://:Sup3rS3cretPw@127.0.0.1:1/0\", "
+        "\"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": {\"socket_connect_timeout\": 1, \"socket_timeout\": 1}}}";
+    rc_client *c = open_entry(entry);
+    if (c == NULL) return;
+    char *got = NULL, *err = NULL;
+    size_t n = 0;
+    int st = rc_get(c, K("k"), V, &got, &n, &err);
+    CHECK(st == RC_ERR_CONNECTION, "unreachable server -> %d", st);
+    CHECK(err && strstr(err, "rc_get") && !strstr(err, "Sup3rS3cretPw"), "connection message: %s", err ? err : "");
+    rc_free(err);
+    char *json = NULL;
+    CHECK_ST(rc_health(c, &json, NULL, &E), RC_ERR_CONNECTION);
+    CHECK(json && strstr(json, "\"status\":\"failed\""), "failed health JSON: %s", json ? json : "");
+    rc_free(json);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
+/* A server error (wrong password on the ACL server) is RC_ERR_SERVER and
+ * its message does not repeat the password; the right one works. */
+static void test_server_error(void) {
+    char entry[1024];
+    const char *fmt =
+        "{\"LOCATION\": \"redis://%s\", \"KEY_PREFIX\": \"%s-acl\", \"OPTIONS\": "
+        "{\"CLIENT_CLASS_KWARGS\": {\"username\": \"%s\", \"password\": \"%s\"}}}";
+    snprintf(entry, sizeof entry, fmt, need("RC_TEST_ACL"), prefix, need("RC_TEST_ACL_USER"), "Wr0ngPassw0rd");
+    rc_client *c = open_entry(entry);
+    if (c == NULL) return;
+    char *got = NULL, *err = NULL;
+    size_t n = 0;
+    int st = rc_get(c, K("k"), V, &got, &n, &err);
+    CHECK(st == RC_ERR_SERVER, "wrong password -> %d", st);
+    CHECK(err && strstr(err, "rc_get") && !strstr(err, "Wr0ngPassw0rd"), "auth message: %s", err ? err : "");
+    rc_free(err);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+
+    const char *password = need("RC_TEST_ACL_PASSWORD");
+    snprintf(entry, sizeof entry, fmt, need("RC_TEST_ACL"), prefix, need("RC_TEST_ACL_USER"), password);
+    c = open_entry(entry);
+    if (c == NULL) return;
+    CHECK_ST(rc_set(c, K("k"), K("v"), rc_timeout_seconds(10), V, &E), RC_OK);
+    CHECK_ST(rc_delete(c, K("k"), V, &E), RC_OK);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
+/* ---- Handle misuse ------------------------------------------------------ */
+
+/* Every client function on one handle, expecting one status. */
+static void check_all_calls(rc_client *c, int want) {
+    char *got = NULL, *json = NULL;
+    size_t n = 0;
+    int64_t i64 = 0;
+    rc_buf *bufs = NULL;
+    const char *keys[] = {"k"};
+    size_t lens[] = {1};
+    CHECK_ST(rc_get(c, K("k"), V, &got, &n, &E), want);
+    CHECK_ST(rc_set(c, K("k"), K("v"), rc_timeout_default(), V, &E), want);
+    CHECK_ST(rc_add(c, K("k"), K("v"), rc_timeout_default(), V, &E), want);
+    CHECK_ST(rc_delete(c, K("k"), V, &E), want);
+    CHECK_ST(rc_has_key(c, K("k"), V, &E), want);
+    CHECK_ST(rc_incr(c, K("k"), 1, V, &i64, &E), want);
+    CHECK_ST(rc_decr(c, K("k"), 1, V, &i64, &E), want);
+    CHECK_ST(rc_touch(c, K("k"), rc_timeout_never(), V, &E), want);
+    CHECK_ST(rc_expire(c, K("k"), rc_timeout_never(), V, &E), want);
+    CHECK_ST(rc_persist(c, K("k"), V, &E), want);
+    CHECK_ST(rc_ttl(c, K("k"), V, &i64, &E), want);
+    CHECK_ST(rc_get_many(c, keys, lens, 1, V, &bufs, &E), want);
+    CHECK_ST(rc_set_many(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, &E), want);
+    CHECK_ST(rc_delete_many(c, keys, lens, 1, V, &i64, &E), want);
+    CHECK_ST(rc_clear(c, &i64, &E), want);
+    CHECK_ST(rc_health(c, &json, &n, &E), want);
+    CHECK_ST(rc_close(c, &E), want);
+    CHECK(got == NULL && bufs == NULL, "nothing returned on error");
+    rc_free(json); /* rc_health may describe the failure */
+}
+
+static void test_misuse(void) {
+    check_all_calls(NULL, RC_ERR_INVALID_HANDLE);
+
+    /* A never-opened handle: the library never dereferences a handle, so
+     * even this address is only "unknown". */
+    rc_client *never_opened;
+    char stack_byte = 0;
+    never_opened = (rc_client *)&stack_byte;
+    check_all_calls(never_opened, RC_ERR_INVALID_HANDLE);
+
+    char entry[1024];
+    standalone_entry(entry, sizeof entry, "misuse");
+    rc_client *c = open_entry(entry);
+    rc_client *stale = c;
+    CHECK_ST(rc_close(c, &E), RC_OK);
+    check_all_calls(stale, RC_ERR_CLOSED); /* ends with a double close */
+
+    /* A new client never takes over a closed client's handle. */
+    rc_client *fresh = open_entry(entry);
+    CHECK(fresh != stale, "a closed handle was reused");
+    CHECK_ST(rc_has_key(stale, K("k"), V, &E), RC_ERR_CLOSED);
+    CHECK_ST(rc_set(fresh, K("k"), K("v"), rc_timeout_seconds(10), V, &E), RC_OK);
+    char *err = NULL;
+    int st = rc_get(stale, K("k"), V, &(char *){NULL}, &(size_t){0}, &err);
+    CHECK(st == RC_ERR_CLOSED && err && strstr(err, "rc_get") && strstr(err, "closed"), "closed message: %s", err ? err : "");
+    rc_free(err);
+    CHECK_ST(rc_close(fresh, NULL), RC_OK); /* err is optional */
+}
+
+/* ---- Threads ------------------------------------------------------------ */
+
+enum { THREADS = 8, OPS = 2000 };
+
+struct worker {
+    rc_client *c;
+    int id;
+    int errors;
+    int crossed;
+};
+
+static void *worker_run(void *arg) {
+    struct worker *w = arg;
+    for (int j = 0; j < OPS / 2; j++) {
+        char key[32], val[48];
+        int kn = snprintf(key, sizeof key, "thr%d-%d", w->id, j % 16);
+        int vn = snprintf(val, sizeof val, "value-%d-%d", w->id, j);
+        char *err = NULL;
+        if (rc_set(w->c, key, (size_t)kn, val, (size_t)vn, rc_timeout_seconds(60), V, &err) != RC_OK) w->errors++;
+        rc_free(err);
+        char *got = NULL;
+        size_t n = 0;
+        err = NULL;
+        if (rc_get(w->c, key, (size_t)kn, V, &got, &n, &err) != RC_OK) {
+            w->errors++;
+        } else if (n != (size_t)vn || memcmp(got, val, n) != 0) {
+            w->crossed++;
+        }
+        rc_free(got);
+        rc_free(err);
+    }
+    return NULL;
+}
+
+static void test_threads(void) {
+    char entry[1024];
+    standalone_entry(entry, sizeof entry, "threads");
+    rc_client *c = open_entry(entry);
+    if (c == NULL) return;
+    pthread_t t[THREADS];
+    struct worker w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (struct worker){c, i, 0, 0};
+        pthread_create(&t[i], NULL, worker_run, &w[i]);
+    }
+    int errors = 0, crossed = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        errors += w[i].errors;
+        crossed += w[i].crossed;
+    }
+    CHECK(errors == 0, "%d errors in %d threads x %d ops", errors, THREADS, OPS);
+    CHECK(crossed == 0, "%d crossed values", crossed);
+    int64_t removed = 0;
+    CHECK_ST(rc_clear(c, &removed, &E), RC_OK);
+    CHECK(removed == THREADS * 16, "threads left %lld keys", (long long)removed);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
+/* Closing while other threads use the client: they see RC_ERR_CLOSED, never
+ * a crash, and every call after the close fails. */
+struct closer_worker {
+    rc_client *c;
+    int bad;       /* a status other than OK, MISS or CLOSED */
+    int after_ok;  /* an OK after this thread saw CLOSED */
+};
+
+static void *closer_run(void *arg) {
+    struct closer_worker *w = arg;
+    int seen_closed = 0;
+    for (int j = 0; j < 100000 && seen_closed < 50; j++) {
+        char *got = NULL, *err = NULL;
+        size_t n = 0;
+        int st = rc_get(w->c, K("k"), V, &got, &n, &err);
+        rc_free(got);
+        rc_free(err);
+        if (st == RC_ERR_CLOSED) {
+            seen_closed++;
+        } else if (st != RC_OK && st != RC_MISS) {
+            w->bad++;
+        } else if (seen_closed) {
+            w->after_ok++;
+        }
+    }
+    return NULL;
+}
+
+static void test_close_in_flight(void) {
+    char entry[1024];
+    standalone_entry(entry, sizeof entry, "closing");
+    rc_client *c = open_entry(entry);
+    if (c == NULL) return;
+    pthread_t t[4];
+    struct closer_worker w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (struct closer_worker){c, 0, 0};
+        pthread_create(&t[i], NULL, closer_run, &w[i]);
+    }
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+    int bad = 0, after = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        bad += w[i].bad;
+        after += w[i].after_ok;
+    }
+    CHECK(bad == 0, "%d calls failed with another status than CLOSED", bad);
+    CHECK(after == 0, "%d calls succeeded after the close", after);
+}
+
+/* ---- fork --------------------------------------------------------------- */
+
+static void test_fork(void) {
+    char entry[1024];
+    standalone_entry(entry, sizeof entry, "fork");
+    rc_client *c = open_entry(entry);
+    if (c == NULL) return;
+    CHECK_ST(rc_set(c, K("f"), K("parent"), rc_timeout_seconds(60), V, &E), RC_OK);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* A call that reached the Go runtime would hang: SIGALRM fails it. */
+        alarm(10);
+        char *got = NULL, *err = NULL;
+        size_t n = 0;
+        int ok = strcmp(rc_version(), RC_VERSION_STRING) == 0 && rc_abi_version() == RC_ABI_VERSION;
+        ok = ok && rc_get(c, K("f"), V, &got, &n, &err) == RC_ERR_FORKED && got == NULL &&
+                 err != NULL && strstr(err, "fork") != NULL;
+        rc_free(err);
+        rc_client *c2 = NULL;
+        ok = ok && rc_open(entry, strlen(entry), &c2, NULL) == RC_ERR_FORKED && c2 == NULL;
+        ok = ok && rc_close(c, NULL) == RC_ERR_FORKED;
+        _exit(ok ? 0 : 3);
+    }
+    int status = 0;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid, "fork/wait");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: every call returns RC_ERR_FORKED at once (status %#x)", status);
+    char *got = NULL;
+    size_t n = 0;
+    CHECK_ST(rc_get(c, K("f"), V, &got, &n, &E), RC_OK);
+    CHECK(n == 6 && memcmp(got, "parent", 6) == 0, "parent still works after fork");
+    rc_free(got);
+    CHECK_ST(rc_delete(c, K("f"), V, &E), RC_OK);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    snprintf(prefix, sizeof prefix, "ctest-%ld-%ld", (long)getpid(), (long)time(NULL));
+    char entry[2048];
+
+    test_library();
+    test_resolve_and_config();
+    standalone_entry(entry, sizeof entry, "s");
+    test_server("standalone", entry, "standalone");
+    cluster_entry(entry, sizeof entry, "c");
+    test_server("cluster", entry, "cluster");
+    test_connection_error();
+    test_server_error();
+    test_misuse();
+    test_threads();
+    test_close_in_flight();
+    test_fork();
+
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
