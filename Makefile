@@ -7,7 +7,7 @@ WITH_REDIS := testenv/with-redis.sh
 DEMO_ENTRIES := examples/caches/standalone.json examples/caches/acl.json \
 	examples/caches/cluster.json examples/caches/tls.json
 
-.PHONY: all build test bench demo fmt fmt-check vet clean
+.PHONY: all build test parity bench demo fmt fmt-check vet clean
 
 all: build
 
@@ -20,6 +20,11 @@ build:
 # tests fail, never skip, without the servers.
 test: fmt-check vet build
 	$(WITH_REDIS) scripts/test.sh
+
+# parity: the configuration and live parity suite against the real Django
+# stack; rewrites PARITY.md.
+parity: build
+	$(WITH_REDIS) scripts/test.sh parity
 
 bench:
 	$(WITH_REDIS) $(GO) test ./core/ -run '^$$' -bench . -benchmem -count 5 -timeout 40m

@@ -1,17 +1,33 @@
 #!/usr/bin/env bash
-# Every test suite, against the servers testenv/with-redis.sh started (the
-# RC_TEST_* variables must be set). Runs them all and fails if any failed.
+# The test suites, against the servers testenv/with-redis.sh started (the
+# RC_TEST_* variables must be set): all of them, or those named (go, c,
+# python, parity). Every suite runs; the script fails if any failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${RC_TEST_STANDALONE:?run through testenv/with-redis.sh (make test)}"
+
+# The project's venv: the real Django stack and pytest (made on first use).
+RC_TEST_PYTHON="$(bash testenv/venv.sh)" || exit 1
+export RC_TEST_PYTHON
+# The shim from this checkout, on the library this checkout built.
+export PYTHONPATH="$PWD/python" REDISCLIENT_LIBRARY="$PWD/lib/libredisclient.so"
 
 failed=()
 run() {
 	echo "== $*"
 	"$@" || failed+=("$*")
 }
-run go test -count=1 -timeout 20m ./...
-run bash tests/c/run.sh
+for suite in "${@:-go c python parity}"; do
+	for s in $suite; do
+		case "$s" in
+		go) run go test -count=1 -timeout 20m ./... ;;
+		c) run bash tests/c/run.sh ;;
+		python) run "$RC_TEST_PYTHON" -m pytest -q python/tests ;;
+		parity) run "$RC_TEST_PYTHON" -m pytest -q parity ;;
+		*) echo "unknown suite $s" >&2; exit 2 ;;
+		esac
+	done
+done
 
 if [ ${#failed[@]} -gt 0 ]; then
 	printf 'failed: %s\n' "${failed[@]}" >&2

@@ -1,0 +1,79 @@
+"""Both sides' answers in one shape, so that a row can be compared.
+
+The reference's answer is redis-py keyword arguments; ours is the resolved
+settings with redis-py's defaults filled in. Both become the effective
+settings: redis-py's defaults, overlaid with what was passed, with None
+spelled the way our side spells "unset".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reference import CLUSTER_DEFAULTS, REDIS_DEFAULTS
+
+# The settings compared in every row; cluster rows add the cluster ones.
+COMMON = [
+    "host", "port", "unix_socket_path", "username", "password", "db",
+    "socket_timeout", "socket_connect_timeout", "socket_keepalive",
+    "max_connections", "client_name", "protocol", "ssl", "ssl_certfile",
+    "ssl_keyfile", "ssl_ca_certs", "ssl_cert_reqs", "ssl_check_hostname",
+]
+CLUSTER = ["startup_nodes", "read_from_replicas", "cluster_error_retry_attempts"]
+CERT_REQS = {0: "none", 1: "optional", 2: "required", None: "none"}
+EMPTY_IS_UNSET = ("username", "password", "client_name", "unix_socket_path",
+                  "ssl_certfile", "ssl_keyfile", "ssl_ca_certs")
+
+
+def effective_reference(mode: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    settings = dict(REDIS_DEFAULTS)
+    if mode == "cluster":
+        settings.update({k: CLUSTER_DEFAULTS[k] for k in ("read_from_replicas", "cluster_error_retry_attempts")})
+    settings.update(kwargs)
+    settings["mode"] = mode
+    if mode == "cluster":
+        nodes = kwargs.get("startup_nodes") or [_Node(settings["host"], settings["port"])]
+        settings["startup_nodes"] = [[n.host, int(n.port)] for n in nodes]
+    return _spell(settings)
+
+
+def effective_ours(options: dict[str, Any]) -> dict[str, Any]:
+    settings = dict(options)
+    settings["startup_nodes"] = [[n["host"], n["port"]] for n in settings.get("startup_nodes") or []]
+    return _spell(settings)
+
+
+def compared(mode: str) -> list[str]:
+    names = ["mode"] + COMMON
+    if mode == "cluster":
+        names = [n for n in names if n not in ("host", "port", "db")] + CLUSTER
+    return names
+
+
+# redis-py reads these with Python's truth test ("false" is true).
+TRUTHY = ("ssl", "socket_keepalive", "ssl_check_hostname", "read_from_replicas")
+
+
+def _spell(settings: dict[str, Any]) -> dict[str, Any]:
+    s = dict(settings)
+    for name in TRUTHY:
+        if name in s:
+            s[name] = bool(s[name])
+    for name in EMPTY_IS_UNSET:
+        if s.get(name) is None:
+            s[name] = ""
+    if s.get("socket_connect_timeout") is None:
+        s["socket_connect_timeout"] = s.get("socket_timeout")  # redis-py's rule
+    if s.get("protocol") is None:
+        s["protocol"] = 2
+    reqs = s.get("ssl_cert_reqs")
+    if not isinstance(reqs, str):
+        s["ssl_cert_reqs"] = CERT_REQS.get(int(reqs) if reqs is not None else None, reqs)
+    if s.get("ssl_cert_reqs") == "none":
+        s["ssl_check_hostname"] = False  # redis-py turns it off with none
+    return s
+
+
+class _Node:
+    def __init__(self, host: Any, port: Any) -> None:
+        self.host, self.port = host, port

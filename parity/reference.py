@@ -1,0 +1,104 @@
+"""What django-ansible-base does with a CACHES entry, without connecting.
+
+The real Django, django-redis and django-ansible-base build the cache as a
+Django service would (RedisCache -> RedisClient.connect), up to the moment
+the redis-py client is constructed: there the keyword arguments are
+captured instead. Standalone arguments then go through the real redis.Redis
+constructor and one connection object (no I/O), so that what redis-py itself
+refuses at construction is refused here too; RedisCluster connects in its
+constructor, so its own refusals are checked by the same rules it applies.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import logging
+from typing import Any
+
+import django
+from django.conf import settings
+
+if not settings.configured:
+    settings.configure(CACHES={}, INSTALLED_APPS=[], USE_TZ=True)
+    django.setup()
+
+import redis  # noqa: E402
+import redis.cluster  # noqa: E402
+from ansible_base.lib.redis import client as dab  # noqa: E402
+from django_redis.cache import RedisCache  # noqa: E402
+
+
+class _Captured(Exception):
+    def __init__(self, mode: str, kwargs: dict[str, Any]) -> None:
+        super().__init__(mode)
+        self.mode = mode
+        self.kwargs = kwargs
+
+
+def _recorder(mode: str):
+    def construct(**kwargs: Any) -> None:
+        raise _Captured(mode, kwargs)
+
+    return construct
+
+
+# django-ansible-base logs each bad host before it raises; the rows show
+# the error, the log would only be noise in the test output.
+logging.getLogger("ansible_base.lib.redis.client").disabled = True
+
+REDIS_DEFAULTS = {
+    name: p.default
+    for name, p in inspect.signature(redis.Redis.__init__).parameters.items()
+    if p.default is not inspect.Parameter.empty
+}
+CLUSTER_DEFAULTS = {
+    name: p.default
+    for name, p in inspect.signature(redis.cluster.RedisCluster.__init__).parameters.items()
+    if p.default is not inspect.Parameter.empty
+}
+
+
+def old_spelling(entry: dict[str, Any]) -> dict[str, Any]:
+    """The current release reads mode/redis_hosts; releases up to 2024.8.1
+    read clustered/clustered_hosts (and are not on PyPI). Translate as those
+    releases read them: any truthy clustered meant a cluster."""
+    entry = copy.deepcopy(entry)
+    kwargs = entry.get("OPTIONS", {}).get("CLIENT_CLASS_KWARGS", {})
+    if "clustered" in kwargs:
+        kwargs["mode"] = "cluster" if kwargs.pop("clustered") else "standalone"
+    if "clustered_hosts" in kwargs:
+        kwargs["redis_hosts"] = kwargs.pop("clustered_hosts")
+    return entry
+
+
+def reference(entry: dict[str, Any]) -> dict[str, Any]:
+    """{"mode", "kwargs"} as handed to redis-py, or {"error"}."""
+    entry = old_spelling(entry)
+    params = {k: v for k, v in entry.items() if k != "LOCATION"}
+    real = dab.DABRedis, dab.DABRedisCluster
+    dab.DABRedis, dab.DABRedisCluster = _recorder("standalone"), _recorder("cluster")
+    try:
+        RedisCache(entry.get("LOCATION", ""), params).client.connect(0)
+    except _Captured as captured:
+        try:
+            _construct(captured.mode, captured.kwargs)
+        except Exception as e:  # what redis-py refuses
+            return {"error": f"{type(e).__name__}: {e}"}
+        return {"mode": captured.mode, "kwargs": captured.kwargs}
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}"}
+    finally:
+        dab.DABRedis, dab.DABRedisCluster = real
+    return {"error": "no client was constructed"}
+
+
+def _construct(mode: str, kwargs: dict[str, Any]) -> None:
+    if mode == "standalone":
+        client = redis.Redis(**kwargs)
+        client.connection_pool.make_connection()  # validates, does not connect
+        return
+    if "db" in kwargs:
+        raise redis.cluster.RedisClusterException("Argument 'db' is not possible to use in cluster mode")
+    if not kwargs.get("startup_nodes") and not kwargs.get("host"):
+        raise redis.cluster.RedisClusterException("RedisCluster requires at least one node to discover the cluster")

@@ -1,0 +1,69 @@
+"""Configuration parity: every row of cases.ROWS through both sides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import redisclient
+from cases import DIFFERENCES, ROWS
+from conftest import fill
+from normalize import compared, effective_ours, effective_reference
+from reference import reference
+from report import RECORD
+
+
+def ours(entry: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return {"options": redisclient.resolve(entry)}
+    except redisclient.ConfigurationError as e:
+        return {"error": str(e)}
+
+
+def mismatches(ref: dict[str, Any], mine: dict[str, Any]) -> list[str]:
+    if "error" in ref or "error" in mine:
+        return [] if ("error" in ref) == ("error" in mine) else ["one side refused the entry"]
+    theirs = effective_reference(ref["mode"], ref["kwargs"])
+    ours_ = effective_ours(mine["options"])
+    ignored = set(mine["options"].get("ignored") or [])
+    return [
+        f"{name}: {theirs.get(name)!r} vs {ours_.get(name)!r}"
+        for name in compared(theirs["mode"])
+        if name not in ignored and theirs.get(name) != ours_.get(name)
+    ]
+
+
+def summary(side: dict[str, Any]) -> str:
+    """One cell of PARITY.md: the refusal, or the settings that say where
+    and how the client connects."""
+    if "error" in side:
+        return "refused: " + side["error"].split("\n")[0][:90]
+    s = effective_reference(side["mode"], side["kwargs"]) if "kwargs" in side else effective_ours(side["options"])
+    if s["mode"] == "cluster":
+        where = "cluster " + ",".join(f"{h}:{p}" for h, p in s["startup_nodes"])
+    elif s["unix_socket_path"]:
+        where = f"unix {s['unix_socket_path']} db {s['db']}"
+    else:
+        where = f"{s['host']}:{s['port']} db {s['db']}"
+    auth = f" user {s['username']!r}" if s["username"] else ""
+    return where + auth + (" TLS" if s["ssl"] else "")
+
+
+@pytest.mark.parametrize("row_id,entry,difference", ROWS, ids=[r[0] for r in ROWS])
+def test_configuration_row(row_id: str, entry: dict[str, Any], difference: str | None, placeholders: dict[str, str]) -> None:
+    entry = fill(entry, placeholders)
+    ref, mine = reference(entry), ours(entry)
+    for side in (ref, mine):  # the table is committed: no temporary paths in it
+        if "error" in side:
+            side["error"] = side["error"].replace(placeholders["{MISSING}"], "MISSING")
+    diff = mismatches(ref, mine)
+    verdict = "agree" if not diff else f"differs: {difference}"
+    RECORD.rows.append((row_id, summary(ref), summary(mine), verdict))
+    password = (entry["OPTIONS"]["CLIENT_CLASS_KWARGS"].get("password") or "")
+    if "error" in mine and password:
+        assert password not in mine["error"]
+    if difference is None:
+        assert not diff, f"unexpected difference: {diff}"
+    else:
+        assert difference in DIFFERENCES
+        assert diff, f"declared difference {difference!r} but both sides agree"

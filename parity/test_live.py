@@ -1,0 +1,148 @@
+"""Live parity: Django (django-redis with django-ansible-base's client) and
+redisclient on the same entry, against the same server, see one cache."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Iterator
+
+import pytest
+import redisclient
+from conftest import env
+from django_redis.cache import RedisCache
+from report import RECORD
+
+DAB = "ansible_base.lib.redis.RedisClient"
+
+
+def certs() -> dict[str, Any]:
+    folder = env("RC_TEST_CERTS")
+    return {
+        "ssl_certfile": f"{folder}/client.crt",
+        "ssl_keyfile": f"{folder}/client.key",
+        "ssl_ca_certs": f"{folder}/ca.crt",
+    }
+
+
+def entries(prefix: str) -> dict[str, dict[str, Any]]:
+    cluster = env("RC_TEST_CLUSTER")
+    kinds = {
+        "standalone": ("redis://" + env("RC_TEST_STANDALONE") + "/0", {}),
+        "cluster": ("redis://" + cluster.split(",")[0], {"mode": "cluster", "redis_hosts": cluster}),
+        "tls": ("rediss://" + env("RC_TEST_TLS"), certs()),
+    }
+    return {
+        name: {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"CLIENT_CLASS": DAB, "CLIENT_CLASS_KWARGS": kwargs},
+        }
+        for name, (location, kwargs) in kinds.items()
+    }
+
+
+@pytest.fixture(params=["standalone", "cluster", "tls"])
+def pair(request: pytest.FixtureRequest) -> Iterator[tuple[str, RedisCache, redisclient.Client]]:
+    prefix = f"parity-{uuid.uuid4().hex[:8]}"
+    entry = entries(prefix)[request.param]
+    django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
+    with redisclient.Client(entry) as ours:
+        yield request.param, django_cache, ours
+        ours.clear()
+
+
+def check(server: str, name: str, ok: bool) -> None:
+    RECORD.live.append((server, name, "same" if ok else "DIFFERENT"))
+    assert ok, f"{server}: {name}"
+
+
+def test_one_namespace(pair: tuple[str, RedisCache, redisclient.Client]) -> None:
+    server, django_cache, ours = pair
+    django_cache.set("from-django", 41, timeout=100)
+    ours.set("from-us", 7, timeout=100)
+    raw = django_cache.client.get_client()
+    scan = sorted(k.decode() for k in raw.scan_iter(match=f"{django_cache.key_prefix}:*"))
+    check(server, "SCAN shows KEY_PREFIX:VERSION:key for both sides' keys",
+          scan == [f"{django_cache.key_prefix}:1:from-django", f"{django_cache.key_prefix}:1:from-us"])
+    check(server, "a counter Django wrote is read here", ours.get("from-django") == b"41")
+    check(server, "a counter written here is read by Django", django_cache.get("from-us") == 7)
+
+
+def test_timeouts(pair: tuple[str, RedisCache, redisclient.Client]) -> None:
+    server, django_cache, ours = pair
+    django_cache.set("t1", 1, timeout=100)
+    ours.set("t2", 1, timeout=100)
+    ours.set("t3", 1)  # the entry's TIMEOUT: 300 s
+    django_cache.set("t4", 1, timeout=None)
+    check(server, "TTL of Django's write, seen here", abs(ours.ttl("t1") - 100) <= 1)
+    check(server, "TTL of our write, seen by Django", abs(django_cache.ttl("t2") - 100) <= 1)
+    check(server, "default TIMEOUT", abs(django_cache.ttl("t3") - django_cache.default_timeout) <= 1)
+    check(server, "timeout None", ours.ttl("t4") is None and django_cache.ttl("t4") is None)
+    ours.touch("t1", 50)
+    check(server, "touch here, TTL in Django", abs(django_cache.ttl("t1") - 50) <= 1)
+    django_cache.set("t5", 1, timeout=0)
+    ours.set("t6", 1, timeout=0)
+    check(server, "timeout 0 stores nothing", not ours.has_key("t5") and not django_cache.has_key("t6"))
+
+
+def test_versions_delete_has_key(pair: tuple[str, RedisCache, redisclient.Client]) -> None:
+    server, django_cache, ours = pair
+    django_cache.set("v", 2, version=2)
+    check(server, "version=2 written by Django, read here", ours.get("v", version=2) == b"2" and ours.get("v") is None)
+    ours.set("w", 3, version=3)
+    check(server, "version=3 written here, read by Django", django_cache.get("w", version=3) == 3)
+    check(server, "has_key agrees", django_cache.has_key("w", version=3) and ours.has_key("w", version=3))
+    ours.delete("v", version=2)
+    check(server, "delete here, gone in Django", django_cache.get("v", version=2) is None)
+
+
+def test_incr_decr(pair: tuple[str, RedisCache, redisclient.Client]) -> None:
+    server, django_cache, ours = pair
+    django_cache.set("n", 10)
+    ours.incr("n", 5)
+    django_cache.decr("n", 2)
+    check(server, "incr here and decr in Django on one counter", ours.get("n") == b"13" and django_cache.get("n") == 13)
+    with pytest.raises(ValueError):
+        django_cache.incr("missing")
+    with pytest.raises(ValueError):
+        ours.incr("missing")
+    check(server, "incr of a missing key is a ValueError on both sides", True)
+
+
+def test_many_across_slots(pair: tuple[str, RedisCache, redisclient.Client]) -> None:
+    server, django_cache, ours = pair
+    django_cache.set_many({f"d{i}": i for i in range(50)})
+    ours.set_many({f"o{i}": i for i in range(50)})
+    got_here = ours.get_many([f"d{i}" for i in range(50)] + ["absent"])
+    got_django = django_cache.get_many([f"o{i}" for i in range(50)] + ["absent"])
+    check(server, "get_many here of Django's set_many (keys across slots)",
+          got_here == {f"d{i}": str(i).encode() for i in range(50)})
+    check(server, "get_many in Django of our set_many", got_django == {f"o{i}": i for i in range(50)})
+    ours.delete_many([f"d{i}" for i in range(25)])
+    check(server, "delete_many here, gone in Django",
+          django_cache.get_many([f"d{i}" for i in range(50)]) == {f"d{i}": i for i in range(25, 50)})
+
+
+def test_clear_differs_on_purpose() -> None:
+    """clear(): we remove our prefix only; the reference deletes every key of
+    the database. Shown on a database of its own so nothing else is lost."""
+    location = "redis://" + env("RC_TEST_STANDALONE") + "/9"
+    mine = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": "mine",
+            "OPTIONS": {"CLIENT_CLASS": DAB, "CLIENT_CLASS_KWARGS": {}}}
+    other = dict(mine, KEY_PREFIX="other")
+    django_mine = RedisCache(location, {k: v for k, v in mine.items() if k != "LOCATION"})
+    django_other = RedisCache(location, {k: v for k, v in other.items() if k != "LOCATION"})
+    with redisclient.Client(mine) as ours:
+        django_mine.set("a", 1)
+        django_other.set("b", 2)
+        ours.clear()
+        kept = django_other.get("b") == 2 and django_mine.get("a") is None
+        RECORD.live.append(("standalone", "clear() here removes this prefix only", "yes" if kept else "NO"))
+        assert kept
+        django_mine.set("a", 1)
+        django_mine.clear()
+        flushed = django_other.get("b") is None
+        RECORD.live.append(("standalone", "Django's clear() removes other prefixes too (deliberate difference)",
+                            "yes" if flushed else "no"))
+        assert flushed

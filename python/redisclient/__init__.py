@@ -1,0 +1,51 @@
+"""redisclient: a Redis client that reads a Django CACHES entry.
+
+A thin typed ctypes shim over libredisclient.so. Importing the package does
+not load the library; the first Client (or resolve()) does, so pre-fork
+servers may import it before they fork. Create clients after fork().
+
+    from redisclient import Client
+    with Client(settings.CACHES["default"]) as cache:
+        cache.set("k", b"v", timeout=60)
+        cache.get("k")          # b"v"
+
+The library is found through $REDISCLIENT_LIBRARY (a path), then next to
+this package, then the checkout's lib/, then the system's library path.
+"""
+
+from ._client import DEFAULT_TIMEOUT, Client, Key, TimeoutT, Value, resolve
+from .errors import (
+    CacheError,
+    ClosedError,
+    ConfigurationError,
+    ConnectionError,
+    ForkedError,
+    InternalError,
+    InvalidArgumentError,
+    LibraryError,
+    NotFoundError,
+    NotIntegerError,
+    RedisClientError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Client",
+    "resolve",
+    "DEFAULT_TIMEOUT",
+    "Key",
+    "Value",
+    "TimeoutT",
+    "RedisClientError",
+    "LibraryError",
+    "ConfigurationError",
+    "ConnectionError",
+    "CacheError",
+    "NotFoundError",
+    "NotIntegerError",
+    "InvalidArgumentError",
+    "ClosedError",
+    "ForkedError",
+    "InternalError",
+]
