@@ -361,10 +361,9 @@ func clProcessOf(t *testing.T, ctx context.Context, rdb *redis.Client) clServerP
 	require.NoError(t, err)
 	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 	require.NoError(t, err)
-	// INFO's executable joins a relative argv[0] to the cwd, which may not
-	// exist; /proc knows the binary, but it may be redis-check-rdb, which
-	// acts as the server only when argv[0] says redis-server.
-	executable, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	// Started again as testenv starts it: by the name redis-server on PATH
+	// (Debian's is a link to redis-check-rdb, which /proc/PID/exe shows).
+	executable, err := exec.LookPath("redis-server")
 	require.NoError(t, err)
 	p := clServerProcess{pid: pid, executable: executable, configFile: clInfoField(info, "config_file"),
 		cwd: cwd, cmdline: strings.TrimSpace(strings.ReplaceAll(string(cmdline), "\x00", " "))}
@@ -448,7 +447,6 @@ func TestClusterFailover(t *testing.T) {
 	// redis-server daemonizes per its config file.
 	t.Cleanup(func() {
 		cmd := exec.Command(proc.executable, proc.configFile)
-		cmd.Args[0] = "redis-server"
 		cmd.Dir = proc.cwd
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "restarting %s: %s", primaryAddr, out)

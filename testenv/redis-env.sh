@@ -445,7 +445,9 @@ wait_cluster() {
 is_ours() {
 	local pid=$1 cwd comm
 	comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
-	[[ $comm == redis-server ]] || return 1
+	# Debian's redis-server links to redis-check-rdb: a server started by that
+	# path shows its name.
+	[[ $comm == redis-server || $comm == redis-check-rdb ]] || return 1
 	cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || return 1
 	[[ $cwd == "$NODES"/* ]]
 }
