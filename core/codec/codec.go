@@ -1,0 +1,181 @@
+// Package codec reads and writes cache values exactly as django-redis does:
+// Python ints stored raw as decimal digits, everything else serialized
+// (pickle, JSON or msgpack) and then compressed.
+package codec
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// ErrConfig wraps every error about SERIALIZER, COMPRESSOR or OPTIONS.
+var ErrConfig = errors.New("codec: invalid configuration")
+
+// ErrUnsupported is returned for a Value the serializer cannot write (as
+// Python would raise TypeError/PicklingError).
+var ErrUnsupported = errors.New("codec: value not supported by the serializer")
+
+const (
+	defaultSerializer = "django_redis.serializers.pickle.PickleSerializer"
+	defaultCompressor = "django_redis.compressors.identity.IdentityCompressor"
+	// pickleDefaultProtocol is pickle.DEFAULT_PROTOCOL of Python 3.8-3.13.
+	pickleDefaultProtocol = 4
+	pickleHighestProtocol = 5
+)
+
+type serializer struct {
+	dumps func(Value) ([]byte, error)
+	loads func([]byte) (Value, error)
+}
+
+// Codec is one CACHES entry's serializer + compressor pair.
+type Codec struct {
+	ser   serializer
+	comp  compressor
+	max   int64
+	proto int
+}
+
+// New builds the Codec django-redis would use for SERIALIZER and COMPRESSOR
+// (dotted paths, "" for the default) and the entry's OPTIONS.
+// OPTIONS["PICKLE_VERSION"] is read like PickleSerializer does;
+// OPTIONS["MAX_DECODED_SIZE"] (bytes, Go only) bounds decompression.
+func New(serializerPath, compressorPath string, options map[string]any) (*Codec, error) {
+	if serializerPath == "" {
+		serializerPath = defaultSerializer
+	}
+	if compressorPath == "" {
+		compressorPath = defaultCompressor
+	}
+	comp, ok := compressors[compressorPath]
+	if !ok {
+		return nil, fmt.Errorf("%w: COMPRESSOR %q is not a django-redis compressor", ErrConfig, compressorPath)
+	}
+	c := &Codec{comp: comp, max: DefaultMaxDecodedSize, proto: pickleDefaultProtocol}
+	if v, ok := options["MAX_DECODED_SIZE"]; ok {
+		n, err := pyInt(v)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%w: MAX_DECODED_SIZE must be a positive integer", ErrConfig)
+		}
+		c.max = n
+	}
+	switch serializerPath {
+	case defaultSerializer:
+		if v, ok := options["PICKLE_VERSION"]; ok {
+			n, err := pyInt(v)
+			if err != nil {
+				return nil, fmt.Errorf("%w: PICKLE_VERSION value must be an integer", ErrConfig)
+			}
+			if n > pickleHighestProtocol {
+				return nil, fmt.Errorf("%w: PICKLE_VERSION can't be higher than pickle.HIGHEST_PROTOCOL: %d", ErrConfig, pickleHighestProtocol)
+			}
+			if n < 0 { // pickle.dumps: a negative protocol means HIGHEST_PROTOCOL
+				n = pickleHighestProtocol
+			}
+			if n < 4 {
+				return nil, fmt.Errorf("%w: PICKLE_VERSION %d: writing protocols below 4 is not implemented", ErrConfig, n)
+			}
+			c.proto = int(n)
+		}
+		c.ser = serializer{dumps: func(v Value) ([]byte, error) { return pickleValue(v, c.proto) }, loads: unpickle}
+	case "django_redis.serializers.json.JSONSerializer":
+		c.ser = serializer{dumps: jsonDumps, loads: jsonLoads}
+	case "django_redis.serializers.msgpack.MSGPackSerializer":
+		c.ser = serializer{dumps: msgpackDumps, loads: msgpackLoads}
+	default:
+		return nil, fmt.Errorf("%w: SERIALIZER %q is not a django-redis serializer", ErrConfig, serializerPath)
+	}
+	return c, nil
+}
+
+// pyInt is Python's int() for the option types a settings file can hold.
+func pyInt(v any) (int64, error) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), nil
+	case int64:
+		return x, nil
+	case bool:
+		if x {
+			return 1, nil
+		}
+		return 0, nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return 0, errors.New("not finite")
+		}
+		return int64(x), nil
+	case string:
+		if b, ok := parsePyInt([]byte(x)); ok && b.IsInt64() {
+			return b.Int64(), nil
+		}
+	}
+	return 0, fmt.Errorf("not an integer: %T", v)
+}
+
+// Encode returns the bytes django-redis's client.encode() stores for v:
+// an int (not a bool) as its decimal digits, anything else serialized and
+// compressed.
+func (c *Codec) Encode(v Value) ([]byte, error) {
+	switch x := v.(type) {
+	case int:
+		return strconv.AppendInt(nil, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(nil, x, 10), nil
+	case *big.Int:
+		return []byte(x.String()), nil
+	case Opaque:
+		return append([]byte(nil), x.Raw...), nil
+	}
+	b, err := c.ser.dumps(v)
+	if err != nil {
+		return nil, err
+	}
+	return c.comp.compressValue(b)
+}
+
+// Decode reverses Encode like django-redis's client.decode(): bytes that
+// Python's int() accepts are an int; otherwise they are decompressed (a
+// failed decompression means "stored uncompressed") and deserialized.
+func (c *Codec) Decode(b []byte) (Value, error) {
+	if n, ok := parsePyInt(b); ok {
+		return bigOrInt64(n), nil
+	}
+	raw, err := c.comp.decompress(b, c.max)
+	switch {
+	case errors.Is(err, errNotCompressed):
+		raw = b
+	case err != nil:
+		return nil, err
+	}
+	return c.ser.loads(raw)
+}
+
+// parsePyInt accepts what Python's int(bytes) does: optional ASCII
+// whitespace around an optional sign and decimal digits, with single
+// underscores allowed between digits.
+func parsePyInt(b []byte) (*big.Int, bool) {
+	s := strings.Trim(string(b), " \t\n\r\v\f")
+	if s == "" || len(s) > 5000 {
+		return nil, false
+	}
+	sign := ""
+	if s[0] == '+' || s[0] == '-' {
+		sign, s = s[:1], s[1:]
+	}
+	if s == "" || s[0] == '_' || s[len(s)-1] == '_' || strings.Contains(s, "__") {
+		return nil, false
+	}
+	digits := strings.ReplaceAll(s, "_", "")
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return nil, false
+		}
+	}
+	n, ok := new(big.Int).SetString(sign+digits, 10)
+	return n, ok
+}

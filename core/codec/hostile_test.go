@@ -1,0 +1,226 @@
+package codec
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func mustCodec(t testing.TB, ser, comp string, opts map[string]any) *Codec {
+	t.Helper()
+	c, err := New(ser, comp, opts)
+	require.NoError(t, err)
+	return c
+}
+
+// Every strict prefix of a valid pickle lacks its STOP: each must be an
+// error, never a panic nor a partial value.
+func TestTruncatedPicklesFail(t *testing.T) {
+	c := mustCodec(t, "", "", nil)
+	for name, v := range goldenValues() {
+		if _, isInt := v.(int64); isInt {
+			continue // ints are stored raw, not pickled
+		}
+		full, err := c.Encode(v)
+		require.NoError(t, err, name)
+		if full[0] != 0x80 {
+			continue // a big int: raw digits
+		}
+		step := max(1, len(full)/200)
+		for n := 0; n < len(full); n += step {
+			_, err := c.Decode(full[:n])
+			require.Error(t, err, "%s truncated to %d bytes", name, n)
+		}
+	}
+}
+
+// Pickles that would run a command in Python are refused; the marker file
+// proves nothing ran.
+func TestPicklesCallingCodeAreRefused(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "pwned")
+	cmd := "touch " + marker
+	protocol4Global := func(module, name string) []byte {
+		b := []byte{0x80, 0x04, 0x8c, byte(len(module))}
+		b = append(b, module...)
+		b = append(b, 0x8c, byte(len(name)))
+		b = append(b, name...)
+		b = append(b, 0x93, 0x8c, byte(len(cmd)))
+		b = append(b, cmd...)
+		return append(b, 0x85, 'R', '.')
+	}
+	cases := map[string][]byte{
+		"protocol 0 os.system":        []byte("cos\nsystem\n(S'" + cmd + "'\ntR."),
+		"protocol 0 posix.system":     []byte("cposix\nsystem\n(S'" + cmd + "'\ntR."),
+		"protocol 2 subprocess.Popen": []byte("\x80\x02csubprocess\nPopen\n(X" + string([]byte{byte(len(cmd)), 0, 0, 0}) + cmd + "\x85tR."),
+		"protocol 4 builtins.eval":    protocol4Global("builtins", "eval"),
+		"protocol 4 os.system":        protocol4Global("os", "system"),
+		"protocol 4 builtins.getattr": protocol4Global("builtins", "getattr"),
+		"protocol 4 os.path.join":     protocol4Global("os.path", "join"),
+	}
+	for _, comp := range []string{"", "django_redis.compressors.zlib.ZlibCompressor"} {
+		c := mustCodec(t, "", comp, nil)
+		for name, p := range cases {
+			stored, err := c.comp.compressValue(p)
+			require.NoError(t, err)
+			_, err = c.Decode(stored)
+			require.ErrorIs(t, err, ErrUnsafePickle, name)
+		}
+	}
+	_, err := os.Stat(marker)
+	require.True(t, os.IsNotExist(err), "a refused pickle must never run")
+}
+
+// A pickled object of an unknown class (here the shape Django's
+// Model.__reduce__ writes) decodes to Opaque and re-encodes byte for byte.
+func TestUnknownClassIsOpaqueAndRoundTrips(t *testing.T) {
+	model := []byte("\x80\x02cdjango.db.models.base\nmodel_unpickle\nq\x00X\x04\x00\x00\x00authq\x01X\x04\x00\x00\x00User" +
+		"q\x02\x86q\x03\x85q\x04Rq\x05}q\x06X\x02\x00\x00\x00idq\x07K\x01sb.")
+	c := mustCodec(t, "", "", nil)
+	v, err := c.Decode(model)
+	require.NoError(t, err)
+	o, ok := v.(Opaque)
+	require.True(t, ok, "got %T", v)
+	require.Equal(t, "django.db.models.base.model_unpickle", o.Class)
+	back, err := c.Encode(o)
+	require.NoError(t, err)
+	require.Equal(t, model, back)
+}
+
+// Each compressor's bomb (64 MiB of zeros) stops at the configured limit
+// with ErrTooLarge, and decoding allocates far less than the bomb.
+func TestDecompressionBombsAreBounded(t *testing.T) {
+	const bombSize, limit = 64 << 20, 1 << 20
+	zeros := make([]byte, bombSize)
+	for path, comp := range compressors {
+		if comp.compress == nil {
+			continue
+		}
+		t.Run(comp.name, func(t *testing.T) {
+			bomb, err := comp.compress(zeros)
+			require.NoError(t, err)
+			require.Less(t, len(bomb), bombSize/100, "a bomb is small when stored")
+			c := mustCodec(t, "", path, map[string]any{"MAX_DECODED_SIZE": limit})
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err = c.Decode(bomb)
+			runtime.ReadMemStats(&after)
+			require.ErrorIs(t, err, ErrTooLarge)
+			require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(32<<20), "decoding must not inflate the bomb")
+		})
+	}
+}
+
+func TestDefaultDecodedSizeLimit(t *testing.T) {
+	c := mustCodec(t, "", "", nil)
+	require.EqualValues(t, 512<<20, c.max)
+	_, err := New("", "", map[string]any{"MAX_DECODED_SIZE": 0})
+	require.ErrorIs(t, err, ErrConfig)
+}
+
+// django-redis treats a failed decompression as "stored uncompressed": zlib
+// bytes read with another compressor reach the serializer, which must fail.
+func TestWrongCompressorIsAnErrorNotGarbage(t *testing.T) {
+	big := bytes.Repeat([]byte("payload "), 100)
+	for _, ser := range []string{"", "django_redis.serializers.json.JSONSerializer", "django_redis.serializers.msgpack.MSGPackSerializer"} {
+		zl := mustCodec(t, ser, "django_redis.compressors.zlib.ZlibCompressor", nil)
+		stored, err := zl.Encode(string(big))
+		require.NoError(t, err)
+		for _, other := range []string{"", "django_redis.compressors.lz4.Lz4Compressor", "django_redis.compressors.zstd.ZStdCompressor",
+			"django_redis.compressors.gzip.GzipCompressor", "django_redis.compressors.lzma.LzmaCompressor"} {
+			_, err := mustCodec(t, ser, other, nil).Decode(stored)
+			require.ErrorIs(t, err, ErrMalformed, "%s read with %s", ser, other)
+		}
+	}
+}
+
+func TestConfigErrorsNameTheSetting(t *testing.T) {
+	cases := []struct {
+		ser, comp string
+		opts      map[string]any
+		mention   string
+	}{
+		{"myapp.Serializer", "", nil, "SERIALIZER"},
+		{"", "django_redis.compressors.brotli.BrotliCompressor", nil, "COMPRESSOR"},
+		{"", "", map[string]any{"PICKLE_VERSION": "four"}, "PICKLE_VERSION"},
+		{"", "", map[string]any{"PICKLE_VERSION": 6}, "HIGHEST_PROTOCOL"},
+	}
+	for _, tc := range cases {
+		_, err := New(tc.ser, tc.comp, tc.opts)
+		require.ErrorIs(t, err, ErrConfig)
+		require.Contains(t, err.Error(), tc.mention)
+	}
+	for opt, proto := range map[any]byte{"5": 5, 4: 4, -1: 5} {
+		c := mustCodec(t, "", "", map[string]any{"PICKLE_VERSION": opt})
+		b, err := c.Encode("x")
+		require.NoError(t, err)
+		require.Equal(t, []byte{0x80, proto}, b[:2], "PICKLE_VERSION %v", opt)
+	}
+}
+
+// django-redis stores ints raw and reads back whatever Python's int() takes.
+func TestIntRule(t *testing.T) {
+	c := mustCodec(t, "", "django_redis.compressors.zlib.ZlibCompressor", nil)
+	for in, want := range map[string]int64{"42": 42, " 42\n": 42, "+7": 7, "-0": 0, "1_000": 1000, "007": 7} {
+		v, err := c.Decode([]byte(in))
+		require.NoError(t, err, in)
+		require.Equal(t, want, v, in)
+	}
+	for _, notInt := range []string{"1__0", "_1", "1_", "4 2", "0x10", ""} {
+		_, err := c.Decode([]byte(notInt))
+		require.Error(t, err, "%q is not an int to Python, nor a pickle", notInt)
+	}
+	b, err := c.Encode(true)
+	require.NoError(t, err)
+	require.NotEqual(t, []byte("1"), b, "bools are pickled, not stored raw")
+	b, err = c.Encode(int64(-12))
+	require.NoError(t, err)
+	require.Equal(t, []byte("-12"), b)
+}
+
+// Python shares memoized objects; a tree copy of 40 levels of "a list
+// holding the previous list twice" would have 2^40 nodes: refused.
+func TestSharedReferenceExpansionIsBounded(t *testing.T) {
+	p := []byte{0x80, 0x04, ']', 0x94} // memo 0: []
+	for i := 0; i < 40; i++ {
+		p = append(p, ']', 0x94, '(', 'h', byte(i), 'h', byte(i), 'e') // memo i+1: [m[i], m[i]]
+	}
+	p = append(p, '.')
+	_, err := mustCodec(t, "", "", nil).Decode(p)
+	require.ErrorIs(t, err, ErrMalformed)
+}
+
+// Duplicate keys keep the first position and the last value, and 1, 1.0
+// and True are one key, as in a Python dict.
+func TestPickleDictKeysFollowPythonEquality(t *testing.T) {
+	p := []byte("\x80\x04}\x94(K\x01\x8c\x01a\x88\x8c\x01bG\x3f\xf0\x00\x00\x00\x00\x00\x00\x8c\x01c\x8c\x01kK\x02u.")
+	v, err := mustCodec(t, "", "", nil).Decode(p)
+	require.NoError(t, err)
+	require.Equal(t, Dict{{int64(1), "c"}, {"k", int64(2)}}, v)
+}
+
+// A msgpack bin32 header declaring ~3.4 GB in a 16-byte value (found by
+// FuzzDecode: the library would allocate it) fails fast and small.
+func TestMsgpackHugeDeclaredLength(t *testing.T) {
+	c := mustCodec(t, "django_redis.serializers.msgpack.MSGPackSerializer", "", nil)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := c.Decode([]byte("\x92\xc6\xcdx\x9cj`\xed\xcd\xcd\x00\x01\x1a\xde\xcc\x13"))
+	runtime.ReadMemStats(&after)
+	require.ErrorIs(t, err, ErrMalformed)
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20))
+}
+
+// A Go List can contain itself; encoding fails instead of recursing forever.
+func TestSelfContainingValueIsRefused(t *testing.T) {
+	l := List{nil}
+	l[0] = l
+	for _, ser := range serializerPaths {
+		_, err := mustCodec(t, ser, "", nil).Encode(l)
+		require.ErrorIs(t, err, ErrUnsupported, ser)
+	}
+}
