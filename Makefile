@@ -29,10 +29,29 @@ parity: build
 bench:
 	$(WITH_REDIS) $(GO) test ./core/ -run '^$$' -bench . -benchmem -count 5 -timeout 40m
 
-# demo: the demo program on each example CACHES entry, one set of servers.
-demo:
-	$(GO) build -o bin/demo ./cmd/demo
-	$(WITH_REDIS) sh -c 'for entry in $(DEMO_ENTRIES); do echo "== $$entry"; bin/demo -entry "$$entry" || exit 1; done'
+# demo: on one set of servers, the Go demo on each example CACHES entry, then
+# the C and Python examples on the standalone, cluster and TLS ones. Those
+# read plain JSON: `demo -print-entry` writes each entry with its ${VAR}s
+# expanded into a temporary directory first. The venv is made before the
+# servers start.
+EXAMPLE_ENTRIES := examples/caches/standalone.json examples/caches/cluster.json \
+	examples/caches/tls.json
+
+demo: build
+	bash testenv/venv.sh >/dev/null
+	$(WITH_REDIS) bash -c 'set -e; \
+	python=$$(bash testenv/venv.sh); \
+	export PYTHONPATH=python REDISCLIENT_LIBRARY=lib/libredisclient.so; \
+	tmp=$$(mktemp -d); trap "rm -rf $$tmp" EXIT; \
+	for entry in $(DEMO_ENTRIES); do \
+		echo "== Go demo: $$entry"; bin/demo -entry $$entry; \
+	done; \
+	for entry in $(EXAMPLE_ENTRIES); do \
+		expanded=$$tmp/$$(basename $$entry); \
+		bin/demo -print-entry -entry $$entry >$$expanded; \
+		echo "== C example: $$entry"; bin/example-c $$expanded; \
+		echo "== Python example: $$entry"; $$python examples/python/example.py $$expanded; \
+	done'
 
 fmt:
 	gofmt -w .

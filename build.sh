@@ -13,4 +13,9 @@ mkdir -p "$BIN"
 # The C ABI: lib/libredisclient.so (+ .so.0), header in include/.
 bash capi/build.sh
 
-echo "built: $BIN/demo"
+# The C example, linked against lib/ through a path relative to itself, so
+# it runs from any working directory while bin/ and lib/ sit side by side.
+"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/example.c \
+    -o "$BIN/example-c" -Llib -lredisclient -Wl,-rpath,'$ORIGIN/../lib'
+
+echo "built: $BIN/demo $BIN/example-c"

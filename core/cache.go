@@ -11,10 +11,13 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redisclient/redisclient/core/codec"
 )
 
 // Cache is a Django cache on Redis: the keys, timeouts and semantics of
-// django-redis with the django-ansible-base client, on raw byte values.
+// django-redis with the django-ansible-base client. Get, Set and the rest
+// work on the stored bytes; GetValue, SetValue and the other value methods
+// on Python values, encoded as the entry's SERIALIZER and COMPRESSOR say.
 // Integers are stored as their decimal digits, as django-redis stores them,
 // so incr and decr work on values either side wrote.
 //
@@ -33,6 +36,7 @@ type connection struct {
 	options    Options
 	prefix     string
 	defaultTTL Expiry // the entry's TIMEOUT, never DefaultExpiry
+	codec      *codec.Codec
 	closed     atomic.Bool
 }
 
@@ -43,11 +47,15 @@ func Open(e Entry) (*Cache, error) {
 	if err != nil {
 		return nil, err
 	}
+	values, err := newCodec(e.Options)
+	if err != nil {
+		return nil, err
+	}
 	rdb, err := connect(o)
 	if err != nil {
 		return nil, err
 	}
-	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout}
+	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: values}
 	if conn.defaultTTL.IsDefault() {
 		conn.defaultTTL = ExpireAfter(defaultTimeout)
 	}

@@ -40,9 +40,16 @@ type EntryOptions struct {
 	// []any, map[string]any (a Go caller may also use int).
 	ClientClassKwargs map[string]any `json:"CLIENT_CLASS_KWARGS"`
 	// Serializer and Compressor are the dotted paths of django-redis's
-	// classes; only the defaults (pickle, identity) are accepted for now.
+	// classes ("" for its defaults, pickle and identity); they decide how
+	// the value methods (GetValue, SetValue, ...) read and write.
 	Serializer string `json:"SERIALIZER"`
 	Compressor string `json:"COMPRESSOR"`
+	// PickleVersion is django-redis's PICKLE_VERSION: the pickle protocol
+	// written (nil: Python's default, 4).
+	PickleVersion any `json:"PICKLE_VERSION"`
+	// MaxDecodedSize bounds a decompressed value, in bytes (nil: 512 MiB);
+	// ours alone, against decompression bombs.
+	MaxDecodedSize any `json:"MAX_DECODED_SIZE"`
 	// IgnoreExceptions is django-redis's IGNORE_EXCEPTIONS, kept for callers
 	// that want Django's behaviour of treating a dead Redis as a miss.
 	IgnoreExceptions bool `json:"IGNORE_EXCEPTIONS"`

@@ -13,8 +13,6 @@ const (
 	clientClassDAB     = "ansible_base.lib.redis.RedisClient"
 	clientClassDABFull = "ansible_base.lib.redis.client.RedisClient"
 	defaultKeyFunction = "django.core.cache.backends.base.default_key_func"
-	defaultSerializer  = "django_redis.serializers.pickle.PickleSerializer"
-	defaultCompressor  = "django_redis.compressors.identity.IdentityCompressor"
 )
 
 // Resolve turns a CACHES entry into the effective connection settings, with
@@ -82,13 +80,14 @@ func checkEntry(e Entry) error {
 		{"BACKEND", e.Backend, []string{"", backendDjangoRedis}},
 		{"KEY_FUNCTION", e.KeyFunction, []string{"", defaultKeyFunction}},
 		{"OPTIONS.CLIENT_CLASS", e.Options.ClientClass, []string{"", clientClassDAB, clientClassDABFull}},
-		{"OPTIONS.SERIALIZER", e.Options.Serializer, []string{"", defaultSerializer}},
-		{"OPTIONS.COMPRESSOR", e.Options.Compressor, []string{"", defaultCompressor}},
 	}
 	for _, a := range allowed {
 		if !contains(a.accepted, a.value) {
 			return configErr(a.setting, a.value, "not supported; use "+strings.Join(a.accepted[1:], " or "))
 		}
+	}
+	if _, err := newCodec(e.Options); err != nil {
+		return err
 	}
 	if strings.TrimSpace(e.Location) == "" {
 		return configErr("LOCATION", e.Location, "missing: a redis://, rediss://, unix:// or file:// URL is required")

@@ -402,8 +402,9 @@ func TestResolveEntryChecks(t *testing.T) {
 		{"backend", func(e *core.Entry) { e.Backend = "django.core.cache.backends.redis.RedisCache" }, "BACKEND"},
 		{"key function", func(e *core.Entry) { e.KeyFunction = "myapp.cache.make_key" }, "KEY_FUNCTION"},
 		{"client class", func(e *core.Entry) { e.Options.ClientClass = "django_redis.client.DefaultClient" }, "CLIENT_CLASS"},
-		{"serializer", func(e *core.Entry) { e.Options.Serializer = "django_redis.serializers.json.JSONSerializer" }, "SERIALIZER"},
-		{"compressor", func(e *core.Entry) { e.Options.Compressor = "django_redis.compressors.zlib.ZlibCompressor" }, "COMPRESSOR"},
+		{"serializer", func(e *core.Entry) { e.Options.Serializer = "myapp.serializers.Yaml" }, "SERIALIZER"},
+		{"compressor", func(e *core.Entry) { e.Options.Compressor = "myapp.compressors.Snappy" }, "COMPRESSOR"},
+		{"pickle version", func(e *core.Entry) { e.Options.PickleVersion = "four" }, "PICKLE_VERSION"},
 		{"empty location", func(e *core.Entry) { e.Location = "" }, "LOCATION"},
 		{"blank location", func(e *core.Entry) { e.Location = "  " }, "LOCATION"},
 	}

@@ -6,7 +6,11 @@
 //
 // ${VAR} references in the file are replaced from the environment first, so
 // an example can name servers and certificate files that only exist at run
-// time. The password is never printed.
+// time. The password is never printed, except by -print-entry, which writes
+// the expanded entry as it is and exits, for programs that read plain JSON
+// (the C and Python examples):
+//
+//	demo -print-entry -entry examples/caches/tls.json > tls.json
 package main
 
 import (
@@ -25,18 +29,19 @@ import (
 
 func main() {
 	entryFile := flag.String("entry", "", "JSON file holding one Django CACHES entry")
+	printEntry := flag.Bool("print-entry", false, "print the entry with ${VAR}s expanded (password included) and exit")
 	flag.Parse()
 	if *entryFile == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: demo -entry FILE")
+		fmt.Fprintln(os.Stderr, "usage: demo [-print-entry] -entry FILE")
 		os.Exit(2)
 	}
-	if err := run(*entryFile); err != nil {
+	if err := run(*entryFile, *printEntry); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(entryFile string) error {
+func run(entryFile string, printEntry bool) error {
 	text, err := os.ReadFile(entryFile)
 	if err != nil {
 		return err
@@ -47,6 +52,12 @@ func run(entryFile string) error {
 	}
 	entry, err := core.ParseEntry([]byte(expanded))
 	if err != nil {
+		return err
+	}
+	if printEntry {
+		// Parsed first, so that a broken entry fails here and not later in
+		// a program with a vaguer message.
+		_, err := os.Stdout.WriteString(expanded)
 		return err
 	}
 

@@ -1,9 +1,11 @@
 /*
- * Opens a client of the CACHES entry in a JSON file, stores a value, reads
- * it back, prints both and closes.
+ * Opens a client of the CACHES entry in a JSON file, stores a value for 60
+ * seconds, reads it back and prints it with the time it has left.
  *
- *   cc -Iinclude examples/c/example.c -Llib -lredisclient -Wl,-rpath,'$ORIGIN/../lib'
- *   ./a.out entry.json
+ * ./build.sh compiles it into bin/example-c, as
+ *   cc -Iinclude examples/c/example.c -o bin/example-c \
+ *      -Llib -lredisclient -Wl,-rpath,'$ORIGIN/../lib'
+ *   bin/example-c entry.json
  *
  * entry.json is one CACHES entry, for example:
  *   {"BACKEND": "django_redis.cache.RedisCache",
@@ -38,6 +40,15 @@ static char *read_file(const char *path, size_t *len) {
     return buf;
 }
 
+/* Reports a failed call, frees its message and closes the client. */
+static int fail(const char *call, int st, char *err, rc_client *client) {
+    /* RC_MISS is no error, so it comes without a message. */
+    fprintf(stderr, "%s failed (%d): %s\n", call, st, err != NULL ? err : "key missing");
+    rc_free(err);
+    rc_close(client, NULL);
+    return 1;
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ENTRY.json\n", argv[0]);
@@ -64,26 +75,21 @@ int main(int argc, char **argv) {
     const char *value = "hello from C";
     st = rc_set(client, key, strlen(key), value, strlen(value),
                 rc_timeout_seconds(60), RC_DEFAULT_VERSION, &err);
-    if (st != RC_OK) {
-        fprintf(stderr, "set failed (%d): %s\n", st, err);
-        rc_free(err);
-        rc_close(client, NULL);
-        return 1;
-    }
+    if (st != RC_OK) return fail("rc_set", st, err, client);
 
+    /* The value comes back in a buffer of the library's: rc_free it. */
     char *got = NULL;
     size_t got_len = 0;
     st = rc_get(client, key, strlen(key), RC_DEFAULT_VERSION, &got, &got_len, &err);
-    if (st == RC_OK) {
-        printf("%s = %.*s\n", key, (int)got_len, got);
-    } else if (st == RC_MISS) {
-        printf("%s is missing\n", key);
-    } else {
-        fprintf(stderr, "get failed (%d): %s\n", st, err);
-    }
+    if (st != RC_OK) return fail("rc_get", st, err, client);
+    printf("%s = %.*s\n", key, (int)got_len, got);
     rc_free(got);
-    rc_free(err);
+
+    int64_t ttl_ms = 0;
+    st = rc_ttl(client, key, strlen(key), RC_DEFAULT_VERSION, &ttl_ms, &err);
+    if (st != RC_OK) return fail("rc_ttl", st, err, client);
+    printf("ttl of %s = %.1f s\n", key, ttl_ms / 1000.0);
 
     rc_close(client, NULL);
-    return st < 0 ? 1 : 0;
+    return 0;
 }

@@ -54,6 +54,10 @@ valgrind --leak-check=full --errors-for-leak-kinds=definite \
     --suppressions=tests/c/valgrind.supp --log-file="$out/valgrind.log" \
     "$out/test_redisclient" >"$out/test.out" || status=$?
 grep -E "LEAK SUMMARY|definitely|ERROR SUMMARY|lost in loss record" -A3 "$out/valgrind.log" | grep -v '^--$' || true
+# Unsuppressed errors: show them, so that a failure in CI can be read.
+if grep -qE "ERROR SUMMARY: [1-9]" "$out/valgrind.log"; then
+    grep -vE "^==[0-9]+== *$" "$out/valgrind.log" | grep -B2 -A25 -E "Invalid|uninitialised|Mismatched|overlap|Syscall param" | head -150 || true
+fi
 if grep -qE "definitely lost: [1-9]|are definitely lost" "$out/valgrind.log"; then
     echo "tests/c/run.sh: valgrind reports definitely lost memory" >&2
     status=1

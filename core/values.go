@@ -1,0 +1,95 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redisclient/redisclient/core/codec"
+)
+
+// The value methods read and write Python values the way django-redis does
+// for this entry: integers as digits, anything else through its SERIALIZER
+// and COMPRESSOR (core/codec has the mapping of Python types to Go). A value
+// Django stored is read as the object Django's cache.get returns, and a value
+// written here is read by Django as that object.
+
+// newCodec is the entry's serializer and compressor.
+func newCodec(o EntryOptions) (*codec.Codec, error) {
+	options := map[string]any{}
+	if o.PickleVersion != nil {
+		options["PICKLE_VERSION"] = o.PickleVersion
+	}
+	if o.MaxDecodedSize != nil {
+		options["MAX_DECODED_SIZE"] = o.MaxDecodedSize
+	}
+	c, err := codec.New(o.Serializer, o.Compressor, options)
+	if err != nil {
+		return nil, fmt.Errorf("%w: OPTIONS: %w", ErrConfig, err)
+	}
+	return c, nil
+}
+
+// Codec is the entry's serializer and compressor, for values read or
+// written outside these methods.
+func (c *Cache) Codec() *codec.Codec { return c.conn.codec }
+
+// GetValue returns the decoded value and true, or nil and false on a miss.
+func (c *Cache) GetValue(ctx context.Context, key string) (codec.Value, bool, error) {
+	raw, ok, err := c.Get(ctx, key)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	v, err := c.conn.codec.Decode(raw)
+	if err != nil {
+		return nil, false, fmt.Errorf("get %q: decoding: %w", key, err)
+	}
+	return v, true, nil
+}
+
+// SetValue encodes and stores a value; see Set.
+func (c *Cache) SetValue(ctx context.Context, key string, v codec.Value, exp Expiry) error {
+	raw, err := c.conn.codec.Encode(v)
+	if err != nil {
+		return fmt.Errorf("set %q: encoding: %w", key, err)
+	}
+	return c.Set(ctx, key, raw, exp)
+}
+
+// AddValue encodes and stores a value if the key is absent; see Add.
+func (c *Cache) AddValue(ctx context.Context, key string, v codec.Value, exp Expiry) (bool, error) {
+	raw, err := c.conn.codec.Encode(v)
+	if err != nil {
+		return false, fmt.Errorf("add %q: encoding: %w", key, err)
+	}
+	return c.Add(ctx, key, raw, exp)
+}
+
+// GetManyValues returns the decoded values of the keys that exist.
+func (c *Cache) GetManyValues(ctx context.Context, keys []string) (map[string]codec.Value, error) {
+	raw, err := c.GetMany(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	values := make(map[string]codec.Value, len(raw))
+	for k, b := range raw {
+		v, err := c.conn.codec.Decode(b)
+		if err != nil {
+			return nil, fmt.Errorf("get_many %q: decoding: %w", k, err)
+		}
+		values[k] = v
+	}
+	return values, nil
+}
+
+// SetManyValues encodes and stores every value; see SetMany.
+func (c *Cache) SetManyValues(ctx context.Context, items map[string]codec.Value, exp Expiry) error {
+	raw := make(map[string][]byte, len(items))
+	for k, v := range items {
+		b, err := c.conn.codec.Encode(v)
+		if err != nil {
+			return fmt.Errorf("set_many %q: encoding: %w", k, err)
+		}
+		raw[k] = b
+	}
+	return c.SetMany(ctx, raw, exp)
+}
