@@ -26,8 +26,9 @@ test: fmt-check vet build
 parity: build
 	$(WITH_REDIS) scripts/test.sh parity
 
-bench:
-	$(WITH_REDIS) $(GO) test ./core/ -run '^$$' -bench . -benchmem -count 5 -timeout 40m
+# bench: every benchmark beside its baseline, in one run (scripts/bench.sh).
+bench: build
+	$(WITH_REDIS) scripts/bench.sh
 
 # demo: on one set of servers, the Go demo on each example CACHES entry, then
 # the C and Python examples on the standalone, cluster and TLS ones. Those

@@ -112,6 +112,8 @@ func statusOf(err error) C.int {
 		return C.RC_ERR_CONNECTION
 	case isServerError(err):
 		return C.RC_ERR_SERVER
+	case isValueError(err):
+		return C.RC_ERR_VALUE
 	}
 	return C.RC_ERR_INTERNAL
 }

@@ -6,6 +6,9 @@
  * does: same connection settings, same keys (KEY_PREFIX:VERSION:key), same
  * timeouts. Values are raw bytes; integers are stored as decimal digits, so
  * rc_incr works on values Django wrote and Django reads counters written here.
+ * The *_value functions carry Python values instead, as "value JSON" (see
+ * "Values" below), stored through the entry's SERIALIZER and COMPRESSOR as
+ * django-redis stores them.
  *
  * Link with -lredisclient (libredisclient.so.0). Supported: glibc Linux, one
  * Go-based native library per process, never unloaded.
@@ -89,7 +92,14 @@ typedef enum rc_status {
                                     missing required out-parameter */
     RC_ERR_SERVER = -8,          /* Redis answered with an error */
     RC_ERR_FORKED = -9,          /* called in a forked child: see fork() */
-    RC_ERR_INTERNAL = -10        /* a bug in the library (a recovered panic) */
+    RC_ERR_INTERNAL = -10,       /* a bug in the library (a recovered panic) */
+    RC_ERR_VALUE = -11           /* the *_value functions: the stored value
+                                    cannot be decoded with the entry's
+                                    SERIALIZER/COMPRESSOR (malformed, a
+                                    pickle that would call code, another
+                                    codec's bytes, past the decoded-size
+                                    limit), or the serializer cannot write
+                                    the given value (e.g. a set with JSON) */
 } rc_status;
 
 /* The `version` argument of the key functions: Django's version=. This
@@ -299,6 +309,86 @@ int rc_delete_many(rc_client *client, const char *const *keys,
  * it never flushes the database: other prefixes' keys stay. RC_OK.
  */
 int rc_clear(rc_client *client, int64_t *removed, char **err);
+
+/* ---- Values ------------------------------------------------------------- */
+/*
+ * The *_value functions take and give Python values as "value JSON", UTF-8
+ * JSON with a one-key object {"$tag": ...} for what JSON lacks:
+ *
+ *   None               null
+ *   bool               true / false
+ *   int (64 bits)      a JSON integer
+ *   int (larger)       {"$int": "-123..."}          (decimal digits)
+ *   float              a JSON number, always with '.' or an exponent (1.0);
+ *                      {"$float": "nan" | "inf" | "-inf"}
+ *   str                a JSON string
+ *   bytes              {"$bytes": "<base64>"}
+ *   list               [...]
+ *   tuple              {"$tuple": [...]}
+ *   dict               {...} when every key is a str not starting with "$",
+ *                      else {"$dict": [[key, value], ...]}; both in the
+ *                      dict's insertion order
+ *   set, frozenset     {"$set": [...]}, {"$frozenset": [...]}
+ *   datetime           {"$datetime": "2024-01-02T03:04:05[.ffffff][+HH:MM]"}
+ *                      (the offset only when aware; +HH:MM:SS when it has
+ *                      seconds)
+ *   date               {"$date": "YYYY-MM-DD"}
+ *   time               {"$time": "HH:MM:SS[.ffffff][+HH:MM]"}
+ *   timedelta          {"$timedelta": [days, seconds, microseconds]}
+ *                      (Python's normalised form)
+ *   decimal.Decimal    {"$decimal": "1.10"}                (its exact str)
+ *   uuid.UUID          {"$uuid": "12345678-1234-5678-1234-567812345678"}
+ *   another class      {"$pickle": "<base64>"}: a pickled object this
+ *                      library does not represent (e.g. a Django model),
+ *                      never executed; written back, the same bytes are
+ *                      stored unchanged
+ *
+ * What reaches Redis is what django-redis would store for that Python
+ * value with the entry's SERIALIZER and COMPRESSOR (an int as its digits),
+ * and what is read is what Django's cache.get returns (with JSON or msgpack
+ * serializers, fewer types come back: e.g. a tuple is read as a list).
+ * Input JSON that is malformed, holds an unknown "$" tag or a "$" key
+ * beside others is RC_ERR_INVALID_ARGUMENT. A stored value the codec cannot
+ * read, or a value it cannot write, is RC_ERR_VALUE; nothing is executed.
+ */
+
+/*
+ * Gets a value as value JSON. RC_OK: *json holds *json_len bytes (plus a
+ * NUL; free with rc_free). RC_MISS: the key is missing, *json NULL,
+ * *json_len 0. json and json_len are required. RC_ERR_VALUE: the stored
+ * bytes cannot be decoded (rc_get still reads them).
+ */
+int rc_get_value(rc_client *client, const char *key, size_t key_len,
+                 int version, char **json, size_t *json_len, char **err);
+
+/* Stores a value given as value JSON, as rc_set. */
+int rc_set_value(rc_client *client, const char *key, size_t key_len,
+                 const char *json, size_t json_len, rc_timeout timeout,
+                 int version, char **err);
+
+/* Stores a value given as value JSON if the key is missing, as rc_add:
+ * RC_OK stored, RC_MISS the key exists. */
+int rc_add_value(rc_client *client, const char *key, size_t key_len,
+                 const char *json, size_t json_len, rc_timeout timeout,
+                 int version, char **err);
+
+/*
+ * Gets n values as value JSON, in the layout of rc_get_many: on RC_OK,
+ * *values is an array of n rc_buf (missing keys: found 0) whose data are
+ * value-JSON texts, in one allocation freed by rc_free(*values).
+ * RC_ERR_VALUE when any found value cannot be decoded (the message names
+ * the key); then nothing is returned.
+ */
+int rc_get_many_values(rc_client *client, const char *const *keys,
+                       const size_t *key_lens, size_t n, int version,
+                       rc_buf **values, char **err);
+
+/* Stores n values given as value JSON (jsons[i] holds json_lens[i] bytes),
+ * as rc_set_many. Every text is checked before anything is written. */
+int rc_set_many_values(rc_client *client, const char *const *keys,
+                       const size_t *key_lens, const char *const *jsons,
+                       const size_t *json_lens, size_t n,
+                       rc_timeout timeout, int version, char **err);
 
 #ifdef __cplusplus
 }

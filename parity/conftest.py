@@ -41,5 +41,5 @@ def env(name: str) -> str:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if report.RECORD.rows or report.RECORD.live:
+    if report.RECORD.rows or report.RECORD.live or report.RECORD.values:
         report.write(Path(__file__).parent.parent / "PARITY.md")

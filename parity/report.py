@@ -16,6 +16,11 @@ PACKAGES = ("Django", "django-redis", "redis", "django-ansible-base")
 class Record:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, reference, ours, verdict
     live: list[tuple[str, str, str]] = field(default_factory=list)  # server, check, result
+    # serializer, compressor, server, values checked, result
+    values: list[tuple[str, str, str, int, str]] = field(default_factory=list)
+    # serializer -> what Django's own round trip changes (the same through us)
+    value_notes: dict[str, list[str]] = field(default_factory=dict)
+    # "serializer: value" -> the core bug that makes it differ
 
 
 RECORD = Record()
@@ -53,4 +58,36 @@ def write(path: Path) -> None:
         lines += ["", "## Live checks", "", "| server | check | result |", "|---|---|---|"]
         for row in RECORD.live:
             lines.append("| " + " | ".join(row) + " |")
+    if RECORD.values:
+        lines += values_section()
     path.write_text("\n".join(lines) + "\n")
+
+
+def values_section() -> list[str]:
+    servers = sorted({r[2] for r in RECORD.values}, key=lambda s: (s != "standalone", s))
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    for ser, comp, server, checked, result in RECORD.values:
+        cells.setdefault((ser, comp), {})[server] = f"{checked} values, {result}"
+    lines = [
+        "",
+        "## Values",
+        "",
+        "Each SERIALIZER x COMPRESSOR (parity/test_values.py): the common cached types written",
+        "by Django read in the Python shim equal (types included) what Django's cache.get",
+        "returns; written by the shim (set_many, add) Django reads what it reads of its own",
+        "write (for pickle, the original). A value Django's serializer refuses is refused by",
+        "the shim. Pickle adds a model-like object (read as an opaque value, written back,",
+        "read by Django as the same object); every combination adds a hostile pickle stored",
+        "raw, refused with ValueDecodeError.",
+        "",
+        "| serializer | compressor | " + " | ".join(servers) + " |",
+        "|---|---|" + "---|" * len(servers),
+    ]
+    for (ser, comp), by_server in cells.items():
+        lines.append(f"| {ser} | {comp} | " + " | ".join(by_server.get(s, "not run") for s in servers) + " |")
+    if RECORD.value_notes:
+        lines += ["", "What each serializer changes, on both sides alike (Django's own round trip;", ""]
+        lines[-2] += " the shim follows it):"
+        for ser, notes in RECORD.value_notes.items():
+            lines.append(f"- **{ser}**: " + ("; ".join(notes) if notes else "every value comes back as itself"))
+    return lines

@@ -2,13 +2,13 @@ package codec
 
 import (
 	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
 
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zlib"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 	"github.com/ulikunitz/xz"
@@ -41,13 +41,13 @@ var compressors = map[string]compressor{
 	// zlib.compress(value, 6); zlib.decompress
 	"django_redis.compressors.zlib.ZlibCompressor": {name: "zlib", minLength: 15,
 		compress: func(b []byte) ([]byte, error) {
-			return writeAll(b, func(w io.Writer) (io.WriteCloser, error) { return zlib.NewWriterLevel(w, 6) })
+			return writePooled(b, &zlibWriters)
 		},
 		reader: func(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) }},
 	// gzip.compress(value): level 9, header mtime = now
 	"django_redis.compressors.gzip.GzipCompressor": {name: "gzip", minLength: 15,
 		compress: func(b []byte) ([]byte, error) {
-			return writeAll(b, func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriterLevel(w, 9) })
+			return writePooled(b, &gzipWriters)
 		},
 		reader: func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
 	// lzma.compress(value, preset=4): the .xz container; lzma.decompress
@@ -106,6 +106,24 @@ var compressors = map[string]compressor{
 var zstdEncoder = sync.OnceValues(func() (*zstd.Encoder, error) {
 	return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
 })
+
+// A zlib or gzip writer allocates its tables (hundreds of KiB) when made;
+// Reset reuses them, so writers are kept in pools.
+type resettableWriter interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}
+
+var (
+	zlibWriters = sync.Pool{New: func() any { w, _ := zlib.NewWriterLevel(nil, 6); return w }}
+	gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, 9); return w }}
+)
+
+func writePooled(b []byte, pool *sync.Pool) ([]byte, error) {
+	w := pool.Get().(resettableWriter)
+	defer pool.Put(w)
+	return writeAll(b, func(out io.Writer) (io.WriteCloser, error) { w.Reset(out); return w, nil })
+}
 
 func writeAll(b []byte, open func(io.Writer) (io.WriteCloser, error)) ([]byte, error) {
 	var buf bytes.Buffer

@@ -243,7 +243,7 @@ func durationISO(d TimeDelta) string {
 // jsonLoads is json.loads: objects keep their key order, integers stay
 // exact, numbers with a fraction or exponent are floats.
 func jsonLoads(data []byte) (Value, error) {
-	d := json.NewDecoder(bytes.NewReader(data))
+	d := json.NewDecoder(bytes.NewReader(pyJSONConstants(data)))
 	d.UseNumber()
 	v, err := jsonRead(d, 0)
 	if err != nil {
@@ -296,6 +296,14 @@ func jsonRead(d *json.Decoder, depth int) (Value, error) {
 		return nil, fmt.Errorf("unexpected %v", t)
 	case json.Number:
 		s := string(t)
+		switch s { // the texts pyJSONConstants writes
+		case nanText:
+			return math.NaN(), nil
+		case infText:
+			return math.Inf(1), nil
+		case "-" + infText:
+			return math.Inf(-1), nil
+		}
 		if !strings.ContainsAny(s, ".eE") {
 			if n, ok := new(big.Int).SetString(s, 10); ok {
 				return bigOrInt64(n), nil
@@ -304,4 +312,42 @@ func jsonRead(d *json.Decoder, depth int) (Value, error) {
 		return strconv.ParseFloat(s, 64)
 	}
 	return tok, nil // nil, bool, string
+}
+
+// Python's json.dumps writes NaN, Infinity and -Infinity (allow_nan=True,
+// the default) and json.loads reads them; encoding/json does not.
+// pyJSONConstants rewrites them, outside strings, into number texts that
+// float.__repr__ never writes, which jsonRead maps back.
+const (
+	nanText = "2e99999"
+	infText = "1e99999"
+)
+
+func pyJSONConstants(data []byte) []byte {
+	if !bytes.Contains(data, []byte("NaN")) && !bytes.Contains(data, []byte("Infinity")) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString && c == '\\' && i+1 < len(data):
+			out = append(out, c, data[i+1])
+			i++
+			continue
+		case c == '"':
+			inString = !inString
+		case !inString && bytes.HasPrefix(data[i:], []byte("NaN")):
+			out = append(out, nanText...)
+			i += len("NaN") - 1
+			continue
+		case !inString && bytes.HasPrefix(data[i:], []byte("Infinity")):
+			out = append(out, infText...)
+			i += len("Infinity") - 1
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }

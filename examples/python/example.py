@@ -22,16 +22,16 @@ def main(entry_file: str) -> None:
 
     with redisclient.Client(entry) as cache:
         cache.set("greeting", "hello from Python", timeout=60)
-        greeting: bytes = cache.get("greeting")  # values come back as bytes
-        print(f"greeting = {greeting.decode()}")
+        greeting: str = cache.get("greeting")  # the Python object, as Django's cache.get
+        print(f"greeting = {greeting}")
 
         # add() writes only when the key is missing, so a rerun keeps counting.
         cache.add("visits", 0, timeout=60)
         visits: int = cache.incr("visits")
         print(f"visits = {visits}")
 
-        # Missing keys are left out; the counter comes back as its digits.
-        found: dict[redisclient.Key, bytes] = cache.get_many(["greeting", "visits", "nothing"])
+        # Missing keys are left out.
+        found: dict[redisclient.Key, object] = cache.get_many(["greeting", "visits", "nothing"])
         print(f"get_many = {found}")
 
         print(f"ttl of greeting = {cache.ttl('greeting')} s")

@@ -6,14 +6,16 @@ servers may import it before they fork. Create clients after fork().
 
     from redisclient import Client
     with Client(settings.CACHES["default"]) as cache:
-        cache.set("k", b"v", timeout=60)
-        cache.get("k")          # b"v"
+        cache.set("k", {"when": datetime.now(timezone.utc)}, timeout=60)
+        cache.get("k")          # the dict, as Django's cache.get returns it
+        cache.get_bytes("k")    # the stored bytes (Django's pickle)
 
 The library is found through $REDISCLIENT_LIBRARY (a path), then next to
 this package, then the checkout's lib/, then the system's library path.
 """
 
-from ._client import DEFAULT_TIMEOUT, Client, Key, TimeoutT, Value, resolve
+from ._client import DEFAULT_TIMEOUT, Client, Key, RawValue, TimeoutT, Value, resolve
+from ._values import OpaqueValue
 from .errors import (
     CacheError,
     ClosedError,
@@ -26,6 +28,9 @@ from .errors import (
     NotFoundError,
     NotIntegerError,
     RedisClientError,
+    ValueCodecError,
+    ValueDecodeError,
+    ValueEncodeError,
 )
 
 __version__ = "0.1.0"
@@ -36,7 +41,9 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "Key",
     "Value",
+    "RawValue",
     "TimeoutT",
+    "OpaqueValue",
     "RedisClientError",
     "LibraryError",
     "ConfigurationError",
@@ -45,6 +52,9 @@ __all__ = [
     "NotFoundError",
     "NotIntegerError",
     "InvalidArgumentError",
+    "ValueCodecError",
+    "ValueDecodeError",
+    "ValueEncodeError",
     "ClosedError",
     "ForkedError",
     "InternalError",

@@ -28,9 +28,10 @@ from ._native import (
     Library,
     Timeout,
 )
-from .errors import ConfigurationError
+from ._values import OpaqueValue, ValueCodec
+from .errors import ConfigurationError, ValueDecodeError
 
-__all__ = ["Client", "resolve", "DEFAULT_TIMEOUT", "Key", "Value", "TimeoutT"]
+__all__ = ["Client", "resolve", "DEFAULT_TIMEOUT", "Key", "Value", "RawValue", "TimeoutT", "OpaqueValue"]
 
 
 class _DefaultTimeout:
@@ -52,7 +53,12 @@ class _DefaultTimeout:
 DEFAULT_TIMEOUT: Final = _DefaultTimeout()
 
 Key = Union[str, bytes]
-Value = Union[bytes, bytearray, memoryview, str, int]
+#: Any value Django's cache takes: None, bool, int, float, str, bytes, list,
+#: tuple, dict, set, frozenset, datetime, date, time, timedelta, Decimal,
+#: UUID, OpaqueValue, and (pickle serializer) any picklable object.
+Value = Any
+#: What the *_bytes methods store as it is (str as UTF-8, int as digits).
+RawValue = Union[bytes, bytearray, memoryview, str, int]
 #: DEFAULT_TIMEOUT, None (never expires) or seconds (zero or less: expires at once).
 TimeoutT = Union[float, None, _DefaultTimeout]
 
@@ -73,7 +79,7 @@ def _key(key: Key) -> bytes:
     raise TypeError(f"a key is str or bytes, not {type(key).__name__}")
 
 
-def _value(value: Value) -> bytes:
+def _value(value: RawValue) -> bytes:
     t = type(value)
     if t is bytes:
         return value  # type: ignore[return-value]
@@ -88,6 +94,13 @@ def _value(value: Value) -> bytes:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(int(value)).encode("ascii")
     raise TypeError(f"a value is bytes, str or int for now, not {type(value).__name__}")
+
+
+def _loads(text: bytes) -> Any:
+    try:
+        return ValueCodec.loads(text)
+    except (ValueError, TypeError) as exc:  # e.g. a set of unhashable items
+        raise ValueDecodeError(f"the value has no Python form: {exc}") from None
 
 
 def _version(version: Optional[int]) -> int:
@@ -178,6 +191,11 @@ def _read_bufs(base: int, n: int) -> List[Optional[bytes]]:
 class Client:
     """A client of one Django CACHES entry (the dict from settings.CACHES).
 
+    get/set/add/get_many/set_many carry Python values as Django's cache
+    does (through the entry's SERIALIZER and COMPRESSOR): Django reads what
+    is set here and the reverse. The *_bytes methods read and write the
+    stored bytes as they are.
+
     No I/O happens here; the first call that needs Redis connects. Safe to
     share between threads (calls release the GIL). Close it with close() or
     a ``with`` block; otherwise it is closed when garbage-collected. Create
@@ -194,6 +212,7 @@ class Client:
         if status != RC_OK:
             raise lib.error(status, err)
         self._lib: Library = lib
+        self._codec = ValueCodec(dict(caches_entry))
         self._h: int = out.value  # type: ignore[assignment]
         self._finalizer = weakref.finalize(self, _release, lib, self._h)
 
@@ -227,7 +246,48 @@ class Client:
     # -- one key -----------------------------------------------------------
 
     def get(self, key: Key, default: Any = None, version: Optional[int] = None) -> Any:
-        """The value (bytes), or default when the key is missing."""
+        """The value, as Django's cache.get returns it, or default when the
+        key is missing. A stored value that cannot be decoded (malformed,
+        another codec's bytes, a pickle that would call code) raises
+        ValueDecodeError; a pickled object of a class redisclient does not
+        represent is an OpaqueValue."""
+        lib = self._check("rc_get_value")
+        k = _key(key)
+        val, n, err = c_void_p(), c_size_t(), c_void_p()
+        status = lib.rc_get_value(self._h, k, len(k), _version(version), byref(val), byref(n), byref(err))
+        if status == RC_OK:
+            return _loads(lib.take(val.value, n.value))
+        if status == RC_MISS:
+            return default
+        raise lib.error(status, err)
+
+    def set(
+        self, key: Key, value: Value, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
+    ) -> None:
+        """Stores a value as Django's cache.set does; a zero or negative
+        timeout deletes the key. A value the serializer cannot write raises
+        ValueEncodeError (or TypeError)."""
+        lib = self._check("rc_set_value")
+        k, v = _key(key), self._codec.dumps(value)
+        err = c_void_p()
+        status = lib.rc_set_value(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err, reading=False)
+
+    def add(
+        self, key: Key, value: Value, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
+    ) -> bool:
+        """Stores a value only if the key is missing; True when it was."""
+        lib = self._check("rc_add_value")
+        k, v = _key(key), self._codec.dumps(value)
+        err = c_void_p()
+        status = lib.rc_add_value(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
+        if status in (RC_OK, RC_MISS):
+            return status == RC_OK
+        raise lib.error(status, err, reading=False)
+
+    def get_bytes(self, key: Key, default: Any = None, version: Optional[int] = None) -> Any:
+        """The stored bytes, or default when the key is missing."""
         lib = self._check("rc_get")
         k = _key(key)
         val, n, err = c_void_p(), c_size_t(), c_void_p()
@@ -238,10 +298,11 @@ class Client:
             return default
         raise lib.error(status, err)
 
-    def set(
-        self, key: Key, value: Value, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
+    def set_bytes(
+        self, key: Key, value: RawValue, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
     ) -> None:
-        """Stores a value; a zero or negative timeout deletes the key."""
+        """Stores bytes as they are (str as UTF-8, int as digits); a zero or
+        negative timeout deletes the key."""
         lib = self._check("rc_set")
         k, v = _key(key), _value(value)
         err = c_void_p()
@@ -249,10 +310,10 @@ class Client:
         if status != RC_OK:
             raise lib.error(status, err)
 
-    def add(
-        self, key: Key, value: Value, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
+    def add_bytes(
+        self, key: Key, value: RawValue, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
     ) -> bool:
-        """Stores a value only if the key is missing; True when it was."""
+        """add() of bytes as they are; True when stored."""
         lib = self._check("rc_add")
         k, v = _key(key), _value(value)
         err = c_void_p()
@@ -304,8 +365,49 @@ class Client:
 
     # -- many keys ---------------------------------------------------------
 
-    def get_many(self, keys: Iterable[Key], version: Optional[int] = None) -> Dict[Key, bytes]:
-        """The found keys (as given) and their values."""
+    def get_many(self, keys: Iterable[Key], version: Optional[int] = None) -> Dict[Key, Any]:
+        """The found keys (as given) and their values, as Django's
+        get_many. One undecodable value raises ValueDecodeError."""
+        lib = self._check("rc_get_many_values")
+        keys = list(keys)
+        n = len(keys)
+        if n == 0:
+            return {}
+        arrays = _Arrays([_key(k) for k in keys])
+        out, err = c_void_p(), c_void_p()
+        status = lib.rc_get_many_values(
+            self._h, arrays.ptrs, arrays.lens, n, _version(version), byref(out), byref(err)
+        )
+        if status != RC_OK:
+            raise lib.error(status, err)
+        try:
+            texts = _read_bufs(out.value or 0, n)
+        finally:
+            lib.rc_free(out.value)
+        return {key: _loads(text) for key, text in zip(keys, texts) if text is not None}
+
+    def set_many(
+        self,
+        mapping: Mapping[Key, Value],
+        timeout: TimeoutT = DEFAULT_TIMEOUT,
+        version: Optional[int] = None,
+    ) -> None:
+        """Stores every value with one timeout, one round trip per node."""
+        lib = self._check("rc_set_many_values")
+        n = len(mapping)
+        if n == 0:
+            return
+        ks = _Arrays([_key(k) for k in mapping])
+        vs = _Arrays([self._codec.dumps(v) for v in mapping.values()])
+        err = c_void_p()
+        status = lib.rc_set_many_values(
+            self._h, ks.ptrs, ks.lens, vs.ptrs, vs.lens, n, _timeout(timeout), _version(version), byref(err)
+        )
+        if status != RC_OK:
+            raise lib.error(status, err, reading=False)
+
+    def get_many_bytes(self, keys: Iterable[Key], version: Optional[int] = None) -> Dict[Key, bytes]:
+        """The found keys (as given) and their stored bytes."""
         lib = self._check("rc_get_many")
         keys = list(keys)
         n = len(keys)
@@ -322,13 +424,13 @@ class Client:
             lib.rc_free(out.value)
         return {key: value for key, value in zip(keys, values) if value is not None}
 
-    def set_many(
+    def set_many_bytes(
         self,
-        mapping: Mapping[Key, Value],
+        mapping: Mapping[Key, RawValue],
         timeout: TimeoutT = DEFAULT_TIMEOUT,
         version: Optional[int] = None,
     ) -> None:
-        """Stores every value with one timeout, one round trip per node."""
+        """set_many() of bytes as they are."""
         lib = self._check("rc_set_many")
         n = len(mapping)
         if n == 0:

@@ -33,6 +33,9 @@ from .errors import (
     InternalError,
     InvalidArgumentError,
     LibraryError,
+    ValueCodecError,
+    ValueDecodeError,
+    ValueEncodeError,
     NotFoundError,
     NotIntegerError,
     RedisClientError,
@@ -54,6 +57,7 @@ RC_ERR_INVALID_ARGUMENT = -7
 RC_ERR_SERVER = -8
 RC_ERR_FORKED = -9
 RC_ERR_INTERNAL = -10
+RC_ERR_VALUE = -11
 
 RC_DEFAULT_VERSION = -(2**31)
 RC_TIMEOUT_DEFAULT = 0
@@ -107,6 +111,11 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_set_many": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _err]),
     "rc_delete_many": (c_int, [_client, _keys, _size, c_size_t, c_int, _i64, _err]),
     "rc_clear": (c_int, [_client, _i64, _err]),
+    "rc_get_value": (c_int, [_client, c_char_p, c_size_t, c_int, _out, _size, _err]),
+    "rc_set_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
+    "rc_add_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
+    "rc_get_many_values": (c_int, [_client, _keys, _size, c_size_t, c_int, POINTER(c_void_p), _err]),
+    "rc_set_many_values": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _err]),
 }
 
 # Status -> exception. Status handling is one function (check) rather than a
@@ -122,6 +131,7 @@ _ERRORS: dict[int, type[RedisClientError]] = {
     RC_ERR_SERVER: CacheError,
     RC_ERR_FORKED: ForkedError,
     RC_ERR_INTERNAL: InternalError,
+    RC_ERR_VALUE: ValueCodecError,
 }
 
 
@@ -151,6 +161,11 @@ class Library:
     rc_set_many: Any
     rc_delete_many: Any
     rc_clear: Any
+    rc_get_value: Any
+    rc_set_value: Any
+    rc_add_value: Any
+    rc_get_many_values: Any
+    rc_set_many_values: Any
 
     def __init__(self, dll: ctypes.CDLL, path: str) -> None:
         self.dll = dll
@@ -191,8 +206,9 @@ class Library:
         finally:
             self.free(ptr)
 
-    def error(self, status: int, err: c_void_p) -> RedisClientError:
-        """The exception for an error status, freeing the message."""
+    def error(self, status: int, err: c_void_p, reading: bool = True) -> RedisClientError:
+        """The exception for an error status, freeing the message. An
+        RC_ERR_VALUE is ValueDecodeError when reading, else ValueEncodeError."""
         message = ""
         if err.value:
             try:
@@ -201,6 +217,8 @@ class Library:
                 self.free(err.value)
                 err.value = None
         cls = _ERRORS.get(status, InternalError)
+        if cls is ValueCodecError:
+            cls = ValueDecodeError if reading else ValueEncodeError
         return cls(message or f"redisclient status {status}", status)
 
 

@@ -17,6 +17,9 @@ __all__ = [
     "NotFoundError",
     "NotIntegerError",
     "InvalidArgumentError",
+    "ValueCodecError",
+    "ValueDecodeError",
+    "ValueEncodeError",
     "ClosedError",
     "ForkedError",
     "InternalError",
@@ -71,6 +74,21 @@ class NotIntegerError(RedisClientError, ValueError):
 
 class InvalidArgumentError(RedisClientError, ValueError):
     """An argument the library refused, such as a NaN timeout."""
+
+
+class ValueCodecError(RedisClientError, ValueError):
+    """A value the entry's SERIALIZER/COMPRESSOR cannot read or write."""
+
+
+class ValueDecodeError(ValueCodecError):
+    """A stored value that cannot be decoded: malformed, another codec's
+    bytes, past the size limit, or a pickle that would call code (refused,
+    never run). get_bytes() still reads the raw bytes."""
+
+
+class ValueEncodeError(ValueCodecError):
+    """The entry's serializer cannot write the value (as Django's would
+    raise), e.g. a set with the JSON serializer."""
 
 
 class ClosedError(RedisClientError):

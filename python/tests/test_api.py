@@ -7,61 +7,61 @@ import redisclient
 from redisclient import Client
 
 
-def test_get_set_add_delete(client: Client) -> None:
-    assert client.get("missing") is None
-    assert client.get("missing", default=b"dflt") == b"dflt"
+def test_bytes_get_set_add_delete(client: Client) -> None:
+    assert client.get_bytes("missing") is None
+    assert client.get_bytes("missing", default=b"dflt") == b"dflt"
 
-    client.set("k", b"v1")
-    assert client.get("k") == b"v1"
+    client.set_bytes("k", b"v1")
+    assert client.get_bytes("k") == b"v1"
     assert client.has_key("k")
 
-    assert client.add("k", b"v2") is False, "add must not overwrite"
-    assert client.get("k") == b"v1"
-    assert client.add("fresh", b"v3") is True
-    assert client.get("fresh") == b"v3"
+    assert client.add_bytes("k", b"v2") is False, "add must not overwrite"
+    assert client.get_bytes("k") == b"v1"
+    assert client.add_bytes("fresh", b"v3") is True
+    assert client.get_bytes("fresh") == b"v3"
 
     assert client.delete("k") is True
     assert client.delete("k") is False
-    assert client.get("k") is None
+    assert client.get_bytes("k") is None
     assert not client.has_key("k")
 
 
-def test_values_and_keys_types(client: Client) -> None:
+def test_bytes_values_and_keys_types(client: Client) -> None:
     binary = bytes(range(256)) + b"\x00tail\x00"
-    client.set(b"bin\x00key\xff", binary)
-    assert client.get(b"bin\x00key\xff") == binary
-    assert client.get(b"bin\x00key") is None, "a NUL in a key must not truncate it"
+    client.set_bytes(b"bin\x00key\xff", binary)
+    assert client.get_bytes(b"bin\x00key\xff") == binary
+    assert client.get_bytes(b"bin\x00key") is None, "a NUL in a key must not truncate it"
 
-    client.set("empty", b"")
-    assert client.get("empty") == b"", "an empty value is a hit, not a miss"
+    client.set_bytes("empty", b"")
+    assert client.get_bytes("empty") == b"", "an empty value is a hit, not a miss"
 
-    client.set("text", "héllo")
-    assert client.get("text") == "héllo".encode()
-    client.set("clé", bytearray(b"ba"))
-    assert client.get("clé".encode()) == b"ba", "str keys are UTF-8"
+    client.set_bytes("text", "héllo")
+    assert client.get_bytes("text") == "héllo".encode()
+    client.set_bytes("clé", bytearray(b"ba"))
+    assert client.get_bytes("clé".encode()) == b"ba", "str keys are UTF-8"
 
-    client.set("int", 42)
-    assert client.get("int") == b"42"
+    client.set_bytes("int", 42)
+    assert client.get_bytes("int") == b"42"
     assert client.incr("int") == 43, "ints are written as digits, as django-redis does"
 
 
-def test_many(client: Client) -> None:
+def test_bytes_many(client: Client) -> None:
     values = {f"m{i}": f"value-{i}".encode() * (i + 1) for i in range(50)}
     values["nul"] = b"\x00\x00"
-    client.set_many(values)
+    client.set_many_bytes(values)
     keys = list(values) + ["absent1", "absent2"]
-    got = client.get_many(keys)
+    got = client.get_many_bytes(keys)
     assert got == values, "missing keys are left out and every value is its key's"
-    assert client.get_many([]) == {}
+    assert client.get_many_bytes([]) == {}
 
     # Missing keys first, an empty value between found ones, a repeated key
     # and an empty key: each value is read back at its own key.
-    client.set_many({"": b"empty key", "e": b"", b"raw\xff": b"\xff" * 3000})
-    got = client.get_many(["absent0", "m3", "e", "", "m3", b"raw\xff", "absent3"])
+    client.set_many_bytes({"": b"empty key", "e": b"", b"raw\xff": b"\xff" * 3000})
+    got = client.get_many_bytes(["absent0", "m3", "e", "", "m3", b"raw\xff", "absent3"])
     assert got == {"m3": values["m3"], "e": b"", "": b"empty key", b"raw\xff": b"\xff" * 3000}
 
     assert client.delete_many(["m0", "m1", "absent1"]) == 2
-    assert client.get_many(["m0", "m1", "m2"]) == {"m2": values["m2"]}
+    assert client.get_many_bytes(["m0", "m1", "m2"]) == {"m2": values["m2"]}
     assert client.delete_many([]) == 0
 
 
@@ -71,7 +71,8 @@ def test_incr_decr(client: Client) -> None:
     assert client.incr("n", 5) == 16
     assert client.decr("n") == 15
     assert client.decr("n", 20) == -5
-    assert client.get("n") == b"-5"
+    assert client.get("n") == -5
+    assert client.get_bytes("n") == b"-5", "counters are digits, as django-redis stores them"
 
     try:
         client.incr("nope")
@@ -82,7 +83,7 @@ def test_incr_decr(client: Client) -> None:
         raise AssertionError("incr of a missing key must raise")
     assert client.get("nope") is None, "incr must not create the key"
 
-    client.set("text", b"abc")
+    client.set("text", "abc")
     try:
         client.incr("text")
     except ValueError as exc:

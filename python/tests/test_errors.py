@@ -168,7 +168,7 @@ def test_bad_arguments(standalone_client: Client) -> None:
             standalone_client.get(bad_key)  # type: ignore[arg-type]
     for bad_value in (None, True, 1.5, [b"x"]):
         with pytest.raises(TypeError):
-            standalone_client.set("k", bad_value)  # type: ignore[arg-type]
+            standalone_client.set_bytes("k", bad_value)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         standalone_client.incr("k", 1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError):

@@ -309,6 +309,143 @@ static void test_bad_arguments(rc_client *c) {
     rc_free(got);
 }
 
+/* ---- Values (value JSON) ------------------------------------------------ */
+
+/* Gets key as value JSON and compares it with want (NULL: expect a miss). */
+static void check_value(rc_client *c, const char *key, size_t klen, const char *want) {
+    char *js = (char *)1;
+    size_t n = 99;
+    CHECK_ST(rc_get_value(c, key, klen, V, &js, &n, &E), want ? RC_OK : RC_MISS);
+    if (want == NULL) {
+        CHECK(js == NULL && n == 0, "a value miss returns NULL and 0");
+        return;
+    }
+    CHECK(js != NULL && n == strlen(want) && memcmp(js, want, n) == 0 && js[n] == 0,
+          "value JSON %.*s, want %s", js ? (int)n : 0, js ? js : "", want);
+    rc_free(js);
+}
+
+static void test_values(rc_client *c) {
+    /* Every tagged form round-trips through the entry's pickle serializer. */
+    const char rich[] =
+        "{\"s\":\"h\\u00e9\",\"l\":[1,2.5,{\"$float\":\"nan\"},null,true],"
+        "\"t\":{\"$tuple\":[{\"$int\":\"1180591620717411303424\"},{\"$bytes\":\"AP8=\"}]},"
+        "\"d\":{\"$dict\":[[1,\"one\"],[{\"$tuple\":[1,2]},{\"$set\":[3]}]]},"
+        "\"f\":{\"$frozenset\":[\"x\"]},"
+        "\"dt\":{\"$datetime\":\"2024-01-02T03:04:05.000006+02:00\"},"
+        "\"naive\":{\"$datetime\":\"2024-01-02T03:04:05\"},"
+        "\"day\":{\"$date\":\"2024-02-29\"},\"tm\":{\"$time\":\"23:59:59-01:30\"},"
+        "\"td\":{\"$timedelta\":[-1,86399,1]},\"dec\":{\"$decimal\":\"1.10\"},"
+        "\"u\":{\"$uuid\":\"12345678-1234-5678-1234-567812345678\"}}";
+    const char bkey[] = {'v', 0, (char)0xff};
+    CHECK_ST(rc_set_value(c, bkey, sizeof bkey, rich, strlen(rich), rc_timeout_default(), V, &E), RC_OK);
+    /* Python's "é" escape is read as the character and written as UTF-8. */
+    const char rich_out[] =
+        "{\"s\":\"h\xc3\xa9\",\"l\":[1,2.5,{\"$float\":\"nan\"},null,true],"
+        "\"t\":{\"$tuple\":[{\"$int\":\"1180591620717411303424\"},{\"$bytes\":\"AP8=\"}]},"
+        "\"d\":{\"$dict\":[[1,\"one\"],[{\"$tuple\":[1,2]},{\"$set\":[3]}]]},"
+        "\"f\":{\"$frozenset\":[\"x\"]},"
+        "\"dt\":{\"$datetime\":\"2024-01-02T03:04:05.000006+02:00\"},"
+        "\"naive\":{\"$datetime\":\"2024-01-02T03:04:05\"},"
+        "\"day\":{\"$date\":\"2024-02-29\"},\"tm\":{\"$time\":\"23:59:59-01:30\"},"
+        "\"td\":{\"$timedelta\":[-1,86399,1]},\"dec\":{\"$decimal\":\"1.10\"},"
+        "\"u\":{\"$uuid\":\"12345678-1234-5678-1234-567812345678\"}}";
+    check_value(c, bkey, sizeof bkey, rich_out);
+    /* The binary key is not its prefix "v". */
+    check_value(c, "v", 1, NULL);
+    /* Stored as Django stores it: a protocol-4 pickle (no compressor). */
+    char *raw = NULL;
+    size_t rn = 0;
+    CHECK_ST(rc_get(c, bkey, sizeof bkey, V, &raw, &rn, &E), RC_OK);
+    CHECK(raw && rn > 3 && (unsigned char)raw[0] == 0x80 && raw[1] == 4 && raw[rn - 1] == '.',
+          "set_value stores a protocol 4 pickle");
+    rc_free(raw);
+
+    /* A pickle as Django writes pickle.dumps({'a': (1, 'é'), 'when':
+     * date(2024, 2, 29)}, 4), stored raw, reads as value JSON. */
+    const char django[] =
+        "\x80\x04\x95\x38\x00\x00\x00\x00\x00\x00\x00\x7d\x94\x28\x8c\x01\x61\x94\x4b\x01\x8c\x02"
+        "\xc3\xa9\x94\x86\x94\x8c\x04\x77\x68\x65\x6e\x94\x8c\x08\x64\x61\x74\x65\x74\x69\x6d\x65"
+        "\x94\x8c\x04\x64\x61\x74\x65\x94\x93\x94\x43\x04\x07\xe8\x02\x1d\x94\x85\x94\x52\x94\x75\x2e";
+    CHECK_ST(rc_set(c, K("django"), django, sizeof django - 1, rc_timeout_default(), V, &E), RC_OK);
+    check_value(c, K("django"), "{\"a\":{\"$tuple\":[1,\"\xc3\xa9\"]},\"when\":{\"$date\":\"2024-02-29\"}}");
+
+    /* Ints are stored as digits, as django-redis does: incr works on them. */
+    CHECK_ST(rc_set_value(c, K("int"), K("41"), rc_timeout_default(), V, &E), RC_OK);
+    int64_t r = 0;
+    CHECK_ST(rc_incr(c, K("int"), 1, V, &r, &E), RC_OK);
+    check_value(c, K("int"), "42");
+    check_value(c, K("never-set-value"), NULL);
+
+    /* add_value: stored once, then RC_MISS and nothing overwritten. */
+    CHECK_ST(rc_add_value(c, K("add"), K("[1]"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_add_value(c, K("add"), K("[2]"), rc_timeout_default(), V, &E), RC_MISS);
+    check_value(c, K("add"), "[1]");
+
+    /* A pickle that would call os.system, stored raw: refused, not run. */
+    const char evil[] = "cos\nsystem\n(S'true'\ntR.";
+    CHECK_ST(rc_set(c, K("evil"), K(evil), rc_timeout_default(), V, &E), RC_OK);
+    char *js = (char *)1, *err = NULL;
+    size_t n = 9;
+    int st = rc_get_value(c, K("evil"), V, &js, &n, &err);
+    CHECK(st == RC_ERR_VALUE && js == NULL && n == 0, "unsafe pickle -> %d", st);
+    CHECK(err && strstr(err, "rc_get_value") && strstr(err, "forbidden"), "message: %s", err ? err : "");
+    rc_free(err);
+    /* Bytes another codec wrote (here not a pickle at all). */
+    CHECK_ST(rc_set(c, K("junk"), K("{\"json\": 1}"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_get_value(c, K("junk"), V, &js, &n, &E), RC_ERR_VALUE);
+
+    /* Bad value JSON is an invalid argument, and writes nothing. */
+    const char *bad[] = {"", "{'a': 1}", "[1,", "{\"$nope\":1}", "{\"a\":1,\"$tuple\":[]}", "1 2"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_ST(rc_set_value(c, K("bad"), bad[i], strlen(bad[i]), rc_timeout_default(), V, &E), RC_ERR_INVALID_ARGUMENT);
+        CHECK_ST(rc_add_value(c, K("bad"), bad[i], strlen(bad[i]), rc_timeout_default(), V, &E), RC_ERR_INVALID_ARGUMENT);
+    }
+    CHECK_ST(rc_has_key(c, K("bad"), V, &E), RC_MISS);
+    CHECK_ST(rc_set_value(c, K("bad"), NULL, 3, rc_timeout_default(), V, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_get_value(c, K("k"), V, NULL, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_get_value(c, K("k"), V, &js, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+
+    /* Many: texts in, texts out in key order; misses found 0. */
+    const char mkey[] = {'m', 0, 'v'};
+    const char *keys[] = {"mv1", mkey, "mv3"};
+    size_t klens[] = {3, sizeof mkey, 3};
+    const char *vals[] = {"{\"$set\":[1]}", "\"two\"", "null"};
+    size_t vlens[] = {strlen(vals[0]), strlen(vals[1]), strlen(vals[2])};
+    CHECK_ST(rc_set_many_values(c, keys, klens, vals, vlens, 3, rc_timeout_seconds(60), V, &E), RC_OK);
+    const char *ask[] = {"mv3", "mv-missing", mkey, "mv1", "mv3"};
+    size_t asklens[] = {3, 10, sizeof mkey, 3, 3};
+    rc_buf *bufs = NULL;
+    CHECK_ST(rc_get_many_values(c, ask, asklens, 5, V, &bufs, &E), RC_OK);
+    if (bufs != NULL) {
+        CHECK(bufs[0].found && bufs[0].len == 4 && memcmp(bufs[0].data, "null", 4) == 0, "None is found, as null");
+        CHECK(!bufs[1].found && bufs[1].data == NULL && bufs[1].len == 0, "missing");
+        CHECK(bufs[2].found && bufs[2].len == 5 && memcmp(bufs[2].data, "\"two\"", 5) == 0 && bufs[2].data[5] == 0, "binary key");
+        CHECK(bufs[3].found && strcmp(bufs[3].data, "{\"$set\":[1]}") == 0, "set: %s", bufs[3].data ? bufs[3].data : "");
+        CHECK(bufs[4].found && bufs[4].len == 4, "duplicate key");
+    }
+    rc_free(bufs);
+    bufs = NULL;
+    CHECK_ST(rc_get_many_values(c, NULL, NULL, 0, V, &bufs, &E), RC_OK);
+    rc_free(bufs);
+    bufs = NULL;
+    CHECK_ST(rc_get_many_values(c, ask, asklens, 1, V, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    /* One undecodable value fails the whole call, naming the key. */
+    const char *withevil[] = {"mv1", "evil"};
+    size_t evlens[] = {3, 4};
+    err = NULL;
+    st = rc_get_many_values(c, withevil, evlens, 2, V, &bufs, &err);
+    CHECK(st == RC_ERR_VALUE && bufs == NULL && err && strstr(err, "evil"), "get_many_values of an unsafe pickle -> %d (%s)", st, err ? err : "");
+    rc_free(err);
+    /* A bad text anywhere writes nothing. */
+    const char *nkeys[] = {"mvn1", "mvn2"};
+    size_t nklens[] = {4, 4};
+    const char *nvals[] = {"1", "[1"};
+    size_t nvlens[] = {1, 2};
+    CHECK_ST(rc_set_many_values(c, nkeys, nklens, nvals, nvlens, 2, rc_timeout_default(), V, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_has_key(c, K("mvn1"), V, &E), RC_MISS);
+}
+
 static void test_server(const char *name, const char *entry, const char *mode) {
     printf("-- %s\n", name);
     rc_client *c = open_entry(entry);
@@ -320,6 +457,7 @@ static void test_server(const char *name, const char *entry, const char *mode) {
     test_versions(c);
     test_many(c);
     test_bad_arguments(c);
+    test_values(c);
     test_clear_and_health(c, mode);
     CHECK_ST(rc_close(c, &E), RC_OK);
 }
@@ -445,6 +583,11 @@ static void check_all_calls(rc_client *c, int want) {
     CHECK_ST(rc_delete_many(c, keys, lens, 1, V, &i64, &E), want);
     CHECK_ST(rc_clear(c, &i64, &E), want);
     CHECK_ST(rc_health(c, &json, &n, &E), want);
+    CHECK_ST(rc_get_value(c, K("k"), V, &got, &n, &E), want);
+    CHECK_ST(rc_set_value(c, K("k"), K("1"), rc_timeout_default(), V, &E), want);
+    CHECK_ST(rc_add_value(c, K("k"), K("1"), rc_timeout_default(), V, &E), want);
+    CHECK_ST(rc_get_many_values(c, keys, lens, 1, V, &bufs, &E), want);
+    CHECK_ST(rc_set_many_values(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, &E), want);
     CHECK_ST(rc_close(c, &E), want);
     CHECK(got == NULL && bufs == NULL, "nothing returned on error");
     rc_free(json); /* rc_health may describe the failure */

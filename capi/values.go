@@ -1,0 +1,159 @@
+package main
+
+/*
+#include <stdlib.h>
+#include "redisclient.h"
+typedef const char rc_cchar;
+typedef const char *const rc_ckey;
+typedef const size_t rc_csize;
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"github.com/redisclient/redisclient/core/codec"
+)
+
+// The value functions: Python values as value JSON (core/codec/valuejson.go)
+// in and out, stored through the entry's serializer and compressor by the
+// core.Cache value methods.
+
+// isValueError is a stored value the entry's codec cannot read (malformed,
+// an unsafe pickle, a decompression bomb) or a value it cannot write.
+func isValueError(err error) bool {
+	return errors.Is(err, codec.ErrMalformed) || errors.Is(err, codec.ErrUnsafePickle) ||
+		errors.Is(err, codec.ErrTooLarge) || errors.Is(err, codec.ErrUnsupported)
+}
+
+// valueOf reads the caller's value JSON; bad JSON is an invalid argument.
+func valueOf(what string, p *C.rc_cchar, n C.size_t) (codec.Value, error) {
+	b, err := bytesOf(what, p, n)
+	if err != nil {
+		return nil, err
+	}
+	v, err := codec.UnmarshalValueJSON(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", errInvalidArgument, what, err)
+	}
+	return v, nil
+}
+
+//export rc_get_value
+func rc_get_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, js **C.char, jsLen *C.size_t, errOut **C.char) C.int {
+	return withClient("rc_get_value", h, errOut, func(cl *client) (C.int, error) {
+		if err := required("json or json_len", js == nil || jsLen == nil); err != nil {
+			return 0, err
+		}
+		*js, *jsLen = nil, 0
+		k, err := stringOf("key", key, keyLen)
+		if err != nil {
+			return 0, err
+		}
+		v, ok, err := view(cl, version).GetValue(cl.ctx, k)
+		if err != nil || !ok {
+			return C.RC_MISS, err
+		}
+		out, err := codec.MarshalValueJSON(v)
+		if err != nil {
+			return 0, err
+		}
+		*js, *jsLen = cBytes(out)
+		return C.RC_OK, nil
+	})
+}
+
+//export rc_set_value
+func rc_set_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+	return withClient("rc_set_value", h, errOut, func(cl *client) (C.int, error) {
+		k, v, err := keyAndValue(key, keyLen, js, jsLen)
+		if err != nil {
+			return 0, err
+		}
+		exp, err := expiryOf(timeout)
+		if err != nil {
+			return 0, err
+		}
+		return C.RC_OK, view(cl, version).SetValue(cl.ctx, k, v, exp)
+	})
+}
+
+//export rc_add_value
+func rc_add_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+	return withClient("rc_add_value", h, errOut, func(cl *client) (C.int, error) {
+		k, v, err := keyAndValue(key, keyLen, js, jsLen)
+		if err != nil {
+			return 0, err
+		}
+		exp, err := expiryOf(timeout)
+		if err != nil {
+			return 0, err
+		}
+		added, err := view(cl, version).AddValue(cl.ctx, k, v, exp)
+		return found(added), err
+	})
+}
+
+func keyAndValue(key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t) (string, codec.Value, error) {
+	k, err := stringOf("key", key, keyLen)
+	if err != nil {
+		return "", nil, err
+	}
+	v, err := valueOf("json", js, jsLen)
+	return k, v, err
+}
+
+//export rc_get_many_values
+func rc_get_many_values(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
+	return withClient("rc_get_many_values", h, errOut, func(cl *client) (C.int, error) {
+		if err := required("values", values == nil); err != nil {
+			return 0, err
+		}
+		*values = nil
+		ks, err := stringsOf("keys", (**C.rc_cchar)(unsafe.Pointer(keys)), keyLens, n)
+		if err != nil {
+			return 0, err
+		}
+		got, err := view(cl, version).GetManyValues(cl.ctx, ks)
+		if err != nil {
+			return 0, err
+		}
+		texts := make(map[string][]byte, len(got))
+		for k, v := range got {
+			if texts[k], err = codec.MarshalValueJSON(v); err != nil {
+				return 0, err
+			}
+		}
+		*values = bufArray(ks, texts)
+		return C.RC_OK, nil
+	})
+}
+
+//export rc_set_many_values
+func rc_set_many_values(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, jsons *C.rc_ckey, jsonLens *C.rc_csize, n C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+	return withClient("rc_set_many_values", h, errOut, func(cl *client) (C.int, error) {
+		ks, err := stringsOf("keys", (**C.rc_cchar)(unsafe.Pointer(keys)), keyLens, n)
+		if err != nil {
+			return 0, err
+		}
+		texts, err := stringsOf("jsons", (**C.rc_cchar)(unsafe.Pointer(jsons)), jsonLens, n)
+		if err != nil {
+			return 0, err
+		}
+		exp, err := expiryOf(timeout)
+		if err != nil {
+			return 0, err
+		}
+		items := make(map[string]codec.Value, len(ks))
+		for i, k := range ks {
+			v, err := codec.UnmarshalValueJSON([]byte(texts[i]))
+			if err != nil {
+				return 0, fmt.Errorf("%w: jsons[%d]: %w", errInvalidArgument, i, err)
+			}
+			items[k] = v
+		}
+		return C.RC_OK, view(cl, version).SetManyValues(cl.ctx, items, exp)
+	})
+}

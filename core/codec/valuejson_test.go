@@ -1,0 +1,228 @@
+package codec
+
+import (
+	"math"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// modelPickle is the shape Django's Model.__reduce__ writes (auth.User id 1).
+var modelPickle = []byte("\x80\x02cdjango.db.models.base\nmodel_unpickle\nq\x00X\x04\x00\x00\x00authq\x01X\x04\x00\x00\x00User" +
+	"q\x02\x86q\x03\x85q\x04Rq\x05}q\x06X\x02\x00\x00\x00idq\x07K\x01sb.")
+
+// valueJSONCases pair each Python type's Go form with its value JSON.
+func valueJSONCases() []struct {
+	name string
+	v    Value
+	js   string
+} {
+	big70, _ := new(big.Int).SetString("1180591620717411303424", 10)
+	minusBig, _ := new(big.Int).SetString("-1180591620717411303424", 10)
+	plus2 := time.FixedZone("", 7200)
+	minus530 := time.FixedZone("", -(5*3600 + 30*60))
+	u := UUID{0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78}
+	return []struct {
+		name string
+		v    Value
+		js   string
+	}{
+		{"none", nil, `null`},
+		{"true", true, `true`},
+		{"false", false, `false`},
+		{"int", int64(-42), `-42`},
+		{"int64 max", int64(math.MaxInt64), `9223372036854775807`},
+		{"big int", big70, `{"$int":"1180591620717411303424"}`},
+		{"negative big int", minusBig, `{"$int":"-1180591620717411303424"}`},
+		{"float whole", 1.0, `1.0`},
+		{"float fraction", -2.5, `-2.5`},
+		{"float exponent", 1e300, `1e+300`},
+		{"float tiny", 5e-324, `5e-324`},
+		{"nan", math.NaN(), `{"$float":"nan"}`},
+		{"inf", math.Inf(1), `{"$float":"inf"}`},
+		{"-inf", math.Inf(-1), `{"$float":"-inf"}`},
+		{"str", "héllo \"x\"\n", `"héllo \"x\"\n"`},
+		{"empty str", "", `""`},
+		{"bytes", []byte{0, 0xff, 'a'}, `{"$bytes":"AP9h"}`},
+		{"empty bytes", []byte{}, `{"$bytes":""}`},
+		{"list", List{int64(1), "a", nil}, `[1,"a",null]`},
+		{"empty list", List{}, `[]`},
+		{"tuple", Tuple{int64(1), Tuple{}}, `{"$tuple":[1,{"$tuple":[]}]}`},
+		{"dict in order", Dict{{"z", int64(1)}, {"a", int64(2)}}, `{"z":1,"a":2}`},
+		{"empty dict", Dict{}, `{}`},
+		{"dict int keys", Dict{{int64(1), "a"}, {"b", int64(2)}}, `{"$dict":[[1,"a"],["b",2]]}`},
+		{"dict dollar key", Dict{{"$int", int64(1)}}, `{"$dict":[["$int",1]]}`},
+		{"dict tuple key", Dict{{Tuple{int64(1), int64(2)}, true}}, `{"$dict":[[{"$tuple":[1,2]},true]]}`},
+		{"set", Set{int64(1), "x"}, `{"$set":[1,"x"]}`},
+		{"frozenset", FrozenSet{}, `{"$frozenset":[]}`},
+		{"naive datetime", DateTime{Time: time.Date(2024, 1, 2, 3, 4, 5, 6000, time.UTC)}, `{"$datetime":"2024-01-02T03:04:05.000006"}`},
+		{"aware datetime utc", DateTime{Time: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), Aware: true}, `{"$datetime":"2024-01-02T03:04:05+00:00"}`},
+		{"aware datetime +2", DateTime{Time: time.Date(1, 12, 31, 23, 59, 59, 999999000, plus2), Aware: true}, `{"$datetime":"0001-12-31T23:59:59.999999+02:00"}`},
+		{"aware datetime -5:30", DateTime{Time: time.Date(9999, 6, 1, 0, 0, 0, 0, minus530), Aware: true}, `{"$datetime":"9999-06-01T00:00:00-05:30"}`},
+		{"date", Date{2024, time.February, 29}, `{"$date":"2024-02-29"}`},
+		{"naive time", Time{Hour: 13, Minute: 14, Second: 15}, `{"$time":"13:14:15"}`},
+		{"aware time", Time{23, 0, 1, 120000, offset(-90 * time.Minute)}, `{"$time":"23:00:01.120000-01:30"}`},
+		{"time offset seconds", Time{1, 2, 3, 0, offset(time.Hour + 2*time.Second)}, `{"$time":"01:02:03+01:00:02"}`},
+		{"timedelta", TimeDelta{-1, 86399, 999999}, `{"$timedelta":[-1,86399,999999]}`},
+		{"decimal", Decimal("1.10"), `{"$decimal":"1.10"}`},
+		{"decimal nan", Decimal("NaN"), `{"$decimal":"NaN"}`},
+		{"uuid", u, `{"$uuid":"12345678-1234-5678-1234-567812345678"}`},
+		{"opaque model", Opaque{Raw: modelPickle}, `{"$pickle":"gAJjZGphbmdvLmRiLm1vZGVscy5iYXNlCm1vZGVsX3VucGlja2xlCnEAWAQAAABhdXRocQFYBAAAAFVzZXJxAoZxA4VxBFJxBX1xBlgCAAAAaWRxB0sBc2Iu"}`},
+		{"nested", List{Dict{{"k", Set{Tuple{[]byte("b")}}}}}, `[{"k":{"$set":[{"$tuple":[{"$bytes":"Yg=="}]}]}}]`},
+	}
+}
+
+func TestValueJSONForms(t *testing.T) {
+	for _, tc := range valueJSONCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			js, err := MarshalValueJSON(tc.v)
+			require.NoError(t, err)
+			require.Equal(t, tc.js, string(js))
+			back, err := UnmarshalValueJSON(js)
+			require.NoError(t, err)
+			requireSameValue(t, tc.v, back)
+		})
+	}
+}
+
+// requireSameValue compares through the value JSON where Go equality
+// cannot (NaN) and directly otherwise.
+func requireSameValue(t *testing.T, want, got Value) {
+	t.Helper()
+	if f, ok := want.(float64); ok && math.IsNaN(f) {
+		g, ok := got.(float64)
+		require.True(t, ok && math.IsNaN(g), "got %#v", got)
+		return
+	}
+	if o, ok := want.(Opaque); ok {
+		g, ok := got.(Opaque)
+		require.True(t, ok, "got %T", got)
+		require.Equal(t, o.Raw, g.Raw)
+		return
+	}
+	if d, ok := want.(DateTime); ok {
+		g, ok := got.(DateTime)
+		require.True(t, ok, "got %T", got)
+		require.Equal(t, d.Aware, g.Aware)
+		require.True(t, d.Time.Equal(g.Time), "%v != %v", d.Time, g.Time)
+		_, wo := d.Time.Zone()
+		_, go_ := g.Time.Zone()
+		require.Equal(t, wo, go_)
+		return
+	}
+	require.Equal(t, want, got)
+}
+
+// Each value written by the pickle codec and read back gives the same value
+// JSON: the JSON carries what Decode produces, and Encode accepts what the
+// JSON gives, for every compressor.
+func TestValueJSONThroughPickleCodec(t *testing.T) {
+	for cName, comp := range compressorPaths {
+		c, err := New(serializerPaths["pickle"], comp, nil)
+		require.NoError(t, err)
+		for _, tc := range valueJSONCases() {
+			v, err := UnmarshalValueJSON([]byte(tc.js))
+			require.NoError(t, err, tc.name)
+			enc, err := c.Encode(v)
+			require.NoError(t, err, "%s/%s", cName, tc.name)
+			dec, err := c.Decode(enc)
+			require.NoError(t, err, "%s/%s", cName, tc.name)
+			js, err := MarshalValueJSON(dec)
+			require.NoError(t, err)
+			require.Equal(t, tc.js, string(js), "%s/%s", cName, tc.name)
+		}
+	}
+}
+
+// The JSON and msgpack serializers carry fewer types; what they give back
+// still has a value JSON form that reads back to the same value.
+func TestValueJSONThroughOtherSerializers(t *testing.T) {
+	v := Dict{{"s", "x"}, {"n", int64(3)}, {"f", 0.5}, {"l", List{true, nil}}}
+	for _, ser := range []string{"json", "msgpack"} {
+		c, err := New(serializerPaths[ser], "", nil)
+		require.NoError(t, err)
+		enc, err := c.Encode(v)
+		require.NoError(t, err)
+		dec, err := c.Decode(enc)
+		require.NoError(t, err)
+		js, err := MarshalValueJSON(dec)
+		require.NoError(t, err)
+		require.Equal(t, `{"s":"x","n":3,"f":0.5,"l":[true,null]}`, string(js), ser)
+	}
+}
+
+func TestValueJSONReadsLenientForms(t *testing.T) {
+	big70, _ := new(big.Int).SetString("1180591620717411303424", 10)
+	cases := []struct {
+		name string
+		js   string
+		want Value
+	}{
+		{"spaces", " [ 1 , { \"a\" : 2 } ] ", List{int64(1), Dict{{"a", int64(2)}}}},
+		{"small $int folds to int64", `{"$int":"7"}`, int64(7)},
+		{"plain big integer", `1180591620717411303424`, big70},
+		{"integer-valued exponent is a float", `1e2`, 100.0},
+		{"Z offset", `{"$time":"10:00:00Z"}`, Time{10, 0, 0, 0, offset(0)}},
+		{"milliseconds", `{"$time":"10:00:00.123"}`, Time{10, 0, 0, 123000, nil}},
+		{"uuid without dashes", `{"$uuid":"12345678123456781234567812345678"}`, UUID{0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := UnmarshalValueJSON([]byte(tc.js))
+			require.NoError(t, err)
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestValueJSONRefusesMalformedInput(t *testing.T) {
+	cases := map[string]string{
+		"empty":                ``,
+		"trailing data":        `1 2`,
+		"truncated":            `[1,`,
+		"not JSON":             `{'a': 1}`,
+		"unknown tag":          `{"$complex":[1,2]}`,
+		"tag beside keys":      `{"a":1,"$tuple":[]}`,
+		"keys after tag":       `{"$tuple":[],"a":1}`,
+		"duplicate key":        `{"a":1,"a":2}`,
+		"$int not digits":      `{"$int":"12x"}`,
+		"$int a number":        `{"$int":12}`,
+		"$float other":         `{"$float":"NaN"}`,
+		"$bytes not base64":    `{"$bytes":"***"}`,
+		"$pickle empty":        `{"$pickle":""}`,
+		"$tuple not array":     `{"$tuple":"x"}`,
+		"$dict not pairs":      `{"$dict":[[1]]}`,
+		"$dict object":         `{"$dict":{"a":1}}`,
+		"$date invalid day":    `{"$date":"2023-02-29"}`,
+		"$date with time":      `{"$date":"2023-02-01T00:00:00"}`,
+		"$date year 0":         `{"$date":"0000-01-01"}`,
+		"$time hour 24":        `{"$time":"24:00:00"}`,
+		"$time bad offset":     `{"$time":"10:00:00+25:00"}`,
+		"$time 4 digit frac":   `{"$time":"10:00:00.1234"}`,
+		"$datetime space":      `{"$datetime":"2024-01-02 03:04:05"}`,
+		"$datetime date only":  `{"$datetime":"2024-01-02"}`,
+		"$timedelta unnormal":  `{"$timedelta":[0,86400,0]}`,
+		"$timedelta too short": `{"$timedelta":[0,1]}`,
+		"$timedelta float":     `{"$timedelta":[0,1.5,0]}`,
+		"$decimal junk":        `{"$decimal":"1.2.3"}`,
+		"$uuid short":          `{"$uuid":"1234"}`,
+		"nested unknown tag":   `[{"x":{"$nope":1}}]`,
+		"too deep":             strings.Repeat("[", maxValueJSONDepth+2) + strings.Repeat("]", maxValueJSONDepth+2),
+	}
+	for name, js := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := UnmarshalValueJSON([]byte(js))
+			require.ErrorIs(t, err, ErrValueJSON)
+		})
+	}
+}
+
+func TestMarshalValueJSONRefusesUnknownGoTypes(t *testing.T) {
+	for _, v := range []Value{struct{}{}, float32(1), List{map[string]int{}}} {
+		_, err := MarshalValueJSON(v)
+		require.ErrorIs(t, err, ErrValueJSON, "%T", v)
+	}
+}

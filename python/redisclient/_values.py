@@ -1,0 +1,218 @@
+"""Python values <-> the library's "value JSON" (include/redisclient.h,
+"Values"): the types Django's cache carries, each with its own JSON form.
+
+Writing is strict first: only the exact types below are converted. A value
+holding anything else (a subclass such as Django's SafeString or an
+OrderedDict, an aware datetime whose tzinfo is not a fixed offset, a model
+instance...) is, for a pickle-serializer entry, pickled here as Django's
+PickleSerializer would and sent as {"$pickle": ...}: Django reads back the
+same object. For the JSON and msgpack serializers, subclasses are written
+as their base type (as those serializers do) and other objects are a
+TypeError. Nothing is ever unpickled here: a stored object of a class the
+library does not represent comes back as an OpaqueValue.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import pickle
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any, Callable, Dict, List, Tuple
+
+__all__ = ["OpaqueValue", "ValueCodec"]
+
+_INT64 = 2**63
+PICKLE_SERIALIZER = "django_redis.serializers.pickle.PickleSerializer"
+
+
+class OpaqueValue:
+    """A stored pickle of a class redisclient does not represent (e.g. a
+    Django model instance). ``raw`` is the pickle as stored; set() writes it
+    back unchanged. It is never unpickled by this package."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        if not isinstance(raw, bytes) or not raw:
+            raise TypeError("an OpaqueValue holds the non-empty bytes of a pickle")
+        self.raw = raw
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OpaqueValue) and other.raw == self.raw
+
+    def __hash__(self) -> int:
+        return hash(self.raw)
+
+    def __repr__(self) -> str:
+        return f"<OpaqueValue {len(self.raw)} bytes>"
+
+    def __reduce__(self) -> Any:
+        # Inside another value it would be pickled as this class, which
+        # Django cannot read: only a whole value is written back.
+        raise TypeError("an OpaqueValue can only be stored as a whole value, not inside another")
+
+
+class _NotExact(Exception):
+    """A value outside the exact types (raised inside strict conversion)."""
+
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode("ascii")
+
+
+def _offset_ok(tz: Any) -> bool:
+    if tz is None:
+        return True
+    if type(tz) is not timezone:
+        return False
+    off = tz.utcoffset(None)
+    return off.microseconds == 0
+
+
+class ValueCodec:
+    """The conversions for one CACHES entry (its SERIALIZER and
+    PICKLE_VERSION decide what happens to values outside the exact types)."""
+
+    def __init__(self, entry: Dict[str, Any]) -> None:
+        options = entry.get("OPTIONS") or {}
+        serializer = options.get("SERIALIZER") or PICKLE_SERIALIZER
+        self.pickles = serializer == PICKLE_SERIALIZER
+        version = options.get("PICKLE_VERSION", pickle.DEFAULT_PROTOCOL)
+        try:
+            self.protocol = int(version)
+        except (TypeError, ValueError):
+            self.protocol = pickle.DEFAULT_PROTOCOL  # the library refuses the entry
+
+    # -- Python -> JSON ----------------------------------------------------
+
+    def dumps(self, value: Any) -> bytes:
+        """The value JSON of value (UTF-8)."""
+        if type(value) is OpaqueValue:
+            return self._text({"$pickle": _b64(value.raw)})
+        try:
+            return self._text(_to_json(value, strict=True))
+        except _NotExact:
+            pass
+        if self.pickles:
+            return self._text({"$pickle": _b64(pickle.dumps(value, self.protocol))})
+        return self._text(_to_json(value, strict=False))
+
+    @staticmethod
+    def _text(tree: Any) -> bytes:
+        return json.dumps(tree, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+    # -- JSON -> Python ----------------------------------------------------
+
+    @staticmethod
+    def loads(text: bytes) -> Any:
+        return json.loads(text, object_pairs_hook=_from_pairs)
+
+
+def _to_json(v: Any, strict: bool) -> Any:
+    t = type(v)
+    if v is None or t is bool or t is str:
+        return v
+    if t is int:
+        return v if -_INT64 <= v < _INT64 else {"$int": str(v)}
+    if t is float:
+        if math.isnan(v):
+            return {"$float": "nan"}
+        if math.isinf(v):
+            return {"$float": "inf" if v > 0 else "-inf"}
+        return v
+    if t is bytes:
+        return {"$bytes": _b64(v)}
+    if t is list:
+        return [_to_json(x, strict) for x in v]
+    if t is tuple:
+        return {"$tuple": [_to_json(x, strict) for x in v]}
+    if t is dict:
+        return _dict_json(v, strict)
+    if t is set:
+        return {"$set": [_to_json(x, strict) for x in v]}
+    if t is frozenset:
+        return {"$frozenset": [_to_json(x, strict) for x in v]}
+    if t is datetime and _offset_ok(v.tzinfo):
+        return {"$datetime": v.isoformat()}
+    if t is date:
+        return {"$date": v.isoformat()}
+    if t is time and _offset_ok(v.tzinfo):
+        return {"$time": v.isoformat()}
+    if t is timedelta:
+        return {"$timedelta": [v.days, v.seconds, v.microseconds]}
+    if t is Decimal:
+        return {"$decimal": str(v)}
+    if t is uuid.UUID:
+        return {"$uuid": str(v)}
+    if strict:
+        raise _NotExact
+    # The JSON and msgpack serializers see subclasses as their base type.
+    for base, convert in _BASES:
+        if isinstance(v, base):
+            return _to_json(convert(v), strict)
+    raise TypeError(f"a {type(v).__name__} cannot be stored with this entry's SERIALIZER")
+
+
+_BASES: List[Tuple[type, Callable[[Any], Any]]] = [
+    (bool, bool),
+    (int, int),
+    (float, float),
+    (str, str),
+    (bytes, bytes),
+    (bytearray, bytes),
+    (memoryview, bytes),
+    (dict, dict),
+    (tuple, tuple),
+    (list, list),
+    (frozenset, frozenset),
+    (set, set),
+]
+
+
+def _dict_json(d: Dict[Any, Any], strict: bool) -> Any:
+    if all(type(k) is str and not k.startswith("$") for k in d):
+        return {k: _to_json(x, strict) for k, x in d.items()}
+    return {"$dict": [[_to_json(k, strict), _to_json(x, strict)] for k, x in d.items()]}
+
+
+def _tagged(tag: str, body: Any) -> Any:
+    if tag == "$int":
+        return int(body)
+    if tag == "$float":
+        return float(body)
+    if tag == "$bytes":
+        return base64.b64decode(body, validate=True)
+    if tag == "$tuple":
+        return tuple(body)
+    if tag == "$set":
+        return set(body)
+    if tag == "$frozenset":
+        return frozenset(body)
+    if tag == "$dict":
+        return {k: x for k, x in body}
+    if tag == "$datetime":
+        return datetime.fromisoformat(body)
+    if tag == "$date":
+        return date.fromisoformat(body)
+    if tag == "$time":
+        return time.fromisoformat(body)
+    if tag == "$timedelta":
+        days, seconds, microseconds = body
+        return timedelta(days=days, seconds=seconds, microseconds=microseconds)
+    if tag == "$decimal":
+        return Decimal(body)
+    if tag == "$uuid":
+        return uuid.UUID(body)
+    if tag == "$pickle":
+        return OpaqueValue(base64.b64decode(body, validate=True))
+    raise ValueError(f"unknown value JSON tag {tag}")
+
+
+def _from_pairs(pairs: List[Tuple[str, Any]]) -> Any:
+    if len(pairs) == 1 and pairs[0][0].startswith("$"):
+        return _tagged(pairs[0][0], pairs[0][1])
+    return dict(pairs)

@@ -1,0 +1,193 @@
+"""Python values through get/set/add/get_many/set_many: each type comes back
+as itself (type and value), stored as django-redis stores it. Django itself
+reads and writes these values in parity/test_values.py."""
+
+from __future__ import annotations
+
+import collections
+import math
+import pickle
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any, Dict, Iterator
+
+import pytest
+
+import redisclient
+from redisclient import Client, OpaqueValue, ValueDecodeError, ValueEncodeError
+
+from .conftest import Entry, _open, standalone
+
+PLUS2 = timezone(timedelta(hours=2))
+MINUS_0530 = timezone(-timedelta(hours=5, minutes=30))
+JSON_SERIALIZER = "django_redis.serializers.json.JSONSerializer"
+
+VALUES: Dict[str, Any] = {
+    "none": None,
+    "true": True,
+    "false": False,
+    "int": -42,
+    "int64 max": 2**63 - 1,
+    "big int": 2**70,
+    "negative big int": -(2**100),
+    "float": 1.5,
+    "float whole": 2.0,
+    "float tiny": 5e-324,
+    "inf": math.inf,
+    "str": "héllo 👋 \x00",
+    "empty str": "",
+    "bytes": bytes(range(256)),
+    "empty bytes": b"",
+    "list": [1, "a", None, [2.5]],
+    "tuple": (1, (2, 3), ()),
+    "dict": {"z": 1, "a": [1, 2], "nested": {"k": "v"}},
+    "dict int keys": {1: "one", 2: "two"},
+    "dict dollar and mixed keys": {"$int": 1, (1, 2): "pair", None: 0, 1.5: "f"},
+    "set": {1, 2, "x"},
+    "frozenset": frozenset({(1, 2), "y"}),
+    "naive datetime": datetime(2024, 1, 2, 3, 4, 5, 6),
+    "aware datetime utc": datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+    "aware datetime +2": datetime(1, 12, 31, 23, 59, 59, 999999, tzinfo=PLUS2),
+    "date": date(2024, 2, 29),
+    "time": time(13, 14, 15),
+    "aware time": time(23, 0, 1, 120000, tzinfo=MINUS_0530),
+    "timedelta": timedelta(days=-1, seconds=5, microseconds=7),
+    "decimal": Decimal("1.10"),
+    "decimal nan": Decimal("NaN"),
+    "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    "large str": "lorem ipsum " * 9000,
+}
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal with the same types all the way down (1 == 1.0 == True is not
+    enough: Django gives back the exact types)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    if isinstance(a, Decimal) and a.is_nan():
+        return b.is_nan()
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (datetime, time)):
+        return a == b and a.utcoffset() == b.utcoffset() if a.tzinfo else a == b and b.tzinfo is None
+    return bool(a == b)
+
+
+@pytest.mark.parametrize("name", list(VALUES))
+def test_each_type_round_trips(client: Client, name: str) -> None:
+    value = VALUES[name]
+    client.set(name, value)
+    got = client.get(name)
+    assert same(got, value), f"{name}: {got!r} != {value!r}"
+
+
+def test_many_and_add(client: Client) -> None:
+    client.set_many(VALUES, timeout=60)
+    got = client.get_many(list(VALUES) + ["absent"])
+    assert list(got) == list(VALUES), "found keys in the order asked, missing left out"
+    for name, value in VALUES.items():
+        assert same(got[name], value), name
+    assert client.get_many(["none"]) == {"none": None}, "a stored None is found, not a miss"
+    assert client.add("added", (1, "x")) is True
+    assert client.add("added", (2, "y")) is False
+    assert client.get("added") == (1, "x")
+    assert client.get("absent", default=set()) == set()
+
+
+def test_stored_as_django_stores(standalone_client: Client) -> None:
+    c = standalone_client
+    c.set("n", 41)
+    assert c.get_bytes("n") == b"41", "ints are digits, so incr works"
+    assert c.incr("n") == 42 and c.get("n") == 42
+    c.set("d", {"a": (1, 2)})
+    raw = c.get_bytes("d")
+    assert raw is not None and raw[:2] == b"\x80\x04" and raw.endswith(b".")
+    assert pickle.loads(raw) == {"a": (1, 2)}, "a protocol 4 pickle of the same value"
+    # And what Python pickles (as Django would) reads back as the value.
+    c.set_bytes("p", pickle.dumps({"when": date(2020, 1, 1), 3: {4}}, 5))
+    assert c.get("p") == {"when": date(2020, 1, 1), 3: {4}}
+
+
+class Model:
+    """A class redisclient does not know, as a Django model is."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Model and other.pk == self.pk
+
+
+class Marked(str):
+    """A str subclass, as Django's SafeString."""
+
+
+def test_objects_of_other_classes(standalone_client: Client) -> None:
+    c = standalone_client
+    for name, obj in {"model": [Model(7)], "str subclass": Marked("x")}.items():
+        c.set(name, obj)  # not exact types: pickled here as Django would
+        got = c.get(name)
+        assert isinstance(got, OpaqueValue), f"{name}: an unknown class is opaque, never unpickled"
+        back = pickle.loads(got.raw)  # our own pickle: safe to load in the test
+        assert back == obj and type(back) is type(obj)
+    c.set("copy", got)
+    assert c.get_bytes("copy") == got.raw, "an opaque value is written back unchanged"
+    with pytest.raises(TypeError):
+        c.set("nested", [got])
+
+
+def test_undecodable_values_raise(standalone_client: Client) -> None:
+    c = standalone_client
+    evil = b"cos\nsystem\n(S'echo pwned'\ntR."
+    c.set_bytes("evil", evil)
+    with pytest.raises(ValueDecodeError) as info:
+        c.get("evil")
+    assert isinstance(info.value, ValueError) and "forbidden" in str(info.value)
+    with pytest.raises(ValueDecodeError):
+        c.get_many(["evil", "absent"])
+    assert c.get_bytes("evil") == evil, "the raw bytes are still there"
+    c.set_bytes("junk", b"\x80\x04not a pickle")
+    with pytest.raises(ValueDecodeError):
+        c.get("junk")
+
+
+@pytest.fixture
+def json_client(prefix: str) -> Iterator[Client]:
+    e: Entry = standalone(prefix)
+    e["OPTIONS"]["SERIALIZER"] = JSON_SERIALIZER
+    yield from _open(e)
+
+
+def test_json_serializer_gives_json_types(json_client: Client) -> None:
+    c = json_client
+    c.set("t", {"a": (1, 2), "b": [1.0]})
+    assert c.get("t") == {"a": [1, 2], "b": [1.0]}, "JSON returns lists for tuples, as Django"
+    assert c.get_bytes("t") == b'{"a": [1, 2], "b": [1.0]}', "json.dumps's form"
+    with pytest.raises(ValueEncodeError):
+        c.set("s", {1, 2})
+    with pytest.raises(TypeError):
+        c.set("o", object())
+    c.set("od", collections.OrderedDict([("k", 1)]))
+    assert c.get("od") == {"k": 1}, "a dict subclass is written as a dict"
+
+
+def test_value_json_forms() -> None:
+    codec = redisclient._values.ValueCodec({})
+    cases = [
+        (1.0, b"1.0"),
+        (2**64, b'{"$int":"18446744073709551616"}'),
+        (math.nan, b'{"$float":"nan"}'),
+        ({"$x": 1}, b'{"$dict":[["$x",1]]}'),
+        ((b"\x00",), b'{"$tuple":[{"$bytes":"AA=="}]}'),
+        (datetime(2024, 1, 2, tzinfo=PLUS2), b'{"$datetime":"2024-01-02T00:00:00+02:00"}'),
+        (timedelta(seconds=-1), b'{"$timedelta":[-1,86399,0]}'),
+        ("é", '"é"'.encode()),
+    ]
+    for value, text in cases:
+        assert codec.dumps(value) == text, value
+        assert same(codec.loads(text), value) or (isinstance(value, float) and math.isnan(codec.loads(text)))

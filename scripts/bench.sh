@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every benchmark, side by side with its baseline in the same run, against
+# the servers testenv/with-redis.sh started: core against go-redis (Go), the
+# codecs, and from Python the shim against redis-py and Django's cache.
+# BENCHMARKS.md quotes what this prints.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+: "${RC_TEST_STANDALONE:?run through testenv/with-redis.sh (make bench)}"
+py="$(bash testenv/venv.sh)"
+export PYTHONPATH="$PWD/python" REDISCLIENT_LIBRARY="$PWD/lib/libredisclient.so" RC_TEST_PYTHON="$py"
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3)"
+echo "== go test -bench (core against go-redis)"
+go test ./core/ -run '^$' -bench . -benchmem -count "${BENCH_COUNT:-5}" -timeout 40m
+echo "== go test -bench (codecs)"
+go test ./core/codec/ -run '^$' -bench . -benchmem -count 1 -timeout 20m
+echo "== python/bench.py (shim against redis-py and Django's cache)"
+"$py" python/bench.py
+if [ -f parity/bench_values.py ]; then
+	echo "== parity/bench_values.py (django-redis's codecs in Python)"
+	"$py" parity/bench_values.py
+fi
