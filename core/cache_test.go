@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 	"github.com/redisclient/redisclient/core"
 	"github.com/stretchr/testify/require"
 )
@@ -907,6 +908,9 @@ func TestCacheNewConnectionsLogNoError(t *testing.T) {
 		return 0
 	}
 	before := connections()
+	// Redis logs nothing at loglevel notice for an error reply (such as the
+	// one Redis before 7.2 gives go-redis's CLIENT SETINFO), but counts it.
+	errorsBefore := ctErrorReplies(t, files)
 
 	cluster := ctKind(t, "cluster").entry(t, prefix)
 	for i := range 20 {
@@ -920,6 +924,7 @@ func TestCacheNewConnectionsLogNoError(t *testing.T) {
 		}
 	}
 	require.GreaterOrEqual(t, connections()-before, int64(20), "the caches did not open new connections")
+	require.Equal(t, errorsBefore, ctErrorReplies(t, files), "the servers answered new connections with errors")
 	time.Sleep(200 * time.Millisecond) // let the servers see the closes
 
 	for _, f := range files {
@@ -967,4 +972,31 @@ func TestCacheHealth(t *testing.T) {
 		require.ElementsMatch(t, want, addrs)
 		require.Equal(t, map[string]int{"master": 3, "slave": 3}, roles)
 	})
+}
+
+// ctErrorReplies is total_error_replies of each server whose log is in
+// files (named <server>-<port>.log), by port.
+func ctErrorReplies(t *testing.T, files []string) map[string]int64 {
+	t.Helper()
+	counts := map[string]int64{}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".log")
+		port := name[strings.LastIndexByte(name, '-')+1:]
+		// go-redis's own handshake extras would be counted too: turn them off.
+		rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + port, DisableIdentity: true,
+			MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}})
+		info, err := rdb.Info(context.Background(), "stats").Result()
+		rdb.Close()
+		require.NoError(t, err)
+		for _, line := range strings.Split(info, "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "total_error_replies:"); ok {
+				var n int64
+				_, err := fmt.Sscan(v, &n)
+				require.NoError(t, err)
+				counts[port] = n
+			}
+		}
+		require.Contains(t, counts, port, "no total_error_replies in INFO of %s", name)
+	}
+	return counts
 }
