@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -203,6 +204,9 @@ func (c *Cache) Incr(ctx context.Context, key string, delta int64) (int64, error
 
 // Decr subtracts delta; see Incr.
 func (c *Cache) Decr(ctx context.Context, key string, delta int64) (int64, error) {
+	if delta == math.MinInt64 { // -delta does not exist
+		return 0, fmt.Errorf("decr %q: delta %d: %w", key, delta, ErrNotInteger)
+	}
 	return c.Incr(ctx, key, -delta)
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -999,4 +1000,17 @@ func ctErrorReplies(t *testing.T, files []string) map[string]int64 {
 		require.Contains(t, counts, port, "no total_error_replies in INFO of %s", name)
 	}
 	return counts
+}
+
+// -MinInt64 does not exist: decr by it is refused, and nothing is written.
+func TestCacheDecrMinInt64(t *testing.T) {
+	ctx := context.Background()
+	c := open(t, ctKind(t, "standalone").entry(t, "ct-decrmin-"+ctNonce(t)))
+	require.NoError(t, c.Set(ctx, "n", []byte("5"), core.ExpireSeconds(60)))
+	_, err := c.Decr(ctx, "n", math.MinInt64)
+	require.ErrorIs(t, err, core.ErrNotInteger)
+	v, ok, err := c.Get(ctx, "n")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "5", string(v))
 }

@@ -235,7 +235,10 @@ func TestClusterReadFromReplicas(t *testing.T) {
 		return shard.Wait(ctx, 1, time.Second).Err()
 	}))
 	replicas := map[string]bool{}
+	var mu sync.Mutex // ForEachSlave calls back concurrently
 	require.NoError(t, cc.ForEachSlave(ctx, func(_ context.Context, r *redis.Client) error {
+		mu.Lock()
+		defer mu.Unlock()
 		replicas[r.Options().Addr] = true
 		return nil
 	}))

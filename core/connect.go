@@ -150,11 +150,10 @@ func dialer(conf *tls.Config, timeout time.Duration, keepalive bool) func(contex
 		if err != nil || conf == nil {
 			return conn, err
 		}
-		c := conf
-		if !conf.InsecureSkipVerify {
-			c = conf.Clone()
-			c.ServerName, _, _ = net.SplitHostPort(addr)
-		}
+		// The name is checked when checking is on, and sent as SNI always
+		// (as redis-py does): proxies in front of Redis route on it.
+		c := conf.Clone()
+		c.ServerName, _, _ = net.SplitHostPort(addr)
 		tc := tls.Client(conn, c)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()

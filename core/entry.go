@@ -125,8 +125,17 @@ var (
 // ExpireAfter is a timeout of d; Django counts it in whole milliseconds.
 func ExpireAfter(d time.Duration) Expiry { return Expiry{kind: expiryAfter, d: d} }
 
-// ExpireSeconds is Django's timeout=seconds.
+// ExpireSeconds is Django's timeout=seconds. Beyond time.Duration's range
+// (about 292 years) it is the longest Duration, which Redis keeps as long as
+// Django's longer PX: both are "never" in practice. NaN expires at once.
 func ExpireSeconds(s float64) Expiry {
+	const most = float64(math.MaxInt64) / float64(time.Second)
+	switch {
+	case s >= most:
+		return ExpireAfter(time.Duration(math.MaxInt64))
+	case s <= -most || math.IsNaN(s):
+		return ExpireAfter(0)
+	}
 	return ExpireAfter(time.Duration(s * float64(time.Second)))
 }
 

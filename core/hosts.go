@@ -16,22 +16,32 @@ import (
 func parseHosts(setting string, value any) ([]Node, error) {
 	list, ok := value.(string)
 	if !ok {
-		return nil, configErr(setting, value, fmt.Sprintf("must be a string of host:port pairs separated by commas, not %s", jsonKind(value)))
+		return nil, configErr(setting, jsonKind(value), "must be a string of host:port pairs separated by commas")
 	}
 	var nodes []Node
-	var bad []string
+	var bad, shown []string
 	for _, entry := range strings.Split(list, ",") {
+		shown = append(shown, maskUserinfo(entry))
 		node, err := parseHostPort(entry)
 		if err != nil {
-			bad = append(bad, fmt.Sprintf("%q (%s)", entry, err))
+			bad = append(bad, fmt.Sprintf("%q (%s)", maskUserinfo(entry), err))
 			continue
 		}
 		nodes = append(nodes, node)
 	}
 	if len(bad) > 0 {
-		return nil, configErr(setting, list, "malformed entries: "+strings.Join(bad, ", "))
+		return nil, configErr(setting, strings.Join(shown, ","), "malformed entries: "+strings.Join(bad, ", "))
 	}
 	return nodes, nil
+}
+
+// maskUserinfo hides what stands before an "@" in a host entry: someone who
+// wrote a URL there ("redis://:secret@h:7000") may have written a password.
+func maskUserinfo(entry string) string {
+	if at := strings.LastIndexByte(entry, '@'); at >= 0 {
+		return masked + entry[at:]
+	}
+	return entry
 }
 
 func parseHostPort(entry string) (Node, error) {

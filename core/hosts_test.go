@@ -71,3 +71,11 @@ func TestHostsErrorsNameOnlyBadEntries(t *testing.T) {
 	require.Contains(t, err.Error(), `"bad" (`)
 	require.NotContains(t, err.Error(), `"good:1" (`)
 }
+
+// Someone who pastes a URL into the host list may paste its password too.
+func TestHostsErrorsMaskUserinfo(t *testing.T) {
+	_, err := parseHosts("redis_hosts", "a:1,redis://:secret@h:7000")
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "secret")
+	require.Contains(t, err.Error(), masked+"@h:7000")
+}

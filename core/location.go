@@ -3,7 +3,6 @@ package core
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -188,7 +187,28 @@ func redactURL(raw string) string {
 			}
 		}
 	}
-	return queryPassword.ReplaceAllString(raw, "${1}"+masked)
+	return maskQueryPassword(raw)
 }
 
-var queryPassword = regexp.MustCompile(`(?i)([?&]password=)[^&#]*`)
+// maskQueryPassword hides the value of every query parameter whose name,
+// once decoded as parse_qs decodes it, is password ("pass%77ord" too).
+func maskQueryPassword(raw string) string {
+	q := strings.IndexByte(raw, '?')
+	if q < 0 {
+		return raw
+	}
+	query, fragment, hasFragment := strings.Cut(raw[q+1:], "#")
+	pairs := strings.Split(query, "&")
+	for i, pair := range pairs {
+		name, _, ok := strings.Cut(pair, "=")
+		decoded, err := url.QueryUnescape(name)
+		if ok && (err != nil || strings.EqualFold(decoded, "password")) {
+			pairs[i] = name + "=" + masked
+		}
+	}
+	out := raw[:q+1] + strings.Join(pairs, "&")
+	if hasFragment {
+		out += "#" + fragment
+	}
+	return out
+}

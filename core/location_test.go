@@ -129,6 +129,8 @@ func TestLocationRedactURL(t *testing.T) {
 		{"redis://u:p@ss@h", "redis://u:" + masked + "@h"},
 		{"redis://h?password=pw&db=1", "redis://h?password=" + masked + "&db=1"},
 		{"redis://h?db=1&password=pw#x", "redis://h?db=1&password=" + masked + "#x"},
+		{"redis://h?pass%77ord=pw", "redis://h?pass%77ord=" + masked},
+		{"redis://h?PASSWORD=pw&x=%zz", "redis://h?PASSWORD=" + masked + "&x=%zz"},
 		{"localhost", "localhost"},
 	}
 	for _, c := range cases {

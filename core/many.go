@@ -41,12 +41,16 @@ func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, 
 	for i, k := range full {
 		cmds[i] = pipe.Get(ctx, k)
 	}
-	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
-		return nil, c.failMany("get_many", keys, err)
-	}
+	// Exec reports only the first command's error, and a miss (redis.Nil)
+	// there would hide a failed node: every command's error is looked at.
+	pipe.Exec(ctx) //nolint:errcheck
 	for i, cmd := range cmds {
-		if v, err := cmd.Bytes(); err == nil {
+		v, err := cmd.Bytes()
+		switch {
+		case err == nil:
 			found[keys[i]] = v
+		case err != redis.Nil:
+			return nil, c.failMany("get_many", keys, err)
 		}
 	}
 	return found, nil

@@ -620,3 +620,13 @@ func TestResolveKeepsKwargs(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, before, kwargs)
 }
+
+// A TIMEOUT beyond time.Duration's range (about 292 years) means "very long",
+// as it does to Django, not a negative duration that deletes on every set.
+func TestParseEntryHugeTimeout(t *testing.T) {
+	e, err := core.ParseEntry([]byte(`{"LOCATION": "redis://h", "TIMEOUT": 1e10}`))
+	require.NoError(t, err)
+	require.False(t, e.Timeout.IsNever())
+	require.Greater(t, e.Timeout.Duration(), 200*365*24*time.Hour)
+	require.LessOrEqual(t, core.ExpireSeconds(-1e12).Duration(), time.Duration(0), "a huge negative timeout expires at once")
+}
