@@ -38,6 +38,8 @@ type Codec struct {
 	comp  compressor
 	max   int64
 	proto int
+	// pickle: Opaque values (raw pickles) can only be written by it.
+	pickle bool
 }
 
 // New builds the Codec django-redis would use for SERIALIZER and COMPRESSOR
@@ -82,6 +84,7 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 			c.proto = int(n)
 		}
 		c.ser = serializer{dumps: func(v Value) ([]byte, error) { return pickleValue(v, c.proto) }, loads: unpickle}
+		c.pickle = true
 	case "django_redis.serializers.json.JSONSerializer":
 		c.ser = serializer{dumps: jsonDumps, loads: jsonLoads}
 	case "django_redis.serializers.msgpack.MSGPackSerializer":
@@ -129,7 +132,12 @@ func (c *Codec) Encode(v Value) ([]byte, error) {
 	case *big.Int:
 		return []byte(x.String()), nil
 	case Opaque:
-		return append([]byte(nil), x.Raw...), nil
+		// Raw is a whole pickle: it is this entry's serialized form only
+		// when the entry pickles, and is then compressed like any other.
+		if !c.pickle {
+			return nil, fmt.Errorf("%w: an Opaque value is a pickle; this entry does not use the pickle serializer", ErrUnsupported)
+		}
+		return c.comp.compressValue(append([]byte(nil), x.Raw...))
 	}
 	b, err := c.ser.dumps(v)
 	if err != nil {
@@ -160,7 +168,8 @@ func (c *Codec) Decode(b []byte) (Value, error) {
 // underscores allowed between digits.
 func parsePyInt(b []byte) (*big.Int, bool) {
 	s := strings.Trim(string(b), " \t\n\r\v\f")
-	if s == "" || len(s) > 5000 {
+	// Single underscores between digits at most double the length.
+	if s == "" || len(s) > 2*maxIntDigits+1 {
 		return nil, false
 	}
 	sign := ""
@@ -176,6 +185,29 @@ func parsePyInt(b []byte) (*big.Int, bool) {
 			return nil, false
 		}
 	}
-	n, ok := new(big.Int).SetString(sign+digits, 10)
-	return n, ok
+	return parseDecimalInt(sign + digits)
+}
+
+// maxIntDigits is CPython's default int max str digits
+// (sys.int_info.default_max_str_digits): int() refuses longer decimal
+// strings, and big.Int's SetString is quadratic in their length.
+const maxIntDigits = 4300
+
+// parseDecimalInt reads an optional sign and ASCII decimal digits, as every
+// decimal-string-to-int conversion here must: at most maxIntDigits digits,
+// checked before any conversion.
+func parseDecimalInt(s string) (*big.Int, bool) {
+	digits := s
+	if digits != "" && (digits[0] == '+' || digits[0] == '-') {
+		digits = digits[1:]
+	}
+	if digits == "" || len(digits) > maxIntDigits {
+		return nil, false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return nil, false
+		}
+	}
+	return new(big.Int).SetString(s, 10)
 }

@@ -58,7 +58,7 @@ var compressors = map[string]compressor{
 		},
 		check: func(b []byte, max int64) error {
 			if bytes.HasPrefix(b, xzMagic) {
-				return checkXZFirstBlock(b, max)
+				return checkXZ(b, max)
 			}
 			return checkAloneHeader(b, max)
 		},

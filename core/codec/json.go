@@ -305,9 +305,12 @@ func jsonRead(d *json.Decoder, depth int) (Value, error) {
 			return math.Inf(-1), nil
 		}
 		if !strings.ContainsAny(s, ".eE") {
-			if n, ok := new(big.Int).SetString(s, 10); ok {
-				return bigOrInt64(n), nil
+			// json.loads: int() of the digits, within its digit limit
+			n, ok := parseDecimalInt(s)
+			if !ok {
+				return nil, fmt.Errorf("%w: json: integer of more than %d digits", ErrMalformed, maxIntDigits)
 			}
+			return bigOrInt64(n), nil
 		}
 		return strconv.ParseFloat(s, 64)
 	}

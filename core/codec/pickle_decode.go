@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -24,8 +25,9 @@ type pyGlobal struct{ module, name string }
 // pyMark is the MARK sentinel on the VM stack.
 type pyMark struct{}
 
-// opaqueObj stands for any object built from a non-allow-listed class.
-type opaqueObj struct{}
+// opaqueObj stands for any object built from a non-allow-listed class;
+// global is set for the bare class reference itself.
+type opaqueObj struct{ global bool }
 
 // pendingUUID is uuid.UUID.__new__(UUID) waiting for BUILD's state.
 type pendingUUID struct{ u *UUID }
@@ -67,6 +69,7 @@ type unpickler struct {
 	memo    map[uint64]Value
 	opaque  string // first non-allow-listed class seen
 	dictIdx map[*Dict]map[any]int
+	res     *resolver // one node budget for the whole unpickle
 }
 
 // maxPickleStack bounds the VM stack (each entry is a reference, so the
@@ -74,7 +77,7 @@ type unpickler struct {
 const maxPickleStack = 1 << 22
 
 func unpickle(data []byte) (Value, error) {
-	u := &unpickler{in: data, memo: map[uint64]Value{}, dictIdx: map[*Dict]map[any]int{}}
+	u := &unpickler{in: data, memo: map[uint64]Value{}, dictIdx: map[*Dict]map[any]int{}, res: newResolver(len(data))}
 	v, err := u.run()
 	if err != nil {
 		return nil, err
@@ -82,9 +85,7 @@ func unpickle(data []byte) (Value, error) {
 	if u.opaque != "" {
 		return Opaque{Class: u.opaque, Raw: append([]byte(nil), data...)}, nil
 	}
-	// Expanding shared references may create at most a few nodes per
-	// input byte plus a fixed allowance.
-	return (&resolver{budget: 1<<16 + 16*len(data)}).resolve(v, 0)
+	return u.res.resolve(v, 0)
 }
 
 func malformed(format string, args ...any) error {
@@ -101,7 +102,7 @@ func (u *unpickler) read(n uint64) ([]byte, error) {
 }
 
 func (u *unpickler) readLine() (string, error) {
-	i := strings.IndexByte(string(u.in[u.pos:]), '\n')
+	i := bytes.IndexByte(u.in[u.pos:], '\n')
 	if i < 0 {
 		return "", malformed("truncated line at byte %d", u.pos)
 	}
@@ -163,7 +164,7 @@ func (u *unpickler) popMark() ([]Value, error) {
 
 func (u *unpickler) global(g pyGlobal) error {
 	if g.module == "builtins" || g.module == "__builtin__" || g.module == "_codecs" {
-		if allowedGlobals[g] {
+		if allowedGlobals[g] || (g.name == "getattr" && g.module != "_codecs") { // getattrOf vets its use
 			return u.push(g)
 		}
 	}
@@ -175,7 +176,7 @@ func (u *unpickler) global(g pyGlobal) error {
 		if u.opaque == "" {
 			u.opaque = g.String()
 		}
-		return u.push(opaqueObj{})
+		return u.push(opaqueObj{global: true})
 	}
 	return u.push(g)
 }
@@ -476,7 +477,7 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return err
 		}
-		return build(t, state)
+		return u.build(t, state)
 	case 'i', 'o', 0x92, 'P', 'Q', 0x82, 0x83, 0x84, 0x96, 0x97, 0x98:
 		// INST, OBJ, NEWOBJ_EX, persistent ids, extension registry and
 		// out-of-band buffers: none is written for the supported types.
@@ -489,9 +490,13 @@ func (u *unpickler) step(op byte) error {
 }
 
 func (u *unpickler) pushIntText(s string) error {
-	b, ok := new(big.Int).SetString(strings.TrimSpace(s), 10)
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return u.push(n)
+	}
+	b, ok := parseDecimalInt(s)
 	if !ok {
-		return malformed("bad INT %q", s)
+		return malformed("bad INT (or more than %d digits) at byte %d", maxIntDigits, u.pos)
 	}
 	return u.push(bigOrInt64(b))
 }

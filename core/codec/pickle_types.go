@@ -2,7 +2,10 @@ package codec
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"math/big"
+	"strings"
 	"time"
 )
 
@@ -13,6 +16,9 @@ func (u *unpickler) call(fn, args Value, newobj bool) (Value, error) {
 		return opaqueObj{}, nil
 	}
 	g, ok := fn.(pyGlobal)
+	if ok && g.name == "getattr" {
+		return getattrOf(g, args)
+	}
 	if !ok {
 		return nil, malformed("call of a non-global %T", fn)
 	}
@@ -30,7 +36,14 @@ func (u *unpickler) call(fn, args Value, newobj bool) (Value, error) {
 	case "set", "frozenset":
 		var items []Value
 		if len(argv) == 1 {
-			l, ok := resolve(argv[0]).(List)
+			r, err := u.res.resolve(argv[0], 0)
+			if errors.Is(err, errOpaqueInside) {
+				return opaqueObj{}, nil // u.opaque names the class
+			}
+			if err != nil {
+				return nil, err
+			}
+			l, ok := r.(List)
 			if !ok {
 				return nil, malformed("%s argument is not a list", g)
 			}
@@ -100,6 +113,11 @@ func dateTimeFromState(kind string, argv Tuple) (Value, error) {
 	}
 	var off *time.Duration
 	if len(argv) == 2 && argv[1] != nil {
+		if _, ok := argv[1].(opaqueObj); ok {
+			// zoneinfo.ZoneInfo, pytz...: not a fixed offset, so the
+			// whole value is kept as Opaque (u.opaque names the class).
+			return opaqueObj{}, nil
+		}
 		tz, ok := argv[1].(tzOffset)
 		if !ok {
 			return nil, malformed("%s tzinfo is not a fixed offset", kind)
@@ -132,13 +150,36 @@ func fixedZone(off time.Duration) *time.Location {
 	return time.FixedZone("", int(off/time.Second))
 }
 
+// getattrOf is builtins.getattr(cls, name) as protocols >= 2 write a
+// classmethod (zoneinfo.ZoneInfo._unpickle): kept as Opaque when cls is a
+// bare non-allow-listed class and name is no dunder; any other getattr
+// could reach code, so it is refused.
+func getattrOf(g pyGlobal, args Value) (Value, error) {
+	if argv, ok := args.(Tuple); ok && len(argv) == 2 {
+		cls, isClass := argv[0].(opaqueObj)
+		name, isName := argv[1].(string)
+		if isClass && cls.global && isName && !strings.HasPrefix(name, "__") {
+			return opaqueObj{}, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s", ErrUnsafePickle, g)
+}
+
 // build applies BUILD's state to the object on top of the stack.
-func build(top *Value, state Value) error {
+func (u *unpickler) build(top *Value, state Value) error {
 	switch o := (*top).(type) {
 	case opaqueObj:
 		return nil
 	case *pendingUUID:
-		d, ok := resolve(state).(Dict)
+		r, err := u.res.resolve(state, 0)
+		if errors.Is(err, errOpaqueInside) {
+			*top = opaqueObj{}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		d, ok := r.(Dict)
 		if !ok {
 			return malformed("UUID state is not a dict")
 		}
@@ -168,15 +209,26 @@ func build(top *Value, state Value) error {
 // maxDepth bounds nesting so a self-referencing pickle fails, not recurses.
 const maxDepth = 1000
 
-// resolve turns the VM's mutable containers into plain Values.
-func resolve(v Value) Value {
-	r, _ := (&resolver{budget: 1 << 20}).resolve(v, 0)
-	return r
+// errOpaqueInside marks a container holding an object of a class outside
+// the allow-list: its caller keeps the whole value as Opaque.
+var errOpaqueInside = fmt.Errorf("%w: an opaque object inside a container", ErrMalformed)
+
+// maxResolveNodes caps the nodes one unpickle may create whatever its
+// length (about 16 bytes of references each).
+const maxResolveNodes = 1 << 24
+
+// newResolver gives one unpickle of n input bytes its single budget: a few
+// nodes per input byte plus a fixed allowance, within maxResolveNodes.
+func newResolver(n int) *resolver {
+	return &resolver{budget: min(1<<16+16*n, maxResolveNodes)}
 }
 
 // resolver copies shared references into a tree. budget bounds the nodes
-// it may create: a pickle of lists that each hold the previous one twice is
-// tiny in Python (shared objects) but exponential as a tree.
+// it may create over the whole unpickle (set() arguments, UUID state and
+// the final value alike): a pickle of lists that each hold the previous
+// one twice is tiny in Python (shared objects) but exponential as a tree.
+// Containers already resolved are walked and counted again, so sharing
+// them cannot build an unbounded tree either.
 type resolver struct{ budget int }
 
 func (r *resolver) resolve(v Value, depth int) (Value, error) {
@@ -197,22 +249,9 @@ func (r *resolver) resolve(v Value, depth int) (Value, error) {
 		}
 		return out, nil
 	}
-	switch x := v.(type) {
-	case *List:
-		l, err := each(*x)
-		return List(l), err
-	case *Set:
-		l, err := each(*x)
-		return Set(l), err
-	case FrozenSet:
-		l, err := each(x)
-		return FrozenSet(l), err
-	case Tuple:
-		l, err := each(x)
-		return Tuple(l), err
-	case *Dict:
-		out := make(Dict, len(*x))
-		for i, it := range *x {
+	dict := func(in Dict) (Value, error) {
+		out := make(Dict, len(in))
+		for i, it := range in {
 			k, err := r.resolve(it.Key, depth+1)
 			if err != nil {
 				return nil, err
@@ -224,7 +263,33 @@ func (r *resolver) resolve(v Value, depth int) (Value, error) {
 			out[i] = Item{k, val}
 		}
 		return out, nil
-	case *pendingUUID, pyGlobal, tzOffset, opaqueObj:
+	}
+	switch x := v.(type) {
+	case *List:
+		l, err := each(*x)
+		return List(l), err
+	case List:
+		l, err := each(x)
+		return List(l), err
+	case *Set:
+		l, err := each(*x)
+		return Set(l), err
+	case Set:
+		l, err := each(x)
+		return Set(l), err
+	case FrozenSet:
+		l, err := each(x)
+		return FrozenSet(l), err
+	case Tuple:
+		l, err := each(x)
+		return Tuple(l), err
+	case *Dict:
+		return dict(*x)
+	case Dict:
+		return dict(x)
+	case opaqueObj:
+		return nil, errOpaqueInside
+	case *pendingUUID, pyGlobal, tzOffset:
 		return nil, malformed("incomplete object %T", v)
 	}
 	return v, nil

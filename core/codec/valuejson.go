@@ -319,9 +319,9 @@ func numberValue(s string) (Value, error) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return n, nil
 	}
-	n, ok := new(big.Int).SetString(s, 10)
+	n, ok := parseDecimalInt(s)
 	if !ok {
-		return nil, fmt.Errorf("%w: integer %s", ErrValueJSON, s)
+		return nil, fmt.Errorf("%w: not an integer of at most %d digits", ErrValueJSON, maxIntDigits)
 	}
 	return n, nil
 }
@@ -450,10 +450,10 @@ func readTagged(dec *json.Decoder, tag string, depth int) (Value, error) {
 	}
 	switch tag {
 	case "$int":
-		if len(s) > 5000 || !intPattern.MatchString(s) { // Python's int/str limit
-			return nil, bad("not at most 5000 decimal digits")
+		n, ok := parseDecimalInt(s)
+		if !ok || s[0] == '+' { // intPattern's form: no plus sign
+			return nil, bad("not at most %d decimal digits", maxIntDigits)
 		}
-		n, _ := new(big.Int).SetString(s, 10)
 		return bigOrInt64(n), nil
 	case "$float":
 		switch s {
@@ -518,7 +518,6 @@ func readTagged(dec *json.Decoder, tag string, depth int) (Value, error) {
 }
 
 var (
-	intPattern     = regexp.MustCompile(`^-?[0-9]+$`)
 	decimalPattern = regexp.MustCompile(`^[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|(?i:inf|infinity|s?nan[0-9]*))$`)
 	uuidPattern    = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
 )
