@@ -384,7 +384,12 @@ class Client:
             texts = _read_bufs(out.value or 0, n)
         finally:
             lib.rc_free(out.value)
-        return {key: _loads(text) for key, text in zip(keys, texts) if text is not None}
+        found = [(key, text) for key, text in zip(keys, texts) if text is not None]
+        try:
+            values = ValueCodec.loads_many([text for _, text in found])
+        except (ValueError, TypeError) as exc:
+            raise ValueDecodeError(f"a value has no Python form: {exc}") from None
+        return {key: value for (key, _), value in zip(found, values)}
 
     def set_many(
         self,
