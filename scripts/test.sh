@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suites, against the servers testenv/with-redis.sh started (the
 # RC_TEST_* variables must be set): all of them, or those named (go, c,
-# python, parity). Every suite runs; the script fails if any failed.
+# python, parity). Every suite runs; the script fails if any failed. The Go
+# tests run under the race detector: one handle is shared by many threads.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${RC_TEST_STANDALONE:?run through testenv/with-redis.sh (make test)}"
@@ -20,7 +21,7 @@ run() {
 for suite in "${@:-go c python parity}"; do
 	for s in $suite; do
 		case "$s" in
-		go) run go test -count=1 -timeout 20m ./... ;;
+		go) run go test -race -count=1 -timeout 20m ./... ;;
 		c) run bash tests/c/run.sh ;;
 		python) run "$RC_TEST_PYTHON" -m pytest -q python/tests ;;
 		parity) run "$RC_TEST_PYTHON" -m pytest -q parity ;;

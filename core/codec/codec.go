@@ -57,7 +57,7 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 	if !ok {
 		return nil, fmt.Errorf("%w: COMPRESSOR %q is not a django-redis compressor", ErrConfig, compressorPath)
 	}
-	c := &Codec{comp: comp, max: DefaultMaxDecodedSize, proto: pickleDefaultProtocol}
+	c := &Codec{comp: comp.forOneCodec(), max: DefaultMaxDecodedSize, proto: pickleDefaultProtocol}
 	if v, ok := options["MAX_DECODED_SIZE"]; ok {
 		n, err := pyInt(v)
 		if err != nil || n <= 0 {

@@ -29,7 +29,10 @@ type compressor struct {
 	name      string
 	minLength int
 	compress  func([]byte) ([]byte, error)
-	reader    func(io.Reader) (io.Reader, error) // nil: identity
+	// newCompress, where set, makes compress for one Codec: the writers it
+	// reuses belong to that Codec, not to the process.
+	newCompress func() func([]byte) ([]byte, error)
+	reader      func(io.Reader) (io.Reader, error) // nil: identity
 	// check vets headers before reader allocates anything (lzma only).
 	check func(b []byte, max int64) error
 }
@@ -40,14 +43,14 @@ var compressors = map[string]compressor{
 	"django_redis.compressors.identity.IdentityCompressor": {name: "identity"},
 	// zlib.compress(value, 6); zlib.decompress
 	"django_redis.compressors.zlib.ZlibCompressor": {name: "zlib", minLength: 15,
-		compress: func(b []byte) ([]byte, error) {
-			return writePooled(b, &zlibWriters)
+		newCompress: func() func([]byte) ([]byte, error) {
+			return pooledWriter(func() resettableWriter { w, _ := zlib.NewWriterLevel(nil, 6); return w })
 		},
 		reader: func(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) }},
 	// gzip.compress(value): level 9, header mtime = now
 	"django_redis.compressors.gzip.GzipCompressor": {name: "gzip", minLength: 15,
-		compress: func(b []byte) ([]byte, error) {
-			return writePooled(b, &gzipWriters)
+		newCompress: func() func([]byte) ([]byte, error) {
+			return pooledWriter(func() resettableWriter { w, _ := gzip.NewWriterLevel(nil, 9); return w })
 		},
 		reader: func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
 	// lzma.compress(value, preset=4): the .xz container; lzma.decompress
@@ -85,12 +88,19 @@ var compressors = map[string]compressor{
 		}},
 	// pyzstd.compress / decompress (level 3, one zstd frame)
 	"django_redis.compressors.zstd.ZStdCompressor": {name: "zstd", minLength: 15,
-		compress: func(b []byte) ([]byte, error) {
-			enc, err := zstdEncoder()
-			if err != nil {
-				return nil, err
+		// One encoder per Codec: EncodeAll is safe for concurrent use, and
+		// building an encoder costs far more than compressing a small value.
+		newCompress: func() func([]byte) ([]byte, error) {
+			encoder := sync.OnceValues(func() (*zstd.Encoder, error) {
+				return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+			})
+			return func(b []byte) ([]byte, error) {
+				enc, err := encoder()
+				if err != nil {
+					return nil, err
+				}
+				return enc.EncodeAll(b, nil), nil
 			}
-			return enc.EncodeAll(b, nil), nil
 		},
 		reader: func(r io.Reader) (io.Reader, error) {
 			d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
@@ -101,28 +111,28 @@ var compressors = map[string]compressor{
 		}},
 }
 
-// zstdEncoder is shared: EncodeAll is safe for concurrent use and building
-// an encoder costs far more than compressing a small value.
-var zstdEncoder = sync.OnceValues(func() (*zstd.Encoder, error) {
-	return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
-})
+// forOneCodec is the compressor with the state it needs of its own.
+func (c compressor) forOneCodec() compressor {
+	if c.newCompress != nil {
+		c.compress = c.newCompress()
+	}
+	return c
+}
 
 // A zlib or gzip writer allocates its tables (hundreds of KiB) when made;
-// Reset reuses them, so writers are kept in pools.
+// Reset reuses them, so each Codec keeps its writers in a pool.
 type resettableWriter interface {
 	io.WriteCloser
 	Reset(io.Writer)
 }
 
-var (
-	zlibWriters = sync.Pool{New: func() any { w, _ := zlib.NewWriterLevel(nil, 6); return w }}
-	gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, 9); return w }}
-)
-
-func writePooled(b []byte, pool *sync.Pool) ([]byte, error) {
-	w := pool.Get().(resettableWriter)
-	defer pool.Put(w)
-	return writeAll(b, func(out io.Writer) (io.WriteCloser, error) { w.Reset(out); return w, nil })
+func pooledWriter(newWriter func() resettableWriter) func([]byte) ([]byte, error) {
+	pool := &sync.Pool{New: func() any { return newWriter() }}
+	return func(b []byte) ([]byte, error) {
+		w := pool.Get().(resettableWriter)
+		defer pool.Put(w)
+		return writeAll(b, func(out io.Writer) (io.WriteCloser, error) { w.Reset(out); return w, nil })
+	}
 }
 
 func writeAll(b []byte, open func(io.Writer) (io.WriteCloser, error)) ([]byte, error) {

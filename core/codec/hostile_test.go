@@ -96,7 +96,8 @@ func TestDecompressionBombsAreBounded(t *testing.T) {
 	const bombSize, limit = 64 << 20, 1 << 20
 	zeros := make([]byte, bombSize)
 	for path, comp := range compressors {
-		if comp.compress == nil {
+		comp = comp.forOneCodec()
+		if comp.compress == nil { // identity
 			continue
 		}
 		t.Run(comp.name, func(t *testing.T) {
