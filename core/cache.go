@@ -44,11 +44,7 @@ type connection struct {
 // Open resolves the entry and makes its client. It does no I/O: the first
 // command connects, as in Django.
 func Open(e Entry) (*Cache, error) {
-	o, err := Resolve(e)
-	if err != nil {
-		return nil, err
-	}
-	values, err := newCodec(e.Options)
+	o, values, err := resolve(e)
 	if err != nil {
 		return nil, err
 	}

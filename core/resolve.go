@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"github.com/redisclient/redisclient/core/codec"
 	"os"
 	"sort"
 	"strings"
@@ -31,8 +32,16 @@ const (
 //
 // The result holds the password: print Options.Masked.
 func Resolve(e Entry) (Options, error) {
-	if err := checkEntry(e); err != nil {
-		return Options{}, err
+	o, _, err := resolve(e)
+	return o, err
+}
+
+// resolve is Resolve, also giving the entry's codec, which checking the
+// entry builds anyway.
+func resolve(e Entry) (Options, *codec.Codec, error) {
+	values, err := checkEntry(e)
+	if err != nil {
+		return Options{}, nil, err
 	}
 	kwargs := make(map[string]any, len(e.Options.ClientClassKwargs))
 	for k, v := range e.Options.ClientClassKwargs {
@@ -40,23 +49,23 @@ func Resolve(e Entry) (Options, error) {
 	}
 	mode, err := popMode(kwargs)
 	if err != nil {
-		return Options{}, err
+		return Options{}, nil, err
 	}
 	hosts, hostsSetting, err := popHosts(kwargs)
 	if err != nil {
-		return Options{}, err
+		return Options{}, nil, err
 	}
 	if err := mergeLocation(firstLocation(e.Location), kwargs); err != nil {
-		return Options{}, err
+		return Options{}, nil, err
 	}
 
 	o := defaultOptions()
 	o.Mode = mode
 	if err := applyKwargs(&o, kwargs); err != nil {
-		return Options{}, err
+		return Options{}, nil, err
 	}
 	if err := checkFiles(&o); err != nil {
-		return Options{}, err
+		return Options{}, nil, err
 	}
 	if mode == ModeCluster {
 		err = clusterSeeds(&o, hosts, hostsSetting)
@@ -67,12 +76,12 @@ func Resolve(e Entry) (Options, error) {
 		dropClusterOnly(&o, kwargs)
 	}
 	if err != nil {
-		return Options{}, err
+		return Options{}, nil, err
 	}
-	return o, nil
+	return o, values, nil
 }
 
-func checkEntry(e Entry) error {
+func checkEntry(e Entry) (*codec.Codec, error) {
 	allowed := []struct {
 		setting, value string
 		accepted       []string
@@ -83,16 +92,17 @@ func checkEntry(e Entry) error {
 	}
 	for _, a := range allowed {
 		if !contains(a.accepted, a.value) {
-			return configErr(a.setting, a.value, "not supported; use "+strings.Join(a.accepted[1:], " or "))
+			return nil, configErr(a.setting, a.value, "not supported; use "+strings.Join(a.accepted[1:], " or "))
 		}
 	}
-	if _, err := newCodec(e.Options); err != nil {
-		return err
+	values, err := newCodec(e.Options)
+	if err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(e.Location) == "" {
-		return configErr("LOCATION", e.Location, "missing: a redis://, rediss://, unix:// or file:// URL is required")
+		return nil, configErr("LOCATION", e.Location, "missing: a redis://, rediss://, unix:// or file:// URL is required")
 	}
-	return nil
+	return values, nil
 }
 
 // firstLocation: django-redis splits a LOCATION string on commas and writes

@@ -399,17 +399,8 @@ class Client:
     ) -> None:
         """Stores every value with one timeout, one round trip per node."""
         lib = self._check("rc_set_many_values")
-        n = len(mapping)
-        if n == 0:
-            return
-        ks = _Arrays([_key(k) for k in mapping])
-        vs = _Arrays([self._codec.dumps(v) for v in mapping.values()])
-        err = c_void_p()
-        status = lib.rc_set_many_values(
-            self._h, ks.ptrs, ks.lens, vs.ptrs, vs.lens, n, _timeout(timeout), _version(version), byref(err)
-        )
-        if status != RC_OK:
-            raise lib.error(status, err, reading=False)
+        values = [self._codec.dumps(v) for v in mapping.values()]
+        self._store_many(lib, lib.rc_set_many_values, mapping, values, timeout, version, reading=False)
 
     def get_many_bytes(self, keys: Iterable[Key], version: Optional[int] = None) -> Dict[Key, bytes]:
         """The found keys (as given) and their stored bytes."""
@@ -437,17 +428,28 @@ class Client:
     ) -> None:
         """set_many() of bytes as they are."""
         lib = self._check("rc_set_many")
-        n = len(mapping)
-        if n == 0:
+        values = [_value(v) for v in mapping.values()]
+        self._store_many(lib, lib.rc_set_many, mapping, values, timeout, version, reading=True)
+
+    def _store_many(
+        self,
+        lib: Library,
+        store: Any,
+        keys: Iterable[Key],
+        values: List[bytes],
+        timeout: TimeoutT,
+        version: Optional[int],
+        reading: bool,
+    ) -> None:
+        """The call both set_many kinds make: keys and encoded values as arrays."""
+        if not values:
             return
-        ks = _Arrays([_key(k) for k in mapping])
-        vs = _Arrays([_value(v) for v in mapping.values()])
+        ks = _Arrays([_key(k) for k in keys])
+        vs = _Arrays(values)
         err = c_void_p()
-        status = lib.rc_set_many(
-            self._h, ks.ptrs, ks.lens, vs.ptrs, vs.lens, n, _timeout(timeout), _version(version), byref(err)
-        )
+        status = store(self._h, ks.ptrs, ks.lens, vs.ptrs, vs.lens, len(values), _timeout(timeout), _version(version), byref(err))
         if status != RC_OK:
-            raise lib.error(status, err)
+            raise lib.error(status, err, reading=reading)
 
     def delete_many(self, keys: Iterable[Key], version: Optional[int] = None) -> int:
         """Deletes the keys; returns how many existed."""
