@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -15,15 +16,17 @@ import (
 
 type benchTarget struct {
 	name  string
-	cache func(b *testing.B) *core.Cache
+	entry func(b *testing.B) core.Entry
 	raw   func(b *testing.B) redis.UniversalClient
 }
+
+func (t benchTarget) cache(b *testing.B) *core.Cache { return open(b, t.entry(b)) }
 
 func benchTargets() []benchTarget {
 	return []benchTarget{
 		{"standalone",
-			func(b *testing.B) *core.Cache {
-				return open(b, entry("redis://"+env(b, "RC_TEST_STANDALONE"), "bench", nil))
+			func(b *testing.B) core.Entry {
+				return entry("redis://"+env(b, "RC_TEST_STANDALONE"), "bench", nil)
 			},
 			func(b *testing.B) redis.UniversalClient {
 				c := redis.NewClient(&redis.Options{Addr: env(b, "RC_TEST_STANDALONE"), DisableIdentity: true})
@@ -31,9 +34,9 @@ func benchTargets() []benchTarget {
 				return c
 			}},
 		{"cluster",
-			func(b *testing.B) *core.Cache {
-				return open(b, entry("redis://"+firstHost(b, "RC_TEST_CLUSTER"), "bench",
-					map[string]any{"mode": "cluster", "redis_hosts": env(b, "RC_TEST_CLUSTER")}))
+			func(b *testing.B) core.Entry {
+				return entry("redis://"+firstHost(b, "RC_TEST_CLUSTER"), "bench",
+					map[string]any{"mode": "cluster", "redis_hosts": env(b, "RC_TEST_CLUSTER")})
 			},
 			func(b *testing.B) redis.UniversalClient {
 				c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(env(b, "RC_TEST_CLUSTER"), ","), DisableIdentity: true})
@@ -188,6 +191,55 @@ func rawFloor(b *testing.B, raw redis.UniversalClient, isCluster bool, full []st
 		pipe.Get(ctx, k)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkBusyPoll runs core with OPTIONS.BUSY_POLL at its default and off,
+// from a goroutine locked to its thread, as every call through the C ABI is.
+func BenchmarkBusyPoll(b *testing.B) {
+	ctx := context.Background()
+	keys := make([]string, 100)
+	items := make(map[string][]byte, len(keys))
+	for i := range keys {
+		keys[i] = fmt.Sprintf("poll-%d", i)
+		items[keys[i]] = benchValue
+	}
+	for _, t := range benchTargets() {
+		for _, poll := range []struct {
+			name  string
+			value any
+		}{{"default", nil}, {"off", 0}} {
+			e := t.entry(b)
+			e.Options.BusyPoll = poll.value
+			c := open(b, e)
+			if err := c.SetMany(ctx, items, core.NeverExpire); err != nil {
+				b.Fatal(err)
+			}
+			b.Run(t.name+"/get/busy-poll-"+poll.name, func(b *testing.B) {
+				onLockedThread(b, func() error { _, _, err := c.Get(ctx, keys[0]); return err })
+			})
+			b.Run(t.name+"/get_many-100/busy-poll-"+poll.name, func(b *testing.B) {
+				onLockedThread(b, func() error { _, err := c.GetMany(ctx, keys); return err })
+			})
+		}
+	}
+}
+
+func onLockedThread(b *testing.B, op func() error) {
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		for b.Loop() {
+			if err := op(); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	if err := <-done; err != nil {
 		b.Fatal(err)
 	}
 }

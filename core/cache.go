@@ -44,15 +44,15 @@ type connection struct {
 // Open resolves the entry and makes its client. It does no I/O: the first
 // command connects, as in Django.
 func Open(e Entry) (*Cache, error) {
-	o, values, err := resolve(e)
+	o, ours, err := resolve(e)
 	if err != nil {
 		return nil, err
 	}
-	rdb, err := connect(o)
+	rdb, err := connect(o, ours.busyPoll)
 	if err != nil {
 		return nil, err
 	}
-	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: values}
+	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: ours.codec}
 	if conn.defaultTTL.IsDefault() {
 		conn.defaultTTL = ExpireAfter(defaultTimeout)
 	}

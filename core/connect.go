@@ -18,9 +18,9 @@ import (
 // bounds every call).
 const forever = 365 * 24 * time.Hour
 
-// connect makes the go-redis client for resolved options. It does no I/O:
-// the first command dials.
-func connect(o Options) (redis.UniversalClient, error) {
+// connect makes the go-redis client for resolved options, its reads
+// busy-polling up to busyPoll. It does no I/O: the first command dials.
+func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 	tlsConf, err := tlsConfig(o)
 	if err != nil {
 		return nil, err
@@ -35,7 +35,7 @@ func connect(o Options) (redis.UniversalClient, error) {
 	} else if o.SocketTimeout != nil {
 		connectTimeout = readTimeout
 	}
-	dial := dialer(tlsConf, connectTimeout, o.SocketKeepalive)
+	dial := dialer(tlsConf, connectTimeout, o.SocketKeepalive, newPollers(busyPoll))
 	poolSize, maxActive, pipelinePool := 0, 0, 0
 	if o.MaxConnections != nil {
 		// A hard cap needs all three: the pool grows past PoolSize otherwise,
@@ -138,7 +138,7 @@ func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Se
 // dialer connects within one connect timeout, TLS handshake included, and
 // honours the caller's context (go-redis's own TLS dial ignores it). With a
 // custom dialer go-redis ignores TLSConfig, so TLS happens here.
-func dialer(conf *tls.Config, timeout time.Duration, keepalive bool) func(context.Context, string, string) (net.Conn, error) {
+func dialer(conf *tls.Config, timeout time.Duration, keepalive bool, poll *pollers) func(context.Context, string, string) (net.Conn, error) {
 	d := &net.Dialer{Timeout: timeout}
 	if !keepalive {
 		d.KeepAlive = -1
@@ -147,8 +147,12 @@ func dialer(conf *tls.Config, timeout time.Duration, keepalive bool) func(contex
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		conn, err := d.DialContext(ctx, network, addr)
-		if err != nil || conf == nil {
-			return conn, err
+		if err != nil {
+			return nil, err
+		}
+		conn = poll.wrap(conn)
+		if conf == nil {
+			return conn, nil
 		}
 		// The name is checked when checking is on, and sent as SNI always
 		// (as redis-py does): proxies in front of Redis route on it.

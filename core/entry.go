@@ -50,6 +50,10 @@ type EntryOptions struct {
 	// MaxDecodedSize bounds a decompressed value, in bytes (nil: 512 MiB);
 	// ours alone, against decompression bombs.
 	MaxDecodedSize any `json:"MAX_DECODED_SIZE"`
+	// BusyPoll is how long, in whole microseconds, a read keeps asking the
+	// socket for a reply before it sleeps (nil: 50; 0: never); ours alone,
+	// core/busypoll.go says why.
+	BusyPoll any `json:"BUSY_POLL"`
 	// IgnoreExceptions is django-redis's IGNORE_EXCEPTIONS, kept for callers
 	// that want Django's behaviour of treating a dead Redis as a miss.
 	IgnoreExceptions bool `json:"IGNORE_EXCEPTIONS"`

@@ -2,10 +2,12 @@ package core
 
 import (
 	"fmt"
-	"github.com/redisclient/redisclient/core/codec"
 	"os"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/redisclient/redisclient/core/codec"
 )
 
 // The dotted paths an entry may name.
@@ -36,12 +38,18 @@ func Resolve(e Entry) (Options, error) {
 	return o, err
 }
 
-// resolve is Resolve, also giving the entry's codec, which checking the
-// entry builds anyway.
-func resolve(e Entry) (Options, *codec.Codec, error) {
-	values, err := checkEntry(e)
+// ourSettings are the entry's settings that redis-py has no name for.
+type ourSettings struct {
+	codec    *codec.Codec // SERIALIZER, COMPRESSOR, PICKLE_VERSION, MAX_DECODED_SIZE
+	busyPoll time.Duration
+}
+
+// resolve is Resolve, also giving the settings that checking the entry
+// reads anyway.
+func resolve(e Entry) (Options, ourSettings, error) {
+	ours, err := checkEntry(e)
 	if err != nil {
-		return Options{}, nil, err
+		return Options{}, ourSettings{}, err
 	}
 	kwargs := make(map[string]any, len(e.Options.ClientClassKwargs))
 	for k, v := range e.Options.ClientClassKwargs {
@@ -49,23 +57,23 @@ func resolve(e Entry) (Options, *codec.Codec, error) {
 	}
 	mode, err := popMode(kwargs)
 	if err != nil {
-		return Options{}, nil, err
+		return Options{}, ourSettings{}, err
 	}
 	hosts, hostsSetting, err := popHosts(kwargs)
 	if err != nil {
-		return Options{}, nil, err
+		return Options{}, ourSettings{}, err
 	}
 	if err := mergeLocation(firstLocation(e.Location), kwargs); err != nil {
-		return Options{}, nil, err
+		return Options{}, ourSettings{}, err
 	}
 
 	o := defaultOptions()
 	o.Mode = mode
 	if err := applyKwargs(&o, kwargs); err != nil {
-		return Options{}, nil, err
+		return Options{}, ourSettings{}, err
 	}
 	if err := checkFiles(&o); err != nil {
-		return Options{}, nil, err
+		return Options{}, ourSettings{}, err
 	}
 	if mode == ModeCluster {
 		err = clusterSeeds(&o, hosts, hostsSetting)
@@ -76,12 +84,12 @@ func resolve(e Entry) (Options, *codec.Codec, error) {
 		dropClusterOnly(&o, kwargs)
 	}
 	if err != nil {
-		return Options{}, nil, err
+		return Options{}, ourSettings{}, err
 	}
-	return o, values, nil
+	return o, ours, nil
 }
 
-func checkEntry(e Entry) (*codec.Codec, error) {
+func checkEntry(e Entry) (ourSettings, error) {
 	allowed := []struct {
 		setting, value string
 		accepted       []string
@@ -92,17 +100,21 @@ func checkEntry(e Entry) (*codec.Codec, error) {
 	}
 	for _, a := range allowed {
 		if !contains(a.accepted, a.value) {
-			return nil, configErr(a.setting, a.value, "not supported; use "+strings.Join(a.accepted[1:], " or "))
+			return ourSettings{}, configErr(a.setting, a.value, "not supported; use "+strings.Join(a.accepted[1:], " or "))
 		}
 	}
 	values, err := newCodec(e.Options)
 	if err != nil {
-		return nil, err
+		return ourSettings{}, err
+	}
+	poll, err := busyPoll(e.Options)
+	if err != nil {
+		return ourSettings{}, err
 	}
 	if strings.TrimSpace(e.Location) == "" {
-		return nil, configErr("LOCATION", e.Location, "missing: a redis://, rediss://, unix:// or file:// URL is required")
+		return ourSettings{}, configErr("LOCATION", e.Location, "missing: a redis://, rediss://, unix:// or file:// URL is required")
 	}
-	return values, nil
+	return ourSettings{codec: values, busyPoll: poll}, nil
 }
 
 // firstLocation: django-redis splits a LOCATION string on commas and writes

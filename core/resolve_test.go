@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -629,4 +630,18 @@ func TestParseEntryHugeTimeout(t *testing.T) {
 	require.False(t, e.Timeout.IsNever())
 	require.Greater(t, e.Timeout.Duration(), 200*365*24*time.Hour)
 	require.LessOrEqual(t, core.ExpireSeconds(-1e12).Duration(), time.Duration(0), "a huge negative timeout expires at once")
+}
+
+func TestResolveBusyPoll(t *testing.T) {
+	for _, bad := range []any{"fast", -1, 1.5, 1001, true} {
+		e := entry("redis://u:secret1@h", "", nil)
+		e.Options.BusyPoll = bad
+		resolveErr(t, e, []string{"OPTIONS.BUSY_POLL", fmt.Sprint(bad)}, "secret1")
+	}
+	for _, good := range []any{nil, 0, 0.0, 50, 1000.0} {
+		e := entry("redis://h", "", nil)
+		e.Options.BusyPoll = good
+		_, err := core.Resolve(e)
+		require.NoError(t, err, "%v", good)
+	}
 }

@@ -146,3 +146,18 @@ def test_clear_differs_on_purpose() -> None:
         RECORD.live.append(("standalone", "Django's clear() removes other prefixes too (deliberate difference)",
                             "yes" if flushed else "no"))
         assert flushed
+
+
+@pytest.mark.parametrize("server", ["standalone", "cluster"])
+def test_our_options_left_to_us(server: str) -> None:
+    """OPTIONS keys of ours alone (BUSY_POLL, MAX_DECODED_SIZE) can sit in the
+    entry that settings.py gives Django: Django ignores them."""
+    entry = entries(f"parity-{uuid.uuid4().hex[:8]}")[server]
+    entry["OPTIONS"].update({"BUSY_POLL": 20, "MAX_DECODED_SIZE": 1 << 20})
+    django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
+    with redisclient.Client(entry) as ours:
+        django_cache.set("from-django", {"a": 1}, timeout=100)
+        ours.set("from-us", [1, "two"], timeout=100)
+        check(server, "an entry with BUSY_POLL and MAX_DECODED_SIZE works on both sides",
+              ours.get("from-django") == {"a": 1} and django_cache.get("from-us") == [1, "two"])
+        ours.clear()

@@ -61,7 +61,7 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 	if v, ok := options["MAX_DECODED_SIZE"]; ok {
 		n, err := pyInt(v)
 		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("%w: MAX_DECODED_SIZE must be a positive integer", ErrConfig)
+			return nil, fmt.Errorf("%w: MAX_DECODED_SIZE must be a positive integer, not %#v", ErrConfig, v)
 		}
 		c.max = n
 	}
@@ -70,7 +70,7 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 		if v, ok := options["PICKLE_VERSION"]; ok {
 			n, err := pyInt(v)
 			if err != nil {
-				return nil, fmt.Errorf("%w: PICKLE_VERSION value must be an integer", ErrConfig)
+				return nil, fmt.Errorf("%w: PICKLE_VERSION value must be an integer, not %#v", ErrConfig, v)
 			}
 			if n > pickleHighestProtocol {
 				return nil, fmt.Errorf("%w: PICKLE_VERSION can't be higher than pickle.HIGHEST_PROTOCOL: %d", ErrConfig, pickleHighestProtocol)

@@ -147,7 +147,8 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 	}{
 		{"myapp.Serializer", "", nil, "SERIALIZER"},
 		{"", "django_redis.compressors.brotli.BrotliCompressor", nil, "COMPRESSOR"},
-		{"", "", map[string]any{"PICKLE_VERSION": "four"}, "PICKLE_VERSION"},
+		{"", "", map[string]any{"PICKLE_VERSION": "four"}, `PICKLE_VERSION value must be an integer, not "four"`},
+		{"", "", map[string]any{"MAX_DECODED_SIZE": -3}, "MAX_DECODED_SIZE must be a positive integer, not -3"},
 		{"", "", map[string]any{"PICKLE_VERSION": 6}, "HIGHEST_PROTOCOL"},
 	}
 	for _, tc := range cases {
