@@ -51,7 +51,7 @@ type EntryOptions struct {
 	// ours alone, against decompression bombs.
 	MaxDecodedSize any `json:"MAX_DECODED_SIZE"`
 	// BusyPoll is how long, in whole microseconds, a read keeps asking the
-	// socket for a reply before it sleeps (nil: 50; 0: never); ours alone,
+	// socket for a reply before it sleeps (nil: 100; 0: never); ours alone,
 	// core/busypoll.go says why.
 	BusyPoll any `json:"BUSY_POLL"`
 	// IgnoreExceptions is django-redis's IGNORE_EXCEPTIONS, kept for callers
