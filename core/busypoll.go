@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +11,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Busy polling: a read that finds no reply yet keeps asking the socket for
@@ -69,6 +72,8 @@ type pollers struct {
 	budget time.Duration
 	max    int32
 	now    atomic.Int32
+	// fanOuts counts the cluster pipelines in flight (see pauseForFanOut).
+	fanOuts atomic.Int32
 }
 
 func newPollers(budget time.Duration) *pollers {
@@ -104,16 +109,26 @@ type pollingConn struct {
 	typicalWait time.Duration
 }
 
+// startPolling says whether this read may poll, and if so takes one of the
+// client's polling slots, which the caller gives back.
+func (c *pollingConn) startPolling() bool {
+	p := c.pollers
+	if c.typicalWait > p.budget || p.fanOuts.Load() > 0 {
+		return false
+	}
+	if p.now.Add(1) > p.max {
+		p.now.Add(-1)
+		return false
+	}
+	return true
+}
+
 func (c *pollingConn) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
 	p := c.pollers
-	polling := c.typicalWait <= p.budget
-	if polling && p.now.Add(1) > p.max {
-		p.now.Add(-1)
-		polling = false
-	}
+	polling := c.startPolling()
 	stopPolling := func() {
 		if polling {
 			polling = false
@@ -157,6 +172,25 @@ func (c *pollingConn) Read(b []byte) (int, error) {
 		return 0, io.EOF
 	}
 	return n, nil
+}
+
+// pauseForFanOut is a cluster hook that stops busy polling while a pipeline
+// is in flight. go-redis sends it to every node at once, one goroutine per
+// node: a polling one holds a processor that the others need to send and
+// read, and that servers on the same machine need to answer (on the 2-vCPU
+// test machine a get_many of 100 keys took 221 µs with polling, 193
+// without).
+type pauseForFanOut struct{ pollers *pollers }
+
+func (h pauseForFanOut) DialHook(next redis.DialHook) redis.DialHook          { return next }
+func (h pauseForFanOut) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (h pauseForFanOut) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.pollers.fanOuts.Add(1)
+		defer h.pollers.fanOuts.Add(-1)
+		return next(ctx, cmds)
+	}
 }
 
 // SyscallConn lets go-redis check a pooled connection before reusing it, as

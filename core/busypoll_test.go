@@ -2,6 +2,7 @@ package core
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 )
 
@@ -132,4 +134,27 @@ func TestBusyPollOnlyWhereItCan(t *testing.T) {
 	// go-redis checks a pooled connection through its file descriptor.
 	_, ok := (&pollers{budget: time.Millisecond, max: 1}).wrap(conn).(syscall.Conn)
 	require.True(t, ok)
+}
+
+func TestBusyPollWho(t *testing.T) {
+	delay := time.Duration(0)
+	c, p := pollingPair(t, time.Millisecond, &delay)
+	other, ok := p.wrap(echoPeer(t, &delay)).(*pollingConn)
+	require.True(t, ok)
+
+	require.True(t, c.startPolling())
+	require.False(t, other.startPolling(), "one slot, taken: a second read sleeps")
+	p.now.Add(-1)
+
+	hook := pauseForFanOut{pollers: p}.ProcessPipelineHook(func(context.Context, []redis.Cmder) error {
+		require.False(t, c.startPolling(), "no polling while a cluster pipeline is in flight")
+		return errors.New("from the pipeline")
+	})
+	require.EqualError(t, hook(context.Background(), nil), "from the pipeline")
+	require.True(t, c.startPolling(), "polling again once it is over")
+	p.now.Add(-1)
+
+	c.typicalWait = 2 * p.budget
+	require.False(t, c.startPolling(), "replies that take longer than the budget: no polling")
+	require.Zero(t, p.now.Load())
 }

@@ -35,7 +35,8 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 	} else if o.SocketTimeout != nil {
 		connectTimeout = readTimeout
 	}
-	dial := dialer(tlsConf, connectTimeout, o.SocketKeepalive, newPollers(busyPoll))
+	poll := newPollers(busyPoll)
+	dial := dialer(tlsConf, connectTimeout, o.SocketKeepalive, poll)
 	poolSize, maxActive, pipelinePool := 0, 0, 0
 	if o.MaxConnections != nil {
 		// A hard cap needs all three: the pool grows past PoolSize otherwise,
@@ -101,6 +102,7 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 			MaintNotificationsConfig: noMaintenance,
 		})
 		cc.AddHook(&reloadOnFailure{cluster: cc})
+		cc.AddHook(pauseForFanOut{pollers: poll})
 		return cc, nil
 	}
 
