@@ -94,7 +94,9 @@ func (p *pollers) wrap(conn net.Conn) net.Conn {
 	if err != nil {
 		return conn
 	}
-	return &pollingConn{Conn: conn, raw: raw, pollers: p}
+	c := &pollingConn{Conn: conn, raw: raw, pollers: p}
+	c.tryRead = c.readOnce
+	return c
 }
 
 // pollingConn is a TCP or unix connection whose reads busy-poll. go-redis
@@ -107,10 +109,19 @@ type pollingConn struct {
 	// typicalWait is the running average (1/8 weight) of how long a read
 	// that found nothing waited for its data.
 	typicalWait time.Duration
+
+	// One read's state, kept here rather than in a closure so that a read
+	// allocates nothing; tryRead is bound once, in wrap.
+	buf       []byte
+	n         int
+	err       error
+	polling   bool
+	waitStart time.Time
+	tryRead   func(fd uintptr) bool
 }
 
 // startPolling says whether this read may poll, and if so takes one of the
-// client's polling slots, which the caller gives back.
+// client's polling slots, which stopPolling gives back.
 func (c *pollingConn) startPolling() bool {
 	p := c.pollers
 	if c.typicalWait > p.budget || p.fanOuts.Load() > 0 {
@@ -123,55 +134,55 @@ func (c *pollingConn) startPolling() bool {
 	return true
 }
 
+func (c *pollingConn) stopPolling() {
+	if c.polling {
+		c.polling = false
+		c.pollers.now.Add(-1)
+	}
+}
+
 func (c *pollingConn) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	p := c.pollers
-	polling := c.startPolling()
-	stopPolling := func() {
-		if polling {
-			polling = false
-			p.now.Add(-1)
-		}
+	c.buf, c.n, c.err, c.waitStart = b, 0, nil, time.Time{}
+	c.polling = c.startPolling()
+	rerr := c.raw.Read(c.tryRead)
+	c.stopPolling()
+	c.buf = nil
+	if !c.waitStart.IsZero() {
+		c.typicalWait += (time.Since(c.waitStart) - c.typicalWait) / 8
 	}
-	defer stopPolling()
-
-	var n int
-	var err error
-	var waitStart time.Time
-	// The runtime calls this until it returns true, sleeping on the poller
-	// between calls after a false.
-	rerr := c.raw.Read(func(fd uintptr) bool {
-		for {
-			n, err = syscall.Read(int(fd), b)
-			switch {
-			case err == syscall.EINTR:
-				continue
-			case err != syscall.EAGAIN:
-				return true
-			case waitStart.IsZero():
-				waitStart = time.Now()
-			}
-			if !polling || time.Since(waitStart) >= p.budget {
-				stopPolling()
-				return false
-			}
-		}
-	})
-	if !waitStart.IsZero() {
-		c.typicalWait += (time.Since(waitStart) - c.typicalWait) / 8
-	}
-	if rerr == nil && err != nil {
-		rerr = os.NewSyscallError("read", err)
+	if rerr == nil && c.err != nil {
+		rerr = os.NewSyscallError("read", c.err)
 	}
 	if rerr != nil {
 		return 0, &net.OpError{Op: "read", Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: rerr}
 	}
-	if n == 0 {
+	if c.n == 0 {
 		return 0, io.EOF
 	}
-	return n, nil
+	return c.n, nil
+}
+
+// readOnce is tryRead: the runtime calls it until it returns true, sleeping
+// on the poller between calls after a false.
+func (c *pollingConn) readOnce(fd uintptr) bool {
+	for {
+		c.n, c.err = syscall.Read(int(fd), c.buf)
+		switch {
+		case c.err == syscall.EINTR:
+			continue
+		case c.err != syscall.EAGAIN:
+			return true
+		case c.waitStart.IsZero():
+			c.waitStart = time.Now()
+		}
+		if !c.polling || time.Since(c.waitStart) >= c.pollers.budget {
+			c.stopPolling()
+			return false
+		}
+	}
 }
 
 // pauseForFanOut is a cluster hook that stops busy polling while a pipeline

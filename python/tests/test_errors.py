@@ -104,6 +104,7 @@ def test_close_while_other_threads_call(prefix: str) -> None:
         ),
         ({"LOCATION": "redis://127.0.0.1:1/0", "OPTIONS": {"SERIALIZER": "my.Serializer", "CLIENT_CLASS_KWARGS": {"password": PASSWORD}}}, "SERIALIZER"),
         ({"LOCATION": "redis://127.0.0.1:1/0", "TIMEOUT": "soon"}, "TIMEOUT"),
+        ({"LOCATION": f"redis://:{PASSWORD}@127.0.0.1:1/0", "OPTIONS": {"BUSY_POLL": -5}}, "OPTIONS.BUSY_POLL = -5"),
     ],
 )
 def test_bad_entry(bad: dict, setting: str) -> None:
