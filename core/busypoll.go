@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -29,9 +30,12 @@ import (
 // usually come within it. Each connection keeps a running average of how
 // long its replies took; above the budget (a server across a network) it
 // sleeps at once, as without busy polling, and it starts polling again when
-// replies come back quickly. At most GOMAXPROCS-1 reads of one client poll
-// at once, so polling never takes the last processor from the goroutines
-// that would read the replies (with GOMAXPROCS 1, nothing polls).
+// replies come back quickly (a sleeping read measures the reply plus its
+// wake-up, so "quickly" means both within the budget). At most
+// GOMAXPROCS-1 reads of one client poll at once, so one client's polling
+// never takes the last processor from the goroutines that would read the
+// replies (with GOMAXPROCS 1, nothing polls); each client has its own
+// count, as the library keeps no state shared between clients.
 
 // DefaultBusyPoll is OPTIONS.BUSY_POLL's default. A budget that replies
 // straddle is the worst case: polling then takes CPU from the servers (when
@@ -94,7 +98,7 @@ func (p *pollers) wrap(conn net.Conn) net.Conn {
 	if err != nil {
 		return conn
 	}
-	c := &pollingConn{Conn: conn, raw: raw, pollers: p}
+	c := &pollingConn{Conn: conn, raw: raw, pollers: p, network: conn.RemoteAddr().Network()}
 	c.tryRead = c.readOnce
 	return c
 }
@@ -106,12 +110,17 @@ type pollingConn struct {
 	net.Conn
 	raw     syscall.RawConn
 	pollers *pollers
+	network string // "tcp" or "unix", for errors
 	// typicalWait is the running average (1/8 weight) of how long a read
 	// that found nothing waited for its data.
 	typicalWait time.Duration
 
 	// One read's state, kept here rather than in a closure so that a read
-	// allocates nothing; tryRead is bound once, in wrap.
+	// allocates nothing; tryRead is bound once, in wrap. go-redis reads a
+	// connection from one goroutine at a time; reading says a read is in
+	// flight, so that a second one at once (which net.Conn allows) reads
+	// plainly instead of sharing this state.
+	reading   atomic.Bool
 	buf       []byte
 	n         int
 	err       error
@@ -145,24 +154,40 @@ func (c *pollingConn) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
+	if !c.reading.CompareAndSwap(false, true) {
+		return c.Conn.Read(b)
+	}
+	defer c.reading.Store(false)
 	c.buf, c.n, c.err, c.waitStart = b, 0, nil, time.Time{}
 	c.polling = c.startPolling()
 	rerr := c.raw.Read(c.tryRead)
 	c.stopPolling()
 	c.buf = nil
 	if !c.waitStart.IsZero() {
-		c.typicalWait += (time.Since(c.waitStart) - c.typicalWait) / 8
+		// One slow reply (a big value, the TLS handshake) counts as at most
+		// twice the budget, so that it cannot keep polling off for long.
+		wait := min(time.Since(c.waitStart), 2*c.pollers.budget)
+		c.typicalWait += (wait - c.typicalWait) / 8
 	}
 	if rerr == nil && c.err != nil {
 		rerr = os.NewSyscallError("read", c.err)
 	}
 	if rerr != nil {
-		return 0, &net.OpError{Op: "read", Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: rerr}
+		return 0, c.readError(rerr)
 	}
 	if c.n == 0 {
 		return 0, io.EOF
 	}
 	return c.n, nil
+}
+
+// readError is err as a plain connection's Read reports it.
+func (c *pollingConn) readError(err error) error {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		err = opErr.Err // RawConn's own "raw-read" wrapping
+	}
+	return &net.OpError{Op: "read", Net: c.network, Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
 }
 
 // readOnce is tryRead: the runtime calls it until it returns true, sleeping

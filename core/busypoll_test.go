@@ -101,6 +101,7 @@ func TestBusyPollErrors(t *testing.T) {
 		require.ErrorAs(t, err, &netErr)
 		require.True(t, netErr.Timeout(), "%v", err)
 		require.ErrorIs(t, err, os.ErrDeadlineExceeded)
+		require.NotContains(t, err.Error(), "raw-read", "wrapped once, as a plain connection's error")
 		require.Less(t, time.Since(start), time.Second)
 		require.Zero(t, p.now.Load())
 	})
@@ -157,4 +158,27 @@ func TestBusyPollWho(t *testing.T) {
 	c.typicalWait = 2 * p.budget
 	require.False(t, c.startPolling(), "replies that take longer than the budget: no polling")
 	require.Zero(t, p.now.Load())
+}
+
+func TestBusyPollTwoReadsAtOnce(t *testing.T) {
+	delay := time.Duration(0)
+	c, p := pollingPair(t, time.Millisecond, &delay)
+	got := make(chan string, 2)
+	for range 2 {
+		go func() {
+			b := make([]byte, 1)
+			n, err := c.Read(b)
+			if err != nil {
+				got <- err.Error()
+				return
+			}
+			got <- string(b[:n])
+		}()
+	}
+	_, err := c.Write([]byte("x\n")) // echoed back: two bytes for two readers
+	require.NoError(t, err)
+	both := []string{<-got, <-got}
+	require.ElementsMatch(t, []string{"x", "\n"}, both)
+	require.Zero(t, p.now.Load())
+	require.False(t, c.reading.Load())
 }
