@@ -98,7 +98,10 @@ func (p *pollers) wrap(conn net.Conn) net.Conn {
 	if err != nil {
 		return conn
 	}
-	c := &pollingConn{Conn: conn, raw: raw, pollers: p, network: conn.RemoteAddr().Network()}
+	c := &pollingConn{Conn: conn, raw: raw, pollers: p, network: "tcp"}
+	if addr := conn.RemoteAddr(); addr != nil {
+		c.network = addr.Network()
+	}
 	c.tryRead = c.readOnce
 	return c
 }
