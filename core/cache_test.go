@@ -1014,3 +1014,13 @@ func TestCacheDecrMinInt64(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, "5", string(v))
 }
+
+// The unix kind above really goes through the socket: Redis sees the
+// client on it.
+func TestCacheUnixSocket(t *testing.T) {
+	path := env(t, "RC_TEST_UNIX")
+	c := open(t, entry("unix://"+path+"?db=0", "ct-unix-"+ctNonce(t), nil))
+	info, err := c.Client().Do(context.Background(), "CLIENT", "INFO").Text()
+	require.NoError(t, err)
+	require.Contains(t, info, "addr="+path+":")
+}

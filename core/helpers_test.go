@@ -77,6 +77,14 @@ func serverKinds() []serverKind {
 		{"standalone", func(t testing.TB, p string) core.Entry {
 			return entry("redis://"+env(t, "RC_TEST_STANDALONE")+"/0", p, nil)
 		}},
+		{"unix", func(t testing.TB, p string) core.Entry {
+			return entry("unix://"+env(t, "RC_TEST_UNIX")+"?db=0", p, nil)
+		}},
+		{"standalone-no-busy-poll", func(t testing.TB, p string) core.Entry {
+			e := entry("redis://"+env(t, "RC_TEST_STANDALONE")+"/0", p, nil)
+			e.Options.BusyPoll = 0
+			return e
+		}},
 		{"acl", func(t testing.TB, p string) core.Entry {
 			return entry("redis://"+env(t, "RC_TEST_ACL"), p, map[string]any{
 				"username": env(t, "RC_TEST_ACL_USER"), "password": env(t, "RC_TEST_ACL_PASSWORD"),

@@ -30,6 +30,7 @@ def entries(prefix: str) -> dict[str, dict[str, Any]]:
         "standalone": ("redis://" + env("RC_TEST_STANDALONE") + "/0", {}),
         "cluster": ("redis://" + cluster.split(",")[0], {"mode": "cluster", "redis_hosts": cluster}),
         "tls": ("rediss://" + env("RC_TEST_TLS"), certs()),
+        "unix": ("unix://" + env("RC_TEST_UNIX") + "?db=0", {}),
     }
     return {
         name: {
@@ -42,7 +43,7 @@ def entries(prefix: str) -> dict[str, dict[str, Any]]:
     }
 
 
-@pytest.fixture(params=["standalone", "cluster", "tls"])
+@pytest.fixture(params=["standalone", "cluster", "tls", "unix"])
 def pair(request: pytest.FixtureRequest) -> Iterator[tuple[str, RedisCache, redisclient.Client]]:
     prefix = f"parity-{uuid.uuid4().hex[:8]}"
     entry = entries(prefix)[request.param]

@@ -89,6 +89,7 @@ cluster_addrs() {
 
 node_dir() { printf '%s/%s-%s' "$NODES" "$1" "$2"; }
 log_file() { printf '%s/%s-%s.log' "$LOGS" "$1" "$2"; }
+unix_socket() { printf '%s/standalone.sock' "$NODES"; }
 
 # redis-cli against one of our servers, with whatever credentials it needs.
 # The timeout keeps a wedged TLS handshake from eating the whole wait budget.
@@ -327,6 +328,10 @@ EOF
 			echo "port $port"
 		fi
 		case $name in
+		standalone)
+			# Also on a unix socket, for unix:// LOCATIONs.
+			printf 'unixsocket "%s"\nunixsocketperm 700\n' "$(unix_socket)"
+			;;
 		acl)
 			echo "user default off"
 			echo "user $ACL_USER on >$ACL_PASSWORD ~* &* +@all"
@@ -505,6 +510,7 @@ write_env() {
 	{
 		echo "# Written by testenv/redis-env.sh start; removed by stop."
 		export_line RC_TEST_STANDALONE "127.0.0.1:$BASE"
+		export_line RC_TEST_UNIX "$(unix_socket)"
 		export_line RC_TEST_ACL "127.0.0.1:$((BASE + 1))"
 		export_line RC_TEST_ACL_USER "$ACL_USER"
 		export_line RC_TEST_ACL_PASSWORD "$ACL_PASSWORD"
