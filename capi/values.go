@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"unsafe"
 
+	"github.com/redisclient/redisclient/core"
 	"github.com/redisclient/redisclient/core/codec"
 )
 
@@ -68,11 +69,7 @@ func rc_get_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.in
 //export rc_set_value
 func rc_set_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return withClient("rc_set_value", h, errOut, func(cl *client) (C.int, error) {
-		k, v, err := keyAndValue(key, keyLen, js, jsLen)
-		if err != nil {
-			return 0, err
-		}
-		exp, err := expiryOf(timeout)
+		k, v, exp, err := storeArgs(key, keyLen, js, jsLen, timeout)
 		if err != nil {
 			return 0, err
 		}
@@ -83,11 +80,7 @@ func rc_set_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cch
 //export rc_add_value
 func rc_add_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return withClient("rc_add_value", h, errOut, func(cl *client) (C.int, error) {
-		k, v, err := keyAndValue(key, keyLen, js, jsLen)
-		if err != nil {
-			return 0, err
-		}
-		exp, err := expiryOf(timeout)
+		k, v, exp, err := storeArgs(key, keyLen, js, jsLen, timeout)
 		if err != nil {
 			return 0, err
 		}
@@ -96,13 +89,18 @@ func rc_add_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cch
 	})
 }
 
-func keyAndValue(key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t) (string, codec.Value, error) {
+// storeArgs converts what rc_set_value and rc_add_value take.
+func storeArgs(key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout) (string, codec.Value, core.Expiry, error) {
 	k, err := stringOf("key", key, keyLen)
 	if err != nil {
-		return "", nil, err
+		return "", nil, core.Expiry{}, err
 	}
 	v, err := valueOf("json", js, jsLen)
-	return k, v, err
+	if err != nil {
+		return "", nil, core.Expiry{}, err
+	}
+	exp, err := expiryOf(timeout)
+	return k, v, exp, err
 }
 
 //export rc_get_many_values

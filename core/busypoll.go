@@ -87,7 +87,7 @@ func newPollers(budget time.Duration) *pollers {
 // wrap returns conn with busy-polling reads, or conn itself when polling is
 // off or the connection has no file descriptor to poll.
 func (p *pollers) wrap(conn net.Conn) net.Conn {
-	if p == nil || p.budget <= 0 || p.max <= 0 {
+	if p.budget <= 0 || p.max <= 0 {
 		return conn
 	}
 	sc, ok := conn.(syscall.Conn)

@@ -125,7 +125,7 @@ func TestBusyPollErrors(t *testing.T) {
 func TestBusyPollOnlyWhereItCan(t *testing.T) {
 	delay := time.Duration(0)
 	conn := echoPeer(t, &delay)
-	for _, p := range []*pollers{nil, {budget: 0, max: 1}, {budget: time.Millisecond, max: 0}} {
+	for _, p := range []*pollers{{budget: 0, max: 1}, {budget: time.Millisecond, max: 0}} {
 		require.Same(t, conn, p.wrap(conn), "off: the connection is left as it is")
 	}
 	a, b := net.Pipe()

@@ -16,22 +16,8 @@ this package, then the checkout's lib/, then the system's library path.
 
 from ._client import DEFAULT_TIMEOUT, Client, Key, RawValue, TimeoutT, Value, resolve
 from ._values import OpaqueValue
-from .errors import (
-    CacheError,
-    ClosedError,
-    ConfigurationError,
-    ConnectionError,
-    ForkedError,
-    InternalError,
-    InvalidArgumentError,
-    LibraryError,
-    NotFoundError,
-    NotIntegerError,
-    RedisClientError,
-    ValueCodecError,
-    ValueDecodeError,
-    ValueEncodeError,
-)
+from . import errors
+from .errors import *  # noqa: F401,F403  (the exceptions, listed in errors.__all__)
 
 __version__ = "0.1.0"
 
@@ -44,18 +30,5 @@ __all__ = [
     "RawValue",
     "TimeoutT",
     "OpaqueValue",
-    "RedisClientError",
-    "LibraryError",
-    "ConfigurationError",
-    "ConnectionError",
-    "CacheError",
-    "NotFoundError",
-    "NotIntegerError",
-    "InvalidArgumentError",
-    "ValueCodecError",
-    "ValueDecodeError",
-    "ValueEncodeError",
-    "ClosedError",
-    "ForkedError",
-    "InternalError",
 ]
+__all__ += errors.__all__

@@ -368,22 +368,8 @@ class Client:
     def get_many(self, keys: Iterable[Key], version: Optional[int] = None) -> Dict[Key, Any]:
         """The found keys (as given) and their values, as Django's
         get_many. One undecodable value raises ValueDecodeError."""
-        lib = self._check("rc_get_many_values")
         keys = list(keys)
-        n = len(keys)
-        if n == 0:
-            return {}
-        arrays = _Arrays([_key(k) for k in keys])
-        out, err = c_void_p(), c_void_p()
-        status = lib.rc_get_many_values(
-            self._h, arrays.ptrs, arrays.lens, n, _version(version), byref(out), byref(err)
-        )
-        if status != RC_OK:
-            raise lib.error(status, err)
-        try:
-            texts = _read_bufs(out.value or 0, n)
-        finally:
-            lib.rc_free(out.value)
+        texts = self._fetch_many("rc_get_many_values", keys, version)
         found = [(key, text) for key, text in zip(keys, texts) if text is not None]
         try:
             values = ValueCodec.loads_many([text for _, text in found])
@@ -404,21 +390,26 @@ class Client:
 
     def get_many_bytes(self, keys: Iterable[Key], version: Optional[int] = None) -> Dict[Key, bytes]:
         """The found keys (as given) and their stored bytes."""
-        lib = self._check("rc_get_many")
         keys = list(keys)
+        values = self._fetch_many("rc_get_many", keys, version)
+        return {key: value for key, value in zip(keys, values) if value is not None}
+
+    def _fetch_many(self, name: str, keys: List[Key], version: Optional[int]) -> List[Optional[bytes]]:
+        """The call both get_many kinds make: what rc_get_many or
+        rc_get_many_values answers for each key (None when missing)."""
+        lib = self._check(name)
         n = len(keys)
         if n == 0:
-            return {}
+            return []
         arrays = _Arrays([_key(k) for k in keys])
         out, err = c_void_p(), c_void_p()
-        status = lib.rc_get_many(self._h, arrays.ptrs, arrays.lens, n, _version(version), byref(out), byref(err))
+        status = getattr(lib, name)(self._h, arrays.ptrs, arrays.lens, n, _version(version), byref(out), byref(err))
         if status != RC_OK:
             raise lib.error(status, err)
         try:
-            values = _read_bufs(out.value or 0, n)
+            return _read_bufs(out.value or 0, n)
         finally:
             lib.rc_free(out.value)
-        return {key: value for key, value in zip(keys, values) if value is not None}
 
     def set_many_bytes(
         self,
