@@ -80,7 +80,11 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 			Username:     o.Username,
 			Password:     o.Password,
 			MaxRedirects: o.ClusterErrorRetryAttempts,
-			ReadOnly:     o.ReadFromReplicas,
+			// Pauses between retries stay short: a failover is followed by
+			// the slot map reloads the node guards ask for, and a pause of
+			// go-redis's up-to-1 s only delays the call that could go on.
+			MaxRetryBackoff: 100 * time.Millisecond,
+			ReadOnly:        o.ReadFromReplicas,
 			// redis-py spreads replica reads over the primary and replicas.
 			RouteRandomly: o.ReadFromReplicas,
 			// Retries happen once, in the cluster's loop, which tries another
@@ -101,7 +105,11 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 			DisableIdentity:          true,
 			MaintNotificationsConfig: noMaintenance,
 		})
-		cc.AddHook(&reloadOnFailure{cluster: cc})
+		reloader := &clusterReloader{cluster: cc}
+		cc.OnNewNode(func(node *redis.Client) { guard(node, prober.restoreHost(node.Options().Addr), reloader.reload) })
+		if readTimeout > 0 && connectTimeout < forever {
+			cc.AddHook(callBudget{budget: connectTimeout + readTimeout})
+		}
 		cc.AddHook(pauseForFanOut{pollers: poll})
 		return cc, nil
 	}
@@ -110,7 +118,7 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 	if o.UnixSocketPath != "" {
 		network, addr = "unix", o.UnixSocketPath
 	}
-	return redis.NewClient(&redis.Options{
+	client := redis.NewClient(&redis.Options{
 		Network:    network,
 		Addr:       addr,
 		ClientName: o.ClientName,
@@ -119,9 +127,11 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 		Username:   o.Username,
 		Password:   o.Password,
 		DB:         o.DB,
-		// One resend after a stale connection or a timeout; incr, decr and
-		// add opt out per command (see noRetry).
-		MaxRetries:               1,
+		// No resend: the pool checks a connection for a hang-up before it
+		// hands it out, so a stale one is not used, and after a timeout the
+		// command may have run (incr twice) and the server may hang (a
+		// second socket_timeout of waiting).
+		MaxRetries:               -1,
 		DialTimeout:              connectTimeout,
 		DialerRetries:            1,
 		ReadTimeout:              readTimeout,
@@ -132,7 +142,9 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 		ReadBufferSize:           o.SocketReadSize,
 		DisableIdentity:          true,
 		MaintNotificationsConfig: noMaintenance,
-	}), nil
+	})
+	guard(client, addr, nil)
+	return client, nil
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
@@ -208,51 +220,15 @@ func (c *alertConn) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// reloadOnFailure asks the cluster client to reload its slot map after a
-// connection error or CLUSTERDOWN: go-redis alone keeps sending a dead
-// primary's slots to it until its periodic reload, 60 s later.
-type reloadOnFailure struct {
-	cluster *redis.ClusterClient
-	last    atomic.Int64 // unix nanoseconds of the last reload asked for
-}
-
-const reloadEvery = 200 * time.Millisecond
-
-func (h *reloadOnFailure) after(ctx context.Context, err error) {
-	if err == nil || !(isConnectionError(err) || isClusterDown(err)) {
-		return
-	}
-	now, last := time.Now().UnixNano(), h.last.Load()
-	if now-last > int64(reloadEvery) && h.last.CompareAndSwap(last, now) {
-		h.cluster.ReloadState(ctx)
-	}
-}
-
-func (h *reloadOnFailure) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (h *reloadOnFailure) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		err := next(ctx, cmd)
-		h.after(ctx, err)
-		return err
-	}
-}
-
-func (h *reloadOnFailure) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		err := next(ctx, cmds)
-		h.after(ctx, err)
-		return err
-	}
-}
-
 // isConnectionError: the command may not have reached Redis, or its answer
 // did not come back.
 func isConnectionError(err error) bool {
 	var netErr net.Error
 	var opErr *net.OpError
 	var hsErr *handshakeError
-	return errors.As(err, &hsErr) || errors.As(err, &netErr) || errors.As(err, &opErr) || errors.Is(err, redis.ErrClosed) ||
+	var unanswered *unansweredError
+	var budget *budgetError
+	return errors.As(err, &hsErr) || errors.As(err, &unanswered) || errors.As(err, &budget) || errors.As(err, &netErr) || errors.As(err, &opErr) || errors.Is(err, redis.ErrClosed) ||
 		errors.Is(err, net.ErrClosed) || isEOF(err) || errors.Is(err, redis.ErrPoolTimeout)
 }
 
