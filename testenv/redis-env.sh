@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real Redis servers for the integration tests, all on 127.0.0.1:
-# standalone (plain, ACL, three TLS variants) and three 6-node clusters
+# standalone (plain, ACL, three TLS variants), a primary with a replica, a
+# Sentinel set (primary, replica, three sentinels) and three 6-node clusters
 # (plain, TLS, and a small-timeout one for the destructive failover test).
 #
 # Usage: redis-env.sh start|stop|env
@@ -9,7 +10,7 @@
 #   env    print env.sh (the RC_TEST_* exports)
 #
 #   RC_TESTENV_DIR     state dir (default: <repo>/testenv/.run)
-#   RC_TEST_PORT_BASE  first port (default: 21000); uses base+0..base+35 and,
+#   RC_TEST_PORT_BASE  first port (default: 21000); uses base+0..base+42 and,
 #                      for cluster buses, base+10010..base+10035.
 set -euo pipefail
 
@@ -24,6 +25,9 @@ readonly NOCMD_USER=rcnocmd
 readonly NOCMD_PASSWORD=nocmd-pass
 readonly CLUSTER_NODE_TIMEOUT_MS=2000
 readonly FAILOVER_NODE_TIMEOUT_MS=1000
+# The Sentinel set's service: django-redis's LOCATION redis://rcprimary/0.
+readonly SENTINEL_SERVICE=rcprimary
+readonly SENTINEL_DOWN_AFTER_MS=1000
 readonly WAIT_SECS=60
 readonly STOP_GRACE_SECS=5
 # The bus port is fixed by Redis at port+10000, and the kernel's ephemeral
@@ -63,12 +67,14 @@ init_state() {
 define_servers() {
 	[[ $BASE =~ ^[0-9]+$ ]] || die "RC_TEST_PORT_BASE must be a number, got '$BASE'"
 	if ((BASE < 1024 || BASE + 35 + 10000 >= PORT_LIMIT)); then
-		die "RC_TEST_PORT_BASE=$BASE: ports $BASE..$((BASE + 35)) and cluster bus ports" \
+		die "RC_TEST_PORT_BASE=$BASE: ports $BASE..$((BASE + 42)) and cluster bus ports" \
 			"$((BASE + 10010))..$((BASE + 10035)) must lie in 1024..$((PORT_LIMIT - 1))" \
 			"(at or above $PORT_LIMIT the kernel hands them out to outgoing connections)"
 	fi
-	NAMES=(standalone acl tls tls-wronghost tls-expired)
-	PORTS=("$BASE" $((BASE + 1)) $((BASE + 2)) $((BASE + 3)) $((BASE + 4)))
+	NAMES=(standalone acl tls tls-wronghost tls-expired pair-primary pair-replica
+		sentinel-primary sentinel-replica sentinel sentinel sentinel)
+	PORTS=("$BASE" $((BASE + 1)) $((BASE + 2)) $((BASE + 3)) $((BASE + 4)) $((BASE + 5)) $((BASE + 6))
+		$((BASE + 7)) $((BASE + 8)) $((BASE + 40)) $((BASE + 41)) $((BASE + 42)))
 	local i
 	for i in 0 1 2 3 4 5; do
 		NAMES+=(cluster tls-cluster failover-cluster)
@@ -294,8 +300,33 @@ check_ports() {
 
 # --- servers ------------------------------------------------------------------
 
+# A sentinel rewrites its config file with what it learns, so each one has
+# a file of its own, started with --sentinel.
+write_sentinel_conf() {
+	local port=$1 dir
+	dir=$(node_dir sentinel "$port")
+	mkdir -p "$dir"
+	cat >"$dir/redis.conf" <<EOF
+bind 127.0.0.1
+protected-mode no
+port $port
+daemonize yes
+pidfile "$dir/redis.pid"
+logfile "$(log_file sentinel "$port")"
+dir "$dir"
+sentinel monitor $SENTINEL_SERVICE 127.0.0.1 $((BASE + 7)) 2
+sentinel down-after-milliseconds $SENTINEL_SERVICE $SENTINEL_DOWN_AFTER_MS
+sentinel failover-timeout $SENTINEL_SERVICE 10000
+sentinel parallel-syncs $SENTINEL_SERVICE 1
+EOF
+}
+
 write_conf() {
 	local name=$1 port=$2 dir
+	if [[ $name == sentinel ]]; then
+		write_sentinel_conf "$port"
+		return
+	fi
 	dir=$(node_dir "$name" "$port")
 	mkdir -p "$dir"
 	{
@@ -336,6 +367,8 @@ EOF
 			echo "user default off"
 			echo "user $ACL_USER on >$ACL_PASSWORD ~* &* +@all"
 			;;
+		pair-replica) echo "replicaof 127.0.0.1 $((BASE + 5))" ;;
+		sentinel-replica) echo "replicaof 127.0.0.1 $((BASE + 7))" ;;
 		*cluster)
 			local timeout=$CLUSTER_NODE_TIMEOUT_MS
 			[[ $name == failover-cluster ]] && timeout=$FAILOVER_NODE_TIMEOUT_MS
@@ -428,6 +461,48 @@ cluster_problem() {
 	}
 }
 
+# Prints why a replica is not in sync yet; exit 0 once its link is up.
+replica_problem() {
+	local name=$1 port=$2 repl
+	repl=$(cli "$name" "$port" info replication 2>&1 | tr -d '\r') || {
+		echo "127.0.0.1:$port: INFO replication failed: $repl"
+		return 1
+	}
+	grep -qx 'master_link_status:up' <<<"$repl" || {
+		echo "127.0.0.1:$port: $(grep -E '^(role|master_link_status):' <<<"$repl" | tr '\n' ' ')"
+		return 1
+	}
+}
+
+# Prints why a sentinel cannot fail over yet; exit 0 once it knows the
+# replica and both other sentinels (a failover needs a majority of them).
+sentinel_problem() {
+	local port=$1 master
+	master=$(cli sentinel "$port" sentinel master "$SENTINEL_SERVICE" 2>&1 | tr -d '\r') || {
+		echo "sentinel 127.0.0.1:$port: $master"
+		return 1
+	}
+	grep -A1 -x 'num-slaves' <<<"$master" | tail -n 1 | grep -qx 1 || {
+		echo "sentinel 127.0.0.1:$port does not know the replica yet"
+		return 1
+	}
+	grep -A1 -x 'num-other-sentinels' <<<"$master" | tail -n 1 | grep -qx 2 || {
+		echo "sentinel 127.0.0.1:$port does not know the other sentinels yet"
+		return 1
+	}
+}
+
+# what cmd...: waits until cmd exits 0, dying with its last words after
+# WAIT_SECS.
+wait_until() {
+	local what=$1 deadline=$((SECONDS + WAIT_SECS)) why
+	shift
+	until why=$("$@"); do
+		((SECONDS < deadline)) || die "$what not ready after ${WAIT_SECS}s: $why"
+		sleep 0.2
+	done
+}
+
 wait_cluster() {
 	local name=$1 first=$2 deadline=$((SECONDS + WAIT_SECS)) why port
 	until why=$(cluster_problem "$name" "$first"); do
@@ -517,6 +592,13 @@ write_env() {
 		export_line RC_TEST_TLS "127.0.0.1:$((BASE + 2))"
 		export_line RC_TEST_TLS_WRONGHOST "127.0.0.1:$((BASE + 3))"
 		export_line RC_TEST_TLS_EXPIRED "127.0.0.1:$((BASE + 4))"
+		export_line RC_TEST_PAIR_PRIMARY "127.0.0.1:$((BASE + 5))"
+		export_line RC_TEST_PAIR_REPLICA "127.0.0.1:$((BASE + 6))"
+		export_line RC_TEST_SENTINELS "127.0.0.1:$((BASE + 40)),127.0.0.1:$((BASE + 41)),127.0.0.1:$((BASE + 42))"
+		export_line RC_TEST_SENTINEL_SERVICE "$SENTINEL_SERVICE"
+		export_line RC_TEST_SENTINEL_PRIMARY "127.0.0.1:$((BASE + 7))"
+		export_line RC_TEST_SENTINEL_REPLICA "127.0.0.1:$((BASE + 8))"
+		export_line RC_TEST_SENTINEL_DOWN_AFTER_MS "$SENTINEL_DOWN_AFTER_MS"
 		export_line RC_TEST_CLUSTER "$(cluster_addrs $((BASE + 10)))"
 		export_line RC_TEST_CLUSTER_ACL_USER "$NOCMD_USER"
 		export_line RC_TEST_CLUSTER_ACL_PASSWORD "$NOCMD_PASSWORD"
@@ -539,7 +621,8 @@ start_failed() {
 }
 
 cmd_start() {
-	local started=$SECONDS i first name pid
+	local started=$SECONDS i first name pid port
+	local -a mode
 	define_servers
 	init_state create
 	ensure_tools
@@ -554,7 +637,9 @@ cmd_start() {
 
 	for i in "${!NAMES[@]}"; do
 		write_conf "${NAMES[i]}" "${PORTS[i]}"
-		redis-server "$(node_dir "${NAMES[i]}" "${PORTS[i]}")/redis.conf" ||
+		mode=()
+		[[ ${NAMES[i]} == sentinel ]] && mode=(--sentinel)
+		redis-server "$(node_dir "${NAMES[i]}" "${PORTS[i]}")/redis.conf" "${mode[@]}" ||
 			fail_server "${NAMES[i]}" "${PORTS[i]}" "failed to start"
 	done
 	for i in "${!NAMES[@]}"; do wait_ready "${NAMES[i]}" "${PORTS[i]}"; done
@@ -581,6 +666,11 @@ cmd_start() {
 	wait_cluster cluster $((BASE + 10))
 	wait_cluster tls-cluster $((BASE + 20))
 	wait_cluster failover-cluster $((BASE + 30))
+	wait_until "replica 127.0.0.1:$((BASE + 6))" replica_problem pair-replica $((BASE + 6))
+	wait_until "replica 127.0.0.1:$((BASE + 8))" replica_problem sentinel-replica $((BASE + 8))
+	for port in $((BASE + 40)) $((BASE + 41)) $((BASE + 42)); do
+		wait_until "sentinel 127.0.0.1:$port" sentinel_problem "$port"
+	done
 
 	write_env
 	trap - EXIT
