@@ -61,6 +61,26 @@ LD_LIBRARY_PATH="$out/cgocheck2" "$out/test_redisclient" || status=$?
 vg=(valgrind --leak-check=full --errors-for-leak-kinds=definite
     --show-leak-kinds=definite --error-limit=no --xml=yes)
 
+# The judge must be able to fail: a deliberately buggy program (compiled
+# without warnings, which point at its bugs) must have exactly its five
+# errors reported, the forked child's included, next to Go's noise.
+echo "-- valgrind judge self-check"
+cc -std=c11 -w -g -Iinclude tests/c/valgrind_bad.c -o "$out/valgrind_bad" \
+    -Llib -lredisclient -Wl,-rpath,"$root/lib"
+mkdir -p "$out/bad"
+"${vg[@]}" --xml-file="$out/bad/vg.%p.xml" "$out/valgrind_bad" || status=$?
+bad=0
+python3 tests/c/valgrind_judge.py "$out"/bad/vg.*.xml >"$out/bad.out" || bad=$?
+got="$(sed -nE 's/^ERROR pid [0-9]+: ([A-Za-z_]+) in ([^ :]+).*/\1 \2/p' "$out/bad.out" | LC_ALL=C sort | paste -sd, -)"
+want="InvalidRead bad_child_read,InvalidRead bad_memcpy,InvalidRead bad_read,Leak_DefinitelyLost bad_leak,SyscallParam bad_syscall"
+if [ "$bad" != 1 ] || [ "$got" != "$want" ]; then
+    cat "$out/bad.out"
+    echo "tests/c/run.sh: the valgrind judge exited $bad on valgrind_bad.c and reported: $got; want: $want" >&2
+    status=1
+else
+    echo "reported, as it should: $got"
+fi
+
 echo "-- test under valgrind"
 mkdir -p "$out/vg"
 "${vg[@]}" --xml-file="$out/vg/vg.%p.xml" "$out/test_redisclient" >"$out/test.out" || status=$?
