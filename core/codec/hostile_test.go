@@ -2,9 +2,12 @@ package codec
 
 import (
 	"bytes"
+	"encoding/hex"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -224,5 +227,38 @@ func TestSelfContainingValueIsRefused(t *testing.T) {
 	for _, ser := range serializerPaths {
 		_, err := mustCodec(t, ser, "", nil).Encode(l)
 		require.ErrorIs(t, err, ErrUnsupported, ser)
+	}
+}
+
+// UNICODE's raw-unicode-escape text reads as Python's codec reads it, for
+// text Python's pickle never writes too (runs of backslashes, surrogates,
+// bad escapes); Python decodes each case here, during the test.
+func TestRawUnicodeEscapeMatchesPython(t *testing.T) {
+	inputs := []string{
+		`\\u0041`, `\\\u0041`, `\u0041\`, `\`, `\\`, `a\x`, `\u00e9\U0001F600`, "\xe9\xff\x80",
+		`\ud800`, `\ud83d\ude00`, `\udfff\ud800`, `\U0010ffff`, `\u12`, `\U0011ffff`, `\uzzzz`,
+		`\U+0001234`, `\u+123`, `\u 123`, `\U0000_041`,
+	}
+	args := []string{"-c", `import sys
+for h in sys.argv[1:]:
+    try:
+        print(bytes.fromhex(h).decode("raw-unicode-escape").encode("utf-8", "surrogatepass").hex())
+    except UnicodeDecodeError:
+        print("error")`}
+	for _, s := range inputs {
+		args = append(args, hex.EncodeToString([]byte(s)))
+	}
+	out, err := exec.Command(python(t), args...).CombinedOutput()
+	require.NoError(t, err, string(out))
+	want := strings.Fields(string(out))
+	require.Len(t, want, len(inputs))
+	for i, s := range inputs {
+		got, err := rawUnicodeUnescape(s)
+		if want[i] == "error" {
+			require.Error(t, err, "%q", s)
+			continue
+		}
+		require.NoError(t, err, "%q", s)
+		require.Equal(t, want[i], hex.EncodeToString([]byte(got)), "%q", s)
 	}
 }

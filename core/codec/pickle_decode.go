@@ -9,6 +9,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrUnsafePickle is returned for a pickle that names a callable outside the
@@ -317,11 +319,16 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.push(string(b))
 	case 'V': // UNICODE (raw-unicode-escape text)
+		at := u.pos - 1
 		s, err := u.readLine()
 		if err != nil {
 			return err
 		}
-		return u.push(rawUnicodeUnescape(s))
+		text, err := rawUnicodeUnescape(s)
+		if err != nil {
+			return malformed("UNICODE at byte %d: %v", at, err)
+		}
+		return u.push(text)
 	case 'C', 'B', 0x8e, 'U', 'T': // bytes; py2 str (U, T) read as bytes
 		n, err := u.uint(map[byte]int{'C': 1, 'B': 4, 0x8e: 8, 'U': 1, 'T': 4}[op])
 		if err != nil {
@@ -619,23 +626,50 @@ func decodeLong(b []byte) Value {
 	return bigOrInt64(x)
 }
 
-func rawUnicodeUnescape(s string) string {
-	var sb strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
-			n := 4
-			if s[i+1] == 'U' {
-				n = 8
-			}
-			if i+2+n <= len(s) {
-				if r, err := strconv.ParseUint(s[i+2:i+2+n], 16, 32); err == nil {
-					sb.WriteRune(rune(r))
-					i += 1 + n
-					continue
-				}
-			}
+// rawUnicodeUnescape decodes protocol 0's UNICODE text as Python's
+// raw-unicode-escape codec does: every byte is the code point of that value
+// (latin-1), except \uXXXX and \UXXXXXXXX after an odd run of backslashes.
+// A lone surrogate is kept as BINUNICODE carries it (UTF-8 with Python's
+// surrogatepass), so one Python str is one Go string at every protocol.
+func rawUnicodeUnescape(s string) (string, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			out = utf8.AppendRune(out, rune(s[i]))
+			i++
+			continue
 		}
-		sb.WriteByte(s[i])
+		run := i
+		for i < len(s) && s[i] == '\\' {
+			i++
+		}
+		out = append(out, s[run:i]...)
+		if (i-run)%2 == 0 || i == len(s) || (s[i] != 'u' && s[i] != 'U') {
+			continue
+		}
+		n := 4
+		if s[i] == 'U' {
+			n = 8
+		}
+		digits := s[i+1 : min(i+1+n, len(s))]
+		r, err := strconv.ParseUint(digits, 16, 32)
+		if err != nil || len(digits) < n {
+			return "", fmt.Errorf("truncated \\%c escape %q", s[i], digits)
+		}
+		if r > unicode.MaxRune {
+			return "", fmt.Errorf("\\U%s is beyond U+10FFFF", digits)
+		}
+		out = appendSurrogatePass(out[:len(out)-1], rune(r))
+		i += 1 + n
 	}
-	return sb.String()
+	return string(out), nil
+}
+
+// appendSurrogatePass is utf8.AppendRune that writes a surrogate's three
+// bytes instead of U+FFFD, as Python's "surrogatepass" error handler does.
+func appendSurrogatePass(b []byte, r rune) []byte {
+	if r >= 0xd800 && r <= 0xdfff {
+		return append(b, 0xe0|byte(r>>12), 0x80|byte(r>>6)&0x3f, 0x80|byte(r)&0x3f)
+	}
+	return utf8.AppendRune(b, r)
 }
