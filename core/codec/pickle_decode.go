@@ -59,6 +59,16 @@ var allowedGlobals = map[pyGlobal]bool{
 	{"builtins", "frozenset"}: true, {"__builtin__", "frozenset"}: true,
 	{"builtins", "bytes"}: true, {"__builtin__", "bytes"}: true,
 	{"_codecs", "encode"}: true, {"collections", "OrderedDict"}: true,
+	// Protocols 0 and 1 write an object (uuid.UUID's) as
+	// copy_reg._reconstructor(cls, object, None); call vets the arguments.
+	{"copyreg", "_reconstructor"}: true, {"copy_reg", "_reconstructor"}: true,
+	{"builtins", "object"}: true, {"__builtin__", "object"}: true,
+}
+
+// harmlessClasses are classes in a refused module that only hold data and
+// have no Value form: their objects read as Opaque, like any other class's.
+var harmlessClasses = map[pyGlobal]bool{
+	{"builtins", "bytearray"}: true, {"__builtin__", "bytearray"}: true,
 }
 
 func (g pyGlobal) String() string { return g.module + "." + g.name }
@@ -70,6 +80,7 @@ type unpickler struct {
 	marks   []int
 	memo    map[uint64]Value
 	opaque  string // first non-allow-listed class seen
+	encoded int    // bytes made by _codecs.encode so far
 	dictIdx map[*Dict]map[any]int
 	res     *resolver // one node budget for the whole unpickle
 }
@@ -165,22 +176,23 @@ func (u *unpickler) popMark() ([]Value, error) {
 }
 
 func (u *unpickler) global(g pyGlobal) error {
-	if g.module == "builtins" || g.module == "__builtin__" || g.module == "_codecs" {
-		if allowedGlobals[g] || (g.name == "getattr" && g.module != "_codecs") { // getattrOf vets its use
-			return u.push(g)
-		}
+	if allowedGlobals[g] || g == (pyGlobal{"builtins", "getattr"}) || g == (pyGlobal{"__builtin__", "getattr"}) {
+		return u.push(g) // call and getattrOf vet the arguments
 	}
 	root, _, _ := strings.Cut(g.module, ".")
-	if dangerousModules[root] {
+	if dangerousModules[root] && !harmlessClasses[g] {
 		return fmt.Errorf("%w: %s", ErrUnsafePickle, g)
 	}
-	if !allowedGlobals[g] {
-		if u.opaque == "" {
-			u.opaque = g.String()
-		}
-		return u.push(opaqueObj{global: true})
+	u.opaqueClass(g.String())
+	return u.push(opaqueObj{global: true})
+}
+
+// opaqueClass records the first class without a Value form: the whole
+// pickle then reads as Opaque.
+func (u *unpickler) opaqueClass(name string) {
+	if u.opaque == "" {
+		u.opaque = name
 	}
-	return u.push(g)
 }
 
 func (u *unpickler) run() (Value, error) {
@@ -304,7 +316,7 @@ func (u *unpickler) step(op byte) error {
 			return err
 		}
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
+		if err != nil || strings.ContainsAny(s, "xX_") { // Python's float text has no hex form
 			return malformed("bad FLOAT %q", s)
 		}
 		return u.push(f)
@@ -485,12 +497,20 @@ func (u *unpickler) step(op byte) error {
 			return err
 		}
 		return u.build(t, state)
-	case 'i', 'o', 0x92, 'P', 'Q', 0x82, 0x83, 0x84, 0x96, 0x97, 0x98:
+	case 0x96: // BYTEARRAY8: protocol 5's bytearray, which has no Value form
+		n, err := u.uint(8)
+		if err != nil {
+			return err
+		}
+		if _, err := u.read(n); err != nil {
+			return err
+		}
+		u.opaqueClass("builtins.bytearray")
+		return u.push(opaqueObj{})
+	case 'i', 'o', 0x92, 'P', 'Q', 0x82, 0x83, 0x84, 0x97, 0x98:
 		// INST, OBJ, NEWOBJ_EX, persistent ids, extension registry and
 		// out-of-band buffers: none is written for the supported types.
-		if u.opaque == "" {
-			u.opaque = fmt.Sprintf("<opcode 0x%02x>", op)
-		}
+		u.opaqueClass(fmt.Sprintf("<opcode 0x%02x>", op))
 		return malformed("opcode 0x%02x is not supported", op)
 	}
 	return malformed("unknown opcode 0x%02x at byte %d", op, u.pos-1)
