@@ -2,9 +2,12 @@ package codec
 
 import (
 	"bytes"
+	"encoding/hex"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -224,5 +227,106 @@ func TestSelfContainingValueIsRefused(t *testing.T) {
 	for _, ser := range serializerPaths {
 		_, err := mustCodec(t, ser, "", nil).Encode(l)
 		require.ErrorIs(t, err, ErrUnsupported, ser)
+	}
+}
+
+// The calls protocols 0 to 2 write for bytes, bytearray and objects are
+// read as data only in the shape Python writes them; anything else fails.
+func TestLowProtocolCallsAreVetted(t *testing.T) {
+	encode := func(args string) string { return "c_codecs\nencode\n(" + args + "tR." }
+	reconstruct := func(cls, base, state string) string {
+		return "ccopy_reg\n_reconstructor\n(" + cls + base + state + "tR(dVint\nI5\nsb."
+	}
+	cases := []struct {
+		name, pickle string
+		want         error
+	}{
+		{"encode utf-8", encode("Vab\nVutf-8\n"), ErrMalformed},
+		{"encode rot13", encode("Vab\nVrot13\n"), ErrMalformed},
+		{"encode latin-1 spelled otherwise", encode("Vab\nVLATIN1\n"), ErrMalformed},
+		{"encode one argument", encode("Vab\n"), ErrMalformed},
+		{"encode three arguments", encode("Vab\nVlatin1\nVstrict\n"), ErrMalformed},
+		{"encode of an int", encode("I1\nVlatin1\n"), ErrMalformed},
+		{"encode beyond latin-1", encode("V\\u0100\nVlatin1\n"), ErrMalformed},
+		{"encode encoding as bytes", encode("Vab\nc_codecs\nencode\n(Vlatin1\nVlatin1\ntR"), ErrMalformed},
+		{"reconstruct base str", reconstruct("cuuid\nUUID\n", "c__builtin__\nstr\n", "N"), ErrUnsafePickle},
+		{"reconstruct base date", reconstruct("cuuid\nUUID\n", "cdatetime\ndate\n", "N"), ErrUnsafePickle},
+		{"reconstruct with state", reconstruct("cuuid\nUUID\n", "c__builtin__\nobject\n", "I1\n"), ErrUnsafePickle},
+		{"reconstruct os.system", reconstruct("cos\nsystem\n", "c__builtin__\nobject\n", "N"), ErrUnsafePickle},
+		{"reconstruct a date", reconstruct("cdatetime\ndate\n", "c__builtin__\nobject\n", "N"), ErrMalformed},
+		{"reconstruct two arguments", "ccopy_reg\n_reconstructor\n(cuuid\nUUID\nc__builtin__\nobject\ntR.", ErrMalformed},
+		{"reconstruct not built", "ccopy_reg\n_reconstructor\n(cuuid\nUUID\nc__builtin__\nobject\nNtR.", ErrMalformed},
+		{"object called", "c__builtin__\nobject\n)R.", ErrMalformed},
+		{"object as NEWOBJ", "\x80\x02c__builtin__\nobject\n)\x81.", ErrMalformed},
+		{"object as a value", "c__builtin__\nobject\n.", ErrMalformed},
+		{"copyreg other name", "ccopy_reg\n__newobj__\n(cuuid\nUUID\ntR.", ErrUnsafePickle},
+		{"bytearray8 truncated", "\x80\x05\x96\x09\x00\x00\x00\x00\x00\x00\x00abc.", ErrMalformed},
+		{"bytearray8 of 2^64-1", "\x80\x05\x96\xff\xff\xff\xff\xff\xff\xff\xff.", ErrMalformed},
+		{"UNICODE truncated escape", "V\\u12\n.", ErrMalformed},
+		{"UNICODE beyond U+10FFFF", "V\\U00110000\n.", ErrMalformed},
+		{"FLOAT in hex", "F0x1p-2\n.", ErrMalformed},
+	}
+	c := mustCodec(t, "", "", nil)
+	for _, tc := range cases {
+		_, err := c.Decode([]byte(tc.pickle))
+		require.ErrorIs(t, err, tc.want, tc.name)
+	}
+	v, err := c.Decode([]byte(reconstruct("cuuid\nUUID\n", "c__builtin__\nobject\n", "N")))
+	require.NoError(t, err, "the shape Python writes")
+	require.Equal(t, UUID{15: 5}, v)
+}
+
+// Python encodes each bytes object once, from its own text, so a protocol
+// 0 pickle's bytes never outgrow it; a memoized MiB of text encoded a
+// thousand times (a GiB, from a pickle of about one MiB) is refused early.
+func TestLatin1EncodeIsBounded(t *testing.T) {
+	text := bytes.Repeat([]byte{0xe9}, 1<<20) // é, one byte each in UNICODE
+	one := append(append([]byte("c_codecs\nencode\np0\n(V"), text...), "\np1\nVlatin1\np2\ntR."...)
+	c := mustCodec(t, "", "", nil)
+	v, err := c.Decode(one)
+	require.NoError(t, err)
+	require.Equal(t, text, v)
+
+	again := append(append([]byte("(c_codecs\nencode\np0\n(V"), text...), "\np1\nVlatin1\np2\ntR"...)
+	for i := 0; i < 1000; i++ {
+		again = append(again, "g0\n(g1\ng2\ntR"...)
+	}
+	again = append(again, "l."...)
+	var n uint64
+	n = allocated(func() { _, err = c.Decode(again) })
+	require.ErrorIs(t, err, ErrMalformed)
+	require.Less(t, n, uint64(32<<20), "%d bytes of input", len(again))
+}
+
+// UNICODE's raw-unicode-escape text reads as Python's codec reads it, for
+// text Python's pickle never writes too (runs of backslashes, surrogates,
+// bad escapes); Python decodes each case here, during the test.
+func TestRawUnicodeEscapeMatchesPython(t *testing.T) {
+	inputs := []string{
+		`\\u0041`, `\\\u0041`, `\u0041\`, `\`, `\\`, `a\x`, `\u00e9\U0001F600`, "\xe9\xff\x80",
+		`\ud800`, `\ud83d\ude00`, `\udfff\ud800`, `\U0010ffff`, `\u12`, `\U0011ffff`, `\uzzzz`,
+		`\U+0001234`, `\u+123`, `\u 123`, `\U0000_041`,
+	}
+	args := []string{"-c", `import sys
+for h in sys.argv[1:]:
+    try:
+        print(bytes.fromhex(h).decode("raw-unicode-escape").encode("utf-8", "surrogatepass").hex())
+    except UnicodeDecodeError:
+        print("error")`}
+	for _, s := range inputs {
+		args = append(args, hex.EncodeToString([]byte(s)))
+	}
+	out, err := exec.Command(python(t), args...).CombinedOutput()
+	require.NoError(t, err, string(out))
+	want := strings.Fields(string(out))
+	require.Len(t, want, len(inputs))
+	for i, s := range inputs {
+		got, err := rawUnicodeUnescape(s)
+		if want[i] == "error" {
+			require.Error(t, err, "%q", s)
+			continue
+		}
+		require.NoError(t, err, "%q", s)
+		require.Equal(t, want[i], hex.EncodeToString([]byte(got)), "%q", s)
 	}
 }

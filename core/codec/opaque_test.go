@@ -72,3 +72,21 @@ print(repr(PickleSerializer({}).loads(ZlibCompressor({}).decompress(bytes.fromhe
 	require.NoError(t, err, string(out))
 	require.Equal(t, "datetime.datetime(2024, 1, 1, 0, 0, tzinfo=zoneinfo.ZoneInfo(key='Europe/Paris'))", strings.TrimSpace(string(out)))
 }
+
+// Protocols 0 and 1 write a plain object as copy_reg._reconstructor(cls,
+// object, None) and its __dict__ (here myapp.models.Thing with a = 1, by
+// Python 3.11): Opaque, as at the protocols that write NEWOBJ, not refused.
+func TestLowProtocolObjectIsOpaque(t *testing.T) {
+	c := mustCodec(t, "", "", nil)
+	for _, p := range []string{
+		"ccopy_reg\n_reconstructor\np0\n(cmyapp.models\nThing\np1\nc__builtin__\nobject\np2\nNtp3\nRp4\n(dp5\nVa\np6\nI1\nsb.",
+		"ccopy_reg\n_reconstructor\nq\x00(cmyapp.models\nThing\nq\x01c__builtin__\nobject\nq\x02Ntq\x03Rq\x04}q\x05X\x01\x00\x00\x00aq\x06K\x01sb.",
+	} {
+		v, err := c.Decode([]byte(p))
+		require.NoError(t, err)
+		require.Equal(t, Opaque{Class: "myapp.models.Thing", Raw: []byte(p)}, v)
+		back, err := c.Encode(v)
+		require.NoError(t, err)
+		require.Equal(t, []byte(p), back)
+	}
+}

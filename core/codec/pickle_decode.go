@@ -9,6 +9,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrUnsafePickle is returned for a pickle that names a callable outside the
@@ -57,6 +59,16 @@ var allowedGlobals = map[pyGlobal]bool{
 	{"builtins", "frozenset"}: true, {"__builtin__", "frozenset"}: true,
 	{"builtins", "bytes"}: true, {"__builtin__", "bytes"}: true,
 	{"_codecs", "encode"}: true, {"collections", "OrderedDict"}: true,
+	// Protocols 0 and 1 write an object (uuid.UUID's) as
+	// copy_reg._reconstructor(cls, object, None); call vets the arguments.
+	{"copyreg", "_reconstructor"}: true, {"copy_reg", "_reconstructor"}: true,
+	{"builtins", "object"}: true, {"__builtin__", "object"}: true,
+}
+
+// harmlessClasses are classes in a refused module that only hold data and
+// have no Value form: their objects read as Opaque, like any other class's.
+var harmlessClasses = map[pyGlobal]bool{
+	{"builtins", "bytearray"}: true, {"__builtin__", "bytearray"}: true,
 }
 
 func (g pyGlobal) String() string { return g.module + "." + g.name }
@@ -68,6 +80,7 @@ type unpickler struct {
 	marks   []int
 	memo    map[uint64]Value
 	opaque  string // first non-allow-listed class seen
+	encoded int    // bytes made by _codecs.encode so far
 	dictIdx map[*Dict]map[any]int
 	res     *resolver // one node budget for the whole unpickle
 }
@@ -163,22 +176,23 @@ func (u *unpickler) popMark() ([]Value, error) {
 }
 
 func (u *unpickler) global(g pyGlobal) error {
-	if g.module == "builtins" || g.module == "__builtin__" || g.module == "_codecs" {
-		if allowedGlobals[g] || (g.name == "getattr" && g.module != "_codecs") { // getattrOf vets its use
-			return u.push(g)
-		}
+	if allowedGlobals[g] || g == (pyGlobal{"builtins", "getattr"}) || g == (pyGlobal{"__builtin__", "getattr"}) {
+		return u.push(g) // call and getattrOf vet the arguments
 	}
 	root, _, _ := strings.Cut(g.module, ".")
-	if dangerousModules[root] {
+	if dangerousModules[root] && !harmlessClasses[g] {
 		return fmt.Errorf("%w: %s", ErrUnsafePickle, g)
 	}
-	if !allowedGlobals[g] {
-		if u.opaque == "" {
-			u.opaque = g.String()
-		}
-		return u.push(opaqueObj{global: true})
+	u.opaqueClass(g.String())
+	return u.push(opaqueObj{global: true})
+}
+
+// opaqueClass records the first class without a Value form: the whole
+// pickle then reads as Opaque.
+func (u *unpickler) opaqueClass(name string) {
+	if u.opaque == "" {
+		u.opaque = name
 	}
-	return u.push(g)
 }
 
 func (u *unpickler) run() (Value, error) {
@@ -302,7 +316,7 @@ func (u *unpickler) step(op byte) error {
 			return err
 		}
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
+		if err != nil || strings.ContainsAny(s, "xX_") { // Python's float text has no hex form
 			return malformed("bad FLOAT %q", s)
 		}
 		return u.push(f)
@@ -317,11 +331,16 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.push(string(b))
 	case 'V': // UNICODE (raw-unicode-escape text)
+		at := u.pos - 1
 		s, err := u.readLine()
 		if err != nil {
 			return err
 		}
-		return u.push(rawUnicodeUnescape(s))
+		text, err := rawUnicodeUnescape(s)
+		if err != nil {
+			return malformed("UNICODE at byte %d: %v", at, err)
+		}
+		return u.push(text)
 	case 'C', 'B', 0x8e, 'U', 'T': // bytes; py2 str (U, T) read as bytes
 		n, err := u.uint(map[byte]int{'C': 1, 'B': 4, 0x8e: 8, 'U': 1, 'T': 4}[op])
 		if err != nil {
@@ -478,12 +497,20 @@ func (u *unpickler) step(op byte) error {
 			return err
 		}
 		return u.build(t, state)
-	case 'i', 'o', 0x92, 'P', 'Q', 0x82, 0x83, 0x84, 0x96, 0x97, 0x98:
+	case 0x96: // BYTEARRAY8: protocol 5's bytearray, which has no Value form
+		n, err := u.uint(8)
+		if err != nil {
+			return err
+		}
+		if _, err := u.read(n); err != nil {
+			return err
+		}
+		u.opaqueClass("builtins.bytearray")
+		return u.push(opaqueObj{})
+	case 'i', 'o', 0x92, 'P', 'Q', 0x82, 0x83, 0x84, 0x97, 0x98:
 		// INST, OBJ, NEWOBJ_EX, persistent ids, extension registry and
 		// out-of-band buffers: none is written for the supported types.
-		if u.opaque == "" {
-			u.opaque = fmt.Sprintf("<opcode 0x%02x>", op)
-		}
+		u.opaqueClass(fmt.Sprintf("<opcode 0x%02x>", op))
 		return malformed("opcode 0x%02x is not supported", op)
 	}
 	return malformed("unknown opcode 0x%02x at byte %d", op, u.pos-1)
@@ -619,23 +646,50 @@ func decodeLong(b []byte) Value {
 	return bigOrInt64(x)
 }
 
-func rawUnicodeUnescape(s string) string {
-	var sb strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
-			n := 4
-			if s[i+1] == 'U' {
-				n = 8
-			}
-			if i+2+n <= len(s) {
-				if r, err := strconv.ParseUint(s[i+2:i+2+n], 16, 32); err == nil {
-					sb.WriteRune(rune(r))
-					i += 1 + n
-					continue
-				}
-			}
+// rawUnicodeUnescape decodes protocol 0's UNICODE text as Python's
+// raw-unicode-escape codec does: every byte is the code point of that value
+// (latin-1), except \uXXXX and \UXXXXXXXX after an odd run of backslashes.
+// A lone surrogate is kept as BINUNICODE carries it (UTF-8 with Python's
+// surrogatepass), so one Python str is one Go string at every protocol.
+func rawUnicodeUnescape(s string) (string, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			out = utf8.AppendRune(out, rune(s[i]))
+			i++
+			continue
 		}
-		sb.WriteByte(s[i])
+		run := i
+		for i < len(s) && s[i] == '\\' {
+			i++
+		}
+		out = append(out, s[run:i]...)
+		if (i-run)%2 == 0 || i == len(s) || (s[i] != 'u' && s[i] != 'U') {
+			continue
+		}
+		n := 4
+		if s[i] == 'U' {
+			n = 8
+		}
+		digits := s[i+1 : min(i+1+n, len(s))]
+		r, err := strconv.ParseUint(digits, 16, 32)
+		if err != nil || len(digits) < n {
+			return "", fmt.Errorf("truncated \\%c escape %q", s[i], digits)
+		}
+		if r > unicode.MaxRune {
+			return "", fmt.Errorf("\\U%s is beyond U+10FFFF", digits)
+		}
+		out = appendSurrogatePass(out[:len(out)-1], rune(r))
+		i += 1 + n
 	}
-	return sb.String()
+	return string(out), nil
+}
+
+// appendSurrogatePass is utf8.AppendRune that writes a surrogate's three
+// bytes instead of U+FFFD, as Python's "surrogatepass" error handler does.
+func appendSurrogatePass(b []byte, r rune) []byte {
+	if r >= 0xd800 && r <= 0xdfff {
+		return append(b, 0xe0|byte(r>>12), 0x80|byte(r>>6)&0x3f, 0x80|byte(r)&0x3f)
+	}
+	return utf8.AppendRune(b, r)
 }

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // call applies an allow-listed constructor to its arguments as data: it
@@ -58,19 +59,10 @@ func (u *unpickler) call(fn, args Value, newobj bool) (Value, error) {
 		if len(argv) == 0 {
 			return []byte{}, nil
 		}
-	case "encode": // _codecs.encode(str, "latin1"): protocol 2's bytes
-		if len(argv) == 2 && argv[1] == "latin1" {
-			if s, ok := argv[0].(string); ok {
-				b := make([]byte, 0, len(s))
-				for _, r := range s {
-					if r > 0xff {
-						return nil, malformed("latin1 code point %U", r)
-					}
-					b = append(b, byte(r))
-				}
-				return b, nil
-			}
-		}
+	case "encode":
+		return u.latin1Bytes(argv)
+	case "_reconstructor":
+		return reconstruct(argv)
 	case "OrderedDict":
 		return &Dict{}, nil
 	case "Decimal":
@@ -98,6 +90,63 @@ func (u *unpickler) call(fn, args Value, newobj bool) (Value, error) {
 		return dateTimeFromState(g.name, argv)
 	}
 	return nil, malformed("unsupported arguments for %s", g)
+}
+
+// latin1Bytes is _codecs.encode(text, "latin1"), the form of bytes (and of
+// datetime states) below protocol 3. Python's own pickles encode each
+// string once, from text in the pickle, so their bytes never outgrow the
+// input; more means one memoized string encoded again and again.
+func (u *unpickler) latin1Bytes(argv Tuple) (Value, error) {
+	if len(argv) != 2 {
+		return nil, malformed("_codecs.encode takes (text, \"latin1\"), not %d arguments", len(argv))
+	}
+	s, ok := argv[0].(string)
+	if !ok {
+		return nil, malformed("_codecs.encode of %T, not a str", argv[0])
+	}
+	if enc, ok := argv[1].(string); !ok {
+		return nil, malformed("_codecs.encode with an encoding of type %T", argv[1])
+	} else if enc != "latin1" {
+		return nil, malformed("_codecs.encode with encoding %.40q: only latin1 is read", enc)
+	}
+	n := utf8.RuneCountInString(s)
+	if u.encoded += n; u.encoded > len(u.in) {
+		return nil, malformed("_codecs.encode makes more bytes than the pickle holds (%d)", len(u.in))
+	}
+	b := make([]byte, 0, n)
+	for _, r := range s {
+		if r > 0xff {
+			return nil, malformed("latin1 code point %U", r)
+		}
+		b = append(b, byte(r))
+	}
+	return b, nil
+}
+
+// reconstruct is copy_reg._reconstructor(cls, object, None), which is
+// object.__new__(cls): the object BUILD then fills. Any other base would
+// run that base's __new__ and __init__.
+func reconstruct(argv Tuple) (Value, error) {
+	if len(argv) != 3 {
+		return nil, malformed("copy_reg._reconstructor takes 3 arguments, not %d", len(argv))
+	}
+	if base, _ := argv[1].(pyGlobal); base != (pyGlobal{"builtins", "object"}) && base != (pyGlobal{"__builtin__", "object"}) {
+		return nil, fmt.Errorf("%w: copy_reg._reconstructor with a base other than object", ErrUnsafePickle)
+	}
+	if argv[2] != nil {
+		return nil, fmt.Errorf("%w: copy_reg._reconstructor with a state for object.__init__", ErrUnsafePickle)
+	}
+	switch cls := argv[0].(type) {
+	case opaqueObj:
+		if cls.global {
+			return opaqueObj{}, nil // u.opaque names the class
+		}
+	case pyGlobal:
+		if cls == (pyGlobal{"uuid", "UUID"}) {
+			return &pendingUUID{u: new(UUID)}, nil
+		}
+	}
+	return nil, malformed("copy_reg._reconstructor of %v is not supported", argv[0])
 }
 
 // tzOffset is a datetime.timezone kept as its UTC offset.

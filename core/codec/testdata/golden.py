@@ -9,10 +9,17 @@ Modes:
                       -> JSON lines {name, serializer, compressor, ok, detail}:
                       ok when client.decode(hex) strictly equals what
                       django-redis decodes from its own encoding of name.
+  golden.py protocols -> JSON lines {name, protocol, hex, decoded}: the
+                      PickleSerializer's bytes of each of VALUES and
+                      PROTOCOL_VALUES at each pickle protocol 0..HIGHEST,
+                      and what it loads from them (type-tagged; "opaque"
+                      with the class name for a type Go has no form of).
 """
+import collections
 import datetime
 import decimal
 import json
+import pickle
 import sys
 import uuid
 from pathlib import Path
@@ -39,6 +46,7 @@ settings.configure(
 )
 django.setup()
 from django.core.cache import caches  # noqa: E402
+from django_redis.serializers.pickle import PickleSerializer  # noqa: E402
 
 UTC = datetime.timezone.utc
 PLUS2 = datetime.timezone(datetime.timedelta(hours=2))
@@ -73,6 +81,65 @@ VALUES = {
     "nested": {"list": [1.25, None, False], "tuple": ("t", b"b"), "neg": -(2**40)},
 }
 
+SHARED = [1, "shared"]
+SHARED_BYTES = b"\x00shared\xff"
+SHARED_DT = datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=PLUS2)
+
+# Values whose opcodes differ by protocol: text ints, INT/LONG bounds, LONG1
+# and LONG4, FLOAT text, raw-unicode-escape text (protocol 0's UNICODE),
+# bytes as _codecs.encode(str, "latin1") below protocol 3, sets as
+# set(list) below 4, UUID through copy_reg._reconstructor below 2, batched
+# APPENDS/SETITEMS/ADDITEMS, and objects shared through the memo.
+PROTOCOL_VALUES = {
+    "false": False,
+    "ints": [255, 256, 65535, 65536, 2**31 - 1, -(2**31), 2**31, -(2**31) - 1,
+             2**63 - 1, -(2**63), 2**63, -(2**63) - 1, 2**64, -1, -256],
+    "long4": 2**2100,  # more than 255 bytes: LONG4
+    "long4_neg": -(2**2100) + 12345,
+    "floats": [0.0, -0.0, 0.1, 1e20, 1e-300, 5e-324, 1.7976931348623157e308, -2.5],
+    "float_specials": [float("inf"), float("-inf"), float("nan")],
+    "latin1": "\x80 \xa0 é ü \xff",
+    "escapes": "back\\slash \\u0041 \\\\u0042 \\U0001F600 new\nline \r \x00 \x1a \t end\\",
+    "astral": "\U0001F600 \U0010FFFF \u20ac",
+    "surrogates": "\ud800 x \udfff \ud83d\ude00",
+    "long_str": "é" * 300,
+    "bytes_all": bytes(range(256)),
+    "bytes_escapes": b"\\u0041 \\ \n \r \x00 \x1a",
+    "bytes_empty": b"",
+    "bytes_large": bytes(range(256)) * 300,  # > 64 KiB: several frames
+    "empties": [[], (), {}, set(), frozenset(), "", b""],
+    "tuples": [(1,), (1, 2), (1, 2, 3), (1, 2, 3, 4), ((),)],
+    "big_dict": {i: str(i) for i in range(2500)},  # SETITEMS in batches
+    "big_set": set(range(2500)),  # ADDITEMS in batches
+    "big_frozenset": frozenset(range(1500)),
+    "shared": {"a": SHARED, "b": SHARED, "t": (SHARED, SHARED), "s": ["x" * 20] * 3},
+    "shared_many": [[i] for i in range(300)] * 2,  # memo indexes past 255: LONG_BINPUT, LONG_BINGET
+    "shared_bytes": [SHARED_BYTES, SHARED_BYTES, (SHARED_BYTES,)],
+    "shared_datetime": [SHARED_DT, SHARED_DT, {SHARED_DT: SHARED_DT.date()}],
+    "nested_sets": {frozenset({1, 2}), frozenset(), (1, "a")},
+    "odd_keys": {(1, "a"): None, b"k": 1, 2.5: 2, None: 3, True: 4, datetime.date(2024, 1, 1): 5},
+    "ordered_dict": collections.OrderedDict([("b", 1), ("a", 2)]),
+    "datetimes": [
+        datetime.datetime.min,
+        datetime.datetime.max,
+        datetime.datetime(2024, 10, 27, 2, 30, fold=1),
+        datetime.datetime(2024, 1, 2, 3, 4, 5, 999999, tzinfo=datetime.timezone(datetime.timedelta(hours=-3, minutes=-30))),
+        datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=45), "NPT")),
+    ],
+    "dates": [datetime.date.min, datetime.date.max, datetime.date(2000, 12, 31)],
+    "times": [
+        datetime.time(),
+        datetime.time(23, 59, 59, 999999),
+        datetime.time(1, 2, 3, 4, tzinfo=PLUS2),
+        datetime.time(12, 0, fold=1),
+    ],
+    "timedeltas": [datetime.timedelta.max, datetime.timedelta.min, datetime.timedelta(microseconds=-1)],
+    "decimals": [decimal.Decimal(s) for s in ("NaN", "-Infinity", "-0", "1E+3", "123456789012345678901234567890.5")],
+    "uuids": [uuid.UUID(int=5), uuid.UUID(int=2**128 - 1), uuid.UUID(int=2**64, is_safe=uuid.SafeUUID.safe)],
+    "bytearray": bytearray(b"\x00\xffz"),
+    "bytearray_inside": [1, bytearray(b"x")],
+}
+
 
 def strict_eq(a, b):
     """== that also requires equal types all the way down (1 != True != 1.0)."""
@@ -95,13 +162,18 @@ def tagged(v):
     """v as JSON the Go test turns back into a codec.Value, types kept."""
     if v is None:
         return {"t": "none"}
+    if type(v) is str:
+        try:
+            v.encode()
+        except UnicodeEncodeError:  # lone surrogates: JSON would lose them
+            return {"t": "str8", "v": v.encode("utf-8", "surrogatepass").hex()}
     for t in (bool, int, float, str, bytes):
         if type(v) is t:
             conv = {int: str, float: float.hex, bytes: bytes.hex}.get(t, lambda x: x)
             return {"t": t.__name__, "v": conv(v)}
     if type(v) in (list, tuple, set, frozenset):
         return {"t": type(v).__name__, "v": [tagged(x) for x in v]}
-    if type(v) is dict:
+    if type(v) in (dict, collections.OrderedDict):
         return {"t": "dict", "v": [[tagged(k), tagged(x)] for k, x in v.items()]}
     if isinstance(v, (datetime.datetime, datetime.date, datetime.time)):
         return {"t": type(v).__name__, "v": v.isoformat()}
@@ -111,7 +183,11 @@ def tagged(v):
         return {"t": "decimal", "v": str(v)}
     if isinstance(v, uuid.UUID):
         return {"t": "uuid", "v": v.hex}
-    raise TypeError(f"no tag for {type(v)}")
+    raise NoTag(type(v).__qualname__)
+
+
+class NoTag(TypeError):
+    """A type Go has no form of: the library reads its pickle as Opaque."""
 
 
 def client(s, c):
@@ -155,5 +231,17 @@ def check():
         print(json.dumps(out), flush=True)
 
 
+def protocols():
+    for name, value in {**VALUES, **PROTOCOL_VALUES}.items():
+        for proto in range(pickle.HIGHEST_PROTOCOL + 1):
+            ser = PickleSerializer({"PICKLE_VERSION": proto})
+            enc = ser.dumps(value)
+            try:
+                decoded = tagged(ser.loads(enc))
+            except NoTag as e:
+                decoded = {"t": "opaque", "v": str(e)}
+            print(json.dumps({"name": name, "protocol": proto, "hex": enc.hex(), "decoded": decoded}))
+
+
 if __name__ == "__main__":
-    {"gen": gen, "check": check}[sys.argv[1]]()
+    {"gen": gen, "check": check, "protocols": protocols}[sys.argv[1]]()
