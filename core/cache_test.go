@@ -1015,6 +1015,44 @@ func TestCacheDecrMinInt64(t *testing.T) {
 	require.Equal(t, "5", string(v))
 }
 
+// A result beyond 64 bits either way is refused, and the value is left as
+// it was (read past the cache).
+func TestCacheIncrDecrOverflow(t *testing.T) {
+	for _, name := range []string{"standalone", "cluster"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			c := ctOpenCleared(t, ctKind(t, name).entry(t, "ct-overflow-"+ctNonce(t)))
+			for _, tc := range []struct {
+				value int64
+				decr  bool
+				delta int64
+			}{
+				{math.MaxInt64, false, 1},
+				{math.MaxInt64, true, -1},
+				{1, false, math.MaxInt64},
+				{math.MinInt64, true, 1},
+				{math.MinInt64, false, -1},
+				{-1, false, math.MinInt64},
+				{-2, true, math.MaxInt64},
+				{5, true, math.MinInt64},
+			} {
+				v := strconv.FormatInt(tc.value, 10)
+				require.NoError(t, c.Set(ctx, "n", []byte(v), core.DefaultExpiry))
+				op := c.Incr
+				if tc.decr {
+					op = c.Decr
+				}
+				n, err := op(ctx, "n", tc.delta)
+				require.ErrorIs(t, err, core.ErrNotInteger, "%s, decr %v, delta %d", v, tc.decr, tc.delta)
+				require.Zero(t, n)
+				got, ok := ctRawGet(t, c, c.MakeKey("n"))
+				require.True(t, ok)
+				require.Equal(t, v, got, "a refused call changed the value")
+			}
+		})
+	}
+}
+
 // The unix kind above really goes through the socket: Redis sees the
 // client on it.
 func TestCacheUnixSocket(t *testing.T) {

@@ -247,8 +247,10 @@ int rc_has_key(rc_client *client, const char *key, size_t key_len,
 /*
  * Adds delta to an integer value atomically; *result (optional) gets the new
  * value. RC_ERR_NOT_FOUND: the key is missing (Django raises ValueError);
- * RC_ERR_NOT_INTEGER: the value is not a 64-bit integer. Never resent after
- * a timeout. rc_decr subtracts delta.
+ * RC_ERR_NOT_INTEGER: the value is not a 64-bit integer, or the result
+ * would not be one (the value is then left alone). Never resent after a
+ * timeout. rc_decr subtracts delta; rc_decr by INT64_MIN is
+ * RC_ERR_NOT_INTEGER too (its negation does not exist).
  */
 int rc_incr(rc_client *client, const char *key, size_t key_len,
             int64_t delta, int version, int64_t *result, char **err);
