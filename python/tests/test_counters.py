@@ -68,3 +68,29 @@ def test_overflow_is_refused(pair: Pair, value: int, op: str, delta: int) -> Non
     with pytest.raises(redisclient.NotIntegerError):
         getattr(c, op)("n", delta)
     assert stored("n") == str(value).encode(), f"a refused {op} changed the value"
+
+
+@pytest.mark.parametrize(
+    "value, op, delta",
+    [
+        (2**53, "incr", 1),
+        (-(2**53), "decr", 1),
+        (2**53 + 1, "decr", 2),
+        (2**63 - 10, "incr", 1),
+        (-(2**63) + 10, "decr", 3),
+        (5, "incr", INT64_MIN),
+        (0, "incr", INT64_MIN),
+        (INT64_MAX - 1, "incr", 1),
+        (INT64_MAX, "decr", INT64_MAX),
+    ],
+)
+def test_result_is_what_redis_stores(pair: Pair, value: int, op: str, delta: int) -> None:
+    """Past 2**53 a Lua number (a double) would round the result; at
+    2**63-10 it wrapped to -2**63."""
+    c, stored = pair
+    c.set("n", value)
+    result = getattr(c, op)("n", delta)
+    want = value + delta if op == "incr" else value - delta
+    assert stored("n") == str(want).encode(), "Redis stores value + delta"
+    assert result == want, f"{op} returned {result}, Redis stores {want}"
+    assert c.get("n") == want

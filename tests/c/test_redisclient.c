@@ -259,6 +259,42 @@ static void test_counter_limits(rc_client *c, const char *server, const char *ke
     }
 }
 
+/* The result is the stored value to the last digit, near 2^53 and 2^63
+ * (a Lua number, a double, would round it). */
+static void test_counter_exact(rc_client *c, const char *server, const char *keyprefix) {
+    static const struct {
+        const char *value;
+        int decr;
+        int64_t delta;
+        int64_t want;
+        const char *want_text;
+    } cases[] = {
+        {"9007199254740992", 0, 1, 9007199254740993LL, "9007199254740993"},
+        {"-9007199254740992", 1, 1, -9007199254740993LL, "-9007199254740993"},
+        {"9223372036854775797", 0, 1, 9223372036854775798LL, "9223372036854775798"},
+        {"-9223372036854775800", 1, 7, INT64_MIN + 1, "-9223372036854775807"},
+        {"5", 0, INT64_MIN, INT64_MIN + 5, "-9223372036854775803"},
+        {"0", 0, INT64_MIN, INT64_MIN, "-9223372036854775808"},
+        {"9223372036854775806", 0, 1, INT64_MAX, "9223372036854775807"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t r = 0;
+        CHECK_ST(rc_set(c, K("exact"), cases[i].value, strlen(cases[i].value), rc_timeout_default(), V, &E), RC_OK);
+        if (cases[i].decr) {
+            CHECK_ST(rc_decr(c, K("exact"), cases[i].delta, V, &r, &E), RC_OK);
+        } else {
+            CHECK_ST(rc_incr(c, K("exact"), cases[i].delta, V, &r, &E), RC_OK);
+        }
+        const char *got = stored(server, keyprefix, "exact");
+        CHECK(strcmp(got, cases[i].want_text) == 0, "%s by %" PRId64 ": Redis stores %s", cases[i].value,
+              cases[i].delta, got);
+        char text[32];
+        snprintf(text, sizeof text, "%" PRId64, r);
+        CHECK(r == cases[i].want && strcmp(text, got) == 0, "%s by %" PRId64 ": result %s, Redis stores %s",
+              cases[i].value, cases[i].delta, text, got);
+    }
+}
+
 static void test_incr_decr(rc_client *c) {
     int64_t r = 0;
     CHECK_ST(rc_set(c, K("n"), K("10"), rc_timeout_default(), V, &E), RC_OK);
@@ -580,6 +616,7 @@ static void test_server(const char *name, const char *entry, const char *mode, c
     test_miss_add_delete_has(c);
     test_incr_decr(c);
     test_counter_limits(c, server, keyprefix);
+    test_counter_exact(c, server, keyprefix);
     test_timeouts(c);
     test_versions(c);
     test_many(c);
