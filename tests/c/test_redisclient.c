@@ -513,6 +513,23 @@ static void test_values(rc_client *c) {
     check_value(c, bkey, sizeof bkey, rich_out);
     /* The binary key is not its prefix "v". */
     check_value(c, "v", 1, NULL);
+
+    /* $int in hex (the form beyond Python's 4300 decimal digits) is read
+     * too, and written back as decimal while it has at most 4300 digits. */
+    CHECK_ST(rc_set_value(c, K("hex"), K("[{\"$int\":\"-0x400000000000000000\"},{\"$int\":\"0x1f\"}]"),
+                          rc_timeout_default(), V, &E),
+             RC_OK);
+    check_value(c, K("hex"), "[{\"$int\":\"-1180591620717411303424\"},31]");
+    /* 2^20000 (6021 digits): hex both ways, stored as a pickle, not digits. */
+    static char huge[5200];
+    int hn = snprintf(huge, sizeof huge, "{\"$int\":\"0x1%05000d\"}", 0);
+    CHECK_ST(rc_set_value(c, K("huge"), huge, (size_t)hn, rc_timeout_default(), V, &E), RC_OK);
+    check_value(c, K("huge"), huge);
+    char *hraw = NULL;
+    size_t hrn = 0;
+    CHECK_ST(rc_get(c, K("huge"), V, &hraw, &hrn, &E), RC_OK);
+    CHECK(hraw && hrn > 2 && (unsigned char)hraw[0] == 0x80 && hraw[1] == 4, "an int over 4300 digits is pickled");
+    rc_free(hraw);
     /* Stored as Django stores it: a protocol-4 pickle (no compressor). */
     char *raw = NULL;
     size_t rn = 0;
