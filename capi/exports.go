@@ -20,6 +20,7 @@ static inline const char *rc__version(void) { return RC_VERSION_STRING; }
 import "C"
 
 import (
+	"context"
 	"encoding/json"
 	"unsafe"
 
@@ -238,22 +239,26 @@ func rc_expire(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, timeout C.rc_ti
 
 //export rc_incr
 func rc_incr(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta C.int64_t, version C.int, result *C.int64_t, errOut **C.char) C.int {
-	return incr("rc_incr", h, key, keyLen, int64(delta), version, result, errOut)
+	return incr("rc_incr", (*core.Cache).Incr, h, key, keyLen, int64(delta), version, result, errOut)
 }
 
+// rc_decr is core's Decr, not Incr of -delta: -INT64_MIN does not exist,
+// and Decr is where that delta is refused.
+//
 //export rc_decr
 func rc_decr(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta C.int64_t, version C.int, result *C.int64_t, errOut **C.char) C.int {
-	return incr("rc_decr", h, key, keyLen, -int64(delta), version, result, errOut)
+	return incr("rc_decr", (*core.Cache).Decr, h, key, keyLen, int64(delta), version, result, errOut)
 }
 
-func incr(op string, h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta int64, version C.int, result *C.int64_t, errOut **C.char) C.int {
+func incr(op string, apply func(*core.Cache, context.Context, string, int64) (int64, error),
+	h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta int64, version C.int, result *C.int64_t, errOut **C.char) C.int {
 	return withClient(op, h, errOut, func(cl *client) (C.int, error) {
 		setInt64(result, 0)
 		k, err := stringOf("key", key, keyLen)
 		if err != nil {
 			return 0, err
 		}
-		n, err := view(cl, version).Incr(cl.ctx, k, delta)
+		n, err := apply(view(cl, version), cl.ctx, k, delta)
 		if err != nil {
 			return 0, err
 		}

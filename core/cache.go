@@ -163,16 +163,22 @@ func (c *Cache) HasKey(ctx context.Context, key string) (bool, error) {
 	return n == 1, c.fail("has_key", key, err)
 }
 
-// incrScript is django-redis's: INCRBY only if the key exists, atomically.
+// incrScript is django-redis's, INCRBY only if the key exists, atomically,
+// except for its answer: INCRBY's integer becomes a Lua number, a double,
+// which rounds past 2^53 (at 2^63-10 django-redis returns -2^63). The
+// stored value is returned instead, as GET's bulk string, read in the same
+// script so that no other write comes between.
 const incrScriptSource = `
 local exists = redis.call('EXISTS', KEYS[1])
 if (exists == 1) then
-    return redis.call('INCRBY', KEYS[1], ARGV[1])
+    redis.call('INCRBY', KEYS[1], ARGV[1])
+    return redis.call('GET', KEYS[1])
 else return false end`
 
 var incrScript = redis.NewScript(incrScriptSource)
 
-// Incr adds delta to an integer value and returns the result. A missing key
+// Incr adds delta to an integer value and returns the result, exactly as
+// Redis stores it (django-redis's is rounded past 2^53). A missing key
 // is ErrNotFound (Django raises ValueError); a value that is not a 64-bit
 // integer is ErrNotInteger. Never resent after a timeout.
 func (c *Cache) Incr(ctx context.Context, key string, delta int64) (int64, error) {
@@ -195,7 +201,15 @@ func (c *Cache) Incr(ctx context.Context, key string, delta int64) (int64, error
 	case err != nil:
 		return 0, c.fail("incr", key, err)
 	}
-	return cmd.Int64()
+	text, err := cmd.Text()
+	if err != nil {
+		return 0, c.fail("incr", key, err)
+	}
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil { // INCRBY succeeded, so this would be a broken server
+		return 0, fmt.Errorf("incr %q: the stored value %q: %w", key, text, ErrNotInteger)
+	}
+	return n, nil
 }
 
 // Decr subtracts delta; see Incr.

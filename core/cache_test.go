@@ -1015,6 +1015,119 @@ func TestCacheDecrMinInt64(t *testing.T) {
 	require.Equal(t, "5", string(v))
 }
 
+// ctIndependent is a go-redis client of its own on the kind's server, for
+// reading what Redis stores without the cache.
+func ctIndependent(t *testing.T, name string) redis.UniversalClient {
+	t.Helper()
+	var rdb redis.UniversalClient
+	switch name {
+	case "standalone":
+		rdb = redis.NewClient(&redis.Options{Addr: env(t, "RC_TEST_STANDALONE"), Protocol: 2})
+	case "cluster":
+		rdb = redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(env(t, "RC_TEST_CLUSTER"), ","), Protocol: 2})
+	default:
+		t.Fatalf("no independent client for %q", name)
+	}
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+// incr and decr return the value Redis stores, to the last digit: past 2^53
+// a Lua number (a double) would round it, and at 2^63-10 wrap to -2^63.
+// Also after SCRIPT FLUSH, when the script's text is sent (NOSCRIPT).
+func TestCacheIncrExact(t *testing.T) {
+	for _, name := range []string{"standalone", "cluster"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			c := ctOpenCleared(t, ctKind(t, name).entry(t, "ct-exact-"+ctNonce(t)))
+			other := ctIndependent(t, name)
+			const p53 = int64(1) << 53
+			for i, tc := range []struct {
+				value int64
+				decr  bool
+				delta int64
+			}{
+				{p53, false, 1},
+				{p53 - 1, false, 2},
+				{-p53, true, 1},
+				{p53 + 1, true, 2},
+				{math.MaxInt64 - 10, false, 1},
+				{math.MaxInt64 - 1, false, 1},
+				{math.MinInt64 + 10, true, 3},
+				{math.MinInt64 + 1, true, 1},
+				{5, false, math.MinInt64},
+				{0, false, math.MinInt64},
+				{-5, false, math.MaxInt64},
+				{math.MaxInt64, true, math.MaxInt64},
+			} {
+				if i%4 == 3 { // now and then without the script on the server
+					require.NoError(t, ctScriptFlush(ctx, c))
+				}
+				key := fmt.Sprintf("n%d", i)
+				require.NoError(t, c.Set(ctx, key, []byte(strconv.FormatInt(tc.value, 10)), core.DefaultExpiry))
+				op, want := c.Incr, tc.value+tc.delta
+				if tc.decr {
+					op, want = c.Decr, tc.value-tc.delta
+				}
+				got, err := op(ctx, key, tc.delta)
+				require.NoError(t, err, "%d, decr %v, delta %d", tc.value, tc.decr, tc.delta)
+				stored, err := other.Get(ctx, c.MakeKey(key)).Result()
+				require.NoError(t, err)
+				require.Equal(t, strconv.FormatInt(want, 10), stored, "Redis stores value+delta")
+				require.Equal(t, stored, strconv.FormatInt(got, 10), "the result is what Redis stores")
+			}
+		})
+	}
+}
+
+// ctScriptFlush empties the script cache of every primary.
+func ctScriptFlush(ctx context.Context, c *core.Cache) error {
+	if cc, ok := c.Client().(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+			return node.ScriptFlush(ctx).Err()
+		})
+	}
+	return c.Client().ScriptFlush(ctx).Err()
+}
+
+// A result beyond 64 bits either way is refused, and the value is left as
+// it was (read past the cache).
+func TestCacheIncrDecrOverflow(t *testing.T) {
+	for _, name := range []string{"standalone", "cluster"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			c := ctOpenCleared(t, ctKind(t, name).entry(t, "ct-overflow-"+ctNonce(t)))
+			for _, tc := range []struct {
+				value int64
+				decr  bool
+				delta int64
+			}{
+				{math.MaxInt64, false, 1},
+				{math.MaxInt64, true, -1},
+				{1, false, math.MaxInt64},
+				{math.MinInt64, true, 1},
+				{math.MinInt64, false, -1},
+				{-1, false, math.MinInt64},
+				{-2, true, math.MaxInt64},
+				{5, true, math.MinInt64},
+			} {
+				v := strconv.FormatInt(tc.value, 10)
+				require.NoError(t, c.Set(ctx, "n", []byte(v), core.DefaultExpiry))
+				op := c.Incr
+				if tc.decr {
+					op = c.Decr
+				}
+				n, err := op(ctx, "n", tc.delta)
+				require.ErrorIs(t, err, core.ErrNotInteger, "%s, decr %v, delta %d", v, tc.decr, tc.delta)
+				require.Zero(t, n)
+				got, ok := ctRawGet(t, c, c.MakeKey("n"))
+				require.True(t, ok)
+				require.Equal(t, v, got, "a refused call changed the value")
+			}
+		})
+	}
+}
+
 // The unix kind above really goes through the socket: Redis sees the
 // client on it.
 func TestCacheUnixSocket(t *testing.T) {

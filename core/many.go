@@ -111,7 +111,8 @@ func (c *Cache) DeleteMany(ctx context.Context, keys []string) (int64, error) {
 
 // Clear removes every key of this KEY_PREFIX, all versions, on every
 // primary, and returns how many it removed. Unlike django-redis, it never
-// flushes the database: other services' keys stay.
+// flushes the database: other services' keys stay, those of a prefix that
+// begins with this one ("svc:a" beside "svc") too.
 func (c *Cache) Clear(ctx context.Context) (int64, error) {
 	if err := c.check(); err != nil {
 		return 0, err
@@ -139,6 +140,11 @@ func (c *Cache) Clear(ctx context.Context) (int64, error) {
 			return err
 		}
 		for iter.Next(ctx) {
+			// "svc:*" also matches the keys of a prefix "svc:x": only a
+			// key that reads as ours, KEY_PREFIX:VERSION:key, is removed.
+			if !c.ownsKey(iter.Val()) {
+				continue
+			}
 			batch = append(batch, iter.Val())
 			if len(batch) == 1000 {
 				if err := flush(); err != nil {
@@ -160,17 +166,46 @@ func (c *Cache) Clear(ctx context.Context) (int64, error) {
 	return removed.Load(), c.fail("clear", c.conn.prefix+":*", err)
 }
 
-// globEscape is django-redis's: each glob character in brackets.
+// globEscape makes s match only itself in a Redis glob (stringmatchlen):
+// a backslash before each character the glob gives a meaning to. Inside
+// "[...]" a backslash escapes too, so bracketing cannot quote it, and
+// django-redis's bracketing of "*?[" alone leaves a prefix "svc\" matching
+// "svc:..." keys.
 func globEscape(s string) string {
 	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune("*?[", r) {
-			b.WriteString("[" + string(r) + "]")
-		} else {
-			b.WriteRune(r)
+	for i := 0; i < len(s); i++ { // bytes: the glob works on bytes, not runes
+		if strings.IndexByte(`\*?[]`, s[i]) >= 0 {
+			b.WriteByte('\\')
 		}
+		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// ownsKey says whether a full key is KEY_PREFIX:VERSION:key of this
+// prefix, VERSION written as Python writes an int. A key of a prefix that
+// extends ours ("svc:a:1:k" when ours is "svc") is not; one that reads both
+// ways ("svc:2:1:k", prefix "svc:2" or version 2 of "svc") cannot be told
+// apart, and is removed.
+func (c *Cache) ownsKey(full string) bool {
+	rest, ok := strings.CutPrefix(full, c.conn.prefix+":")
+	if !ok {
+		return false
+	}
+	version, _, ok := strings.Cut(rest, ":")
+	if !ok {
+		return false
+	}
+	digits := strings.TrimPrefix(version, "-")
+	if digits == "" || (digits[0] == '0' && (len(digits) > 1 || len(version) > 1)) {
+		return false // no digits, a leading zero, or "-0"
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Health is the reference's get_redis_status: PING on a standalone server;

@@ -247,8 +247,10 @@ int rc_has_key(rc_client *client, const char *key, size_t key_len,
 /*
  * Adds delta to an integer value atomically; *result (optional) gets the new
  * value. RC_ERR_NOT_FOUND: the key is missing (Django raises ValueError);
- * RC_ERR_NOT_INTEGER: the value is not a 64-bit integer. Never resent after
- * a timeout. rc_decr subtracts delta.
+ * RC_ERR_NOT_INTEGER: the value is not a 64-bit integer, or the result
+ * would not be one (the value is then left alone). Never resent after a
+ * timeout. rc_decr subtracts delta; rc_decr by INT64_MIN is
+ * RC_ERR_NOT_INTEGER too (its negation does not exist).
  */
 int rc_incr(rc_client *client, const char *key, size_t key_len,
             int64_t delta, int version, int64_t *result, char **err);
@@ -318,7 +320,10 @@ int rc_clear(rc_client *client, int64_t *removed, char **err);
  *   None               null
  *   bool               true / false
  *   int (64 bits)      a JSON integer
- *   int (larger)       {"$int": "-123..."}          (decimal digits)
+ *   int (larger)       {"$int": "-123..."}          (decimal digits);
+ *                      beyond 4300 digits, which Python's int() refuses,
+ *                      hex after the sign: {"$int": "-0x1f..."}; either
+ *                      form is read
  *   float              a JSON number, always with '.' or an exponent (1.0);
  *                      {"$float": "nan" | "inf" | "-inf"}
  *   str                a JSON string
@@ -344,7 +349,8 @@ int rc_clear(rc_client *client, int64_t *removed, char **err);
  *                      stored unchanged
  *
  * What reaches Redis is what django-redis would store for that Python
- * value with the entry's SERIALIZER and COMPRESSOR (an int as its digits),
+ * value with the entry's SERIALIZER and COMPRESSOR (an int as its digits;
+ * beyond 4300 digits, which Django could not read back, serialized),
  * and what is read is what Django's cache.get returns (with JSON or msgpack
  * serializers, fewer types come back: e.g. a tuple is read as a list).
  * Input JSON that is malformed, holds an unknown "$" tag or a "$" key

@@ -111,6 +111,24 @@ def test_incr_decr(pair: tuple[str, RedisCache, redisclient.Client]) -> None:
     check(server, "incr of a missing key is a ValueError on both sides", True)
 
 
+def test_incr_exact_differs_on_purpose(pair: tuple[str, RedisCache, redisclient.Client]) -> None:
+    """Past 2**53 django-redis's incr returns its Lua script's number, a
+    double, rounded; ours returns what Redis stores. Both store the same."""
+    server, django_cache, ours = pair
+    raw = django_cache.client.get_client()
+    start = 2**63 - 10
+    django_cache.set("big", start)
+    here = ours.incr("big")
+    stored = int(raw.get(django_cache.make_key("big")))
+    check(server, "incr near 2**63 here returns what Redis stores", here == stored == start + 1)
+    theirs = django_cache.incr("big")
+    stored = int(raw.get(django_cache.make_key("big")))
+    rounded = stored == start + 2 and theirs != stored
+    RECORD.live.append((server, "Django's incr near 2**63 returns a rounded value (deliberate difference)",
+                        "yes" if rounded else "no"))
+    assert rounded, f"{server}: Django's incr returned {theirs}, Redis stores {stored}"
+
+
 def test_many_across_slots(pair: tuple[str, RedisCache, redisclient.Client]) -> None:
     server, django_cache, ours = pair
     django_cache.set_many({f"d{i}": i for i in range(50)})

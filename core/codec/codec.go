@@ -122,7 +122,8 @@ func pyInt(v any) (int64, error) {
 
 // Encode returns the bytes django-redis's client.encode() stores for v:
 // an int (not a bool) as its decimal digits, anything else serialized and
-// compressed.
+// compressed. An int of more than maxIntDigits digits is serialized too:
+// Django's decode reads that, not such digits.
 func (c *Codec) Encode(v Value) ([]byte, error) {
 	switch x := v.(type) {
 	case int:
@@ -130,7 +131,12 @@ func (c *Codec) Encode(v Value) ([]byte, error) {
 	case int64:
 		return strconv.AppendInt(nil, x, 10), nil
 	case *big.Int:
-		return []byte(x.String()), nil
+		if digits, ok := pyDecimal(x); ok {
+			return []byte(digits), nil
+		}
+		// Digits beyond Python's limit are neither int() nor unpickled by
+		// Django's decode, which reads this serialized form (a pickle's
+		// LONG4) instead; django-redis itself cannot write such an int.
 	case Opaque:
 		// Raw is a whole pickle: it is this entry's serialized form only
 		// when the entry pickles, and is then compressed like any other.
@@ -186,6 +192,18 @@ func parsePyInt(b []byte) (*big.Int, bool) {
 		}
 	}
 	return parseDecimalInt(sign + digits)
+}
+
+// pyDecimal is x's decimal digits when Python's int() reads them back (at
+// most maxIntDigits digits), without converting an int that is surely
+// longer.
+func pyDecimal(x *big.Int) (string, bool) {
+	// 2^14300 > 10^4304: with more bits, more than maxIntDigits digits.
+	if x.BitLen() > 14300 {
+		return "", false
+	}
+	s := x.String()
+	return s, len(strings.TrimPrefix(s, "-")) <= maxIntDigits
 }
 
 // maxIntDigits is CPython's default int max str digits

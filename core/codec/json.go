@@ -100,7 +100,10 @@ func jsonKey(k Value) (string, error) {
 	case int64:
 		return strconv.FormatInt(x, 10), nil
 	case *big.Int:
-		return x.String(), nil
+		if digits, ok := pyDecimal(x); ok {
+			return digits, nil
+		}
+		return "", fmt.Errorf("%w: json: an int key of more than %d digits", ErrUnsupported, maxIntDigits)
 	case float64:
 		return pyFloatRepr(x), nil
 	}
@@ -121,7 +124,11 @@ func jsonWrite(b *bytes.Buffer, v Value, depth int) error {
 	case int64:
 		b.WriteString(strconv.FormatInt(x, 10))
 	case *big.Int:
-		b.WriteString(x.String())
+		digits, ok := pyDecimal(x)
+		if !ok { // Python: ValueError, "Exceeds the limit (4300 digits)"
+			return fmt.Errorf("%w: json: an int of more than %d digits", ErrUnsupported, maxIntDigits)
+		}
+		b.WriteString(digits)
 	case float64:
 		b.WriteString(pyFloatRepr(x))
 	case string:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"math/big"
 	"runtime"
 	"strings"
 	"testing"
@@ -174,4 +175,57 @@ func fmtValue(v Value) string {
 		return s.String()
 	}
 	return ""
+}
+
+// bigPow10 is sign * 10^(n-1), an int of n decimal digits.
+func bigPow10(n int, sign int64) *big.Int {
+	x := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n-1)), nil)
+	return x.Mul(x, big.NewInt(sign))
+}
+
+// An int beyond the digit limit is still a value: stored as the entry's
+// serializer writes it (a pickle's LONG4, which Django unpickles where
+// int() of its digits would fail), read back equal, and carried in value
+// JSON as hex, which Python reads without a limit. The JSON serializer
+// refuses it, as Python's json.dumps does.
+func TestIntBeyondDigitLimit(t *testing.T) {
+	pickleCodec := mustCodec(t, "", "", nil)
+	jsonCodec := mustCodec(t, serializerPaths["json"], "", nil)
+	for _, n := range []int{4301, 5000, 100000} {
+		for _, sign := range []int64{1, -1} {
+			x := bigPow10(n, sign)
+			raw, err := pickleCodec.Encode(x)
+			require.NoError(t, err, "%d digits", n)
+			require.Equal(t, []byte{0x80, 0x04}, raw[:2], "%d digits: a pickle, not digits", n)
+			back, err := pickleCodec.Decode(raw)
+			require.NoError(t, err)
+			require.Zero(t, x.Cmp(back.(*big.Int)), "%d digits", n)
+
+			js, err := MarshalValueJSON(List{x})
+			require.NoError(t, err)
+			want := `[{"$int":"` + map[int64]string{1: "", -1: "-"}[sign] + "0x" + new(big.Int).Abs(x).Text(16) + `"}]`
+			require.Equal(t, want, string(js))
+			v, err := UnmarshalValueJSON(js)
+			require.NoError(t, err)
+			require.Zero(t, x.Cmp(v.(List)[0].(*big.Int)))
+
+			_, err = jsonCodec.Encode(x)
+			require.ErrorIs(t, err, ErrUnsupported, "%d digits", n)
+			_, err = jsonCodec.Encode(List{x})
+			require.ErrorIs(t, err, ErrUnsupported)
+			_, err = jsonCodec.Encode(Dict{{x, int64(1)}})
+			require.ErrorIs(t, err, ErrUnsupported)
+		}
+	}
+	// Within the limit, nothing changes: digits stored, decimal in value JSON.
+	x := bigPow10(4300, -1)
+	raw, err := pickleCodec.Encode(x)
+	require.NoError(t, err)
+	require.Equal(t, x.String(), string(raw))
+	js, err := MarshalValueJSON(x)
+	require.NoError(t, err)
+	require.Equal(t, `{"$int":"`+x.String()+`"}`, string(js))
+	raw, err = jsonCodec.Encode(List{x})
+	require.NoError(t, err)
+	require.Equal(t, "["+x.String()+"]", string(raw))
 }

@@ -26,7 +26,9 @@ var ErrValueJSON = errors.New("codec: invalid value JSON")
 //	None                 null
 //	bool                 true / false
 //	int (int64)          a JSON integer
-//	int (*big.Int)       {"$int": "digits"}
+//	int (*big.Int)       {"$int": "digits"}, decimal; beyond maxIntDigits
+//	                     digits (Python's int() refuses them) hex after the
+//	                     sign, {"$int": "-0x1f..."}; both are read
 //	float                a JSON number always with '.' or an exponent (1.0);
 //	                     NaN/±Inf as {"$float": "nan" | "inf" | "-inf"}
 //	str                  a JSON string
@@ -101,7 +103,14 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 			return nil
 		}
 		tagged("int")
-		str(x.String())
+		digits, ok := pyDecimal(x)
+		if !ok { // hex has no length limit in Python: int(s, 16)
+			digits = "0x" + new(big.Int).Abs(x).Text(16)
+			if x.Sign() < 0 {
+				digits = "-" + digits
+			}
+		}
+		str(digits)
 		b.WriteByte('}')
 	case float64:
 		switch {
@@ -450,9 +459,12 @@ func readTagged(dec *json.Decoder, tag string, depth int) (Value, error) {
 	}
 	switch tag {
 	case "$int":
+		if n, ok := parseHexInt(s); ok {
+			return bigOrInt64(n), nil
+		}
 		n, ok := parseDecimalInt(s)
 		if !ok || s[0] == '+' { // intPattern's form: no plus sign
-			return nil, bad("not at most %d decimal digits", maxIntDigits)
+			return nil, bad("not at most %d decimal digits, nor [-]0x and hex digits", maxIntDigits)
 		}
 		return bigOrInt64(n), nil
 	case "$float":
@@ -551,6 +563,25 @@ func timeDeltaOf(parts []Value, bad func(string, ...any) error) (Value, error) {
 		return nil, bad("%v is not a normalised timedelta", n)
 	}
 	return TimeDelta{n[0], n[1], n[2]}, nil
+}
+
+// parseHexInt reads the hex form of $int: an optional "-", "0x", and at
+// least one hex digit, nothing else (no "+", no underscores). Linear in
+// the length, so it needs no limit of its own.
+func parseHexInt(s string) (*big.Int, bool) {
+	body, negative := strings.CutPrefix(s, "-")
+	body, ok := strings.CutPrefix(body, "0x")
+	if !ok || body == "" || strings.ContainsAny(body, "+-_") {
+		return nil, false
+	}
+	n, ok := new(big.Int).SetString(body, 16)
+	if !ok {
+		return nil, false
+	}
+	if negative {
+		n.Neg(n)
+	}
+	return n, true
 }
 
 func digits(s string) (int, bool) {

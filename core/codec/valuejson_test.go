@@ -163,6 +163,10 @@ func TestValueJSONReadsLenientForms(t *testing.T) {
 	}{
 		{"spaces", " [ 1 , { \"a\" : 2 } ] ", List{int64(1), Dict{{"a", int64(2)}}}},
 		{"small $int folds to int64", `{"$int":"7"}`, int64(7)},
+		{"hex $int", `{"$int":"0x400000000000000000"}`, big70},
+		{"negative hex $int", `{"$int":"-0x400000000000000000"}`, new(big.Int).Neg(big70)},
+		{"upper-case hex digits", `{"$int":"0xABCDEF0123456789AB"}`, bigHex("abcdef0123456789ab")},
+		{"small hex $int folds to int64", `{"$int":"-0x1f"}`, int64(-31)},
 		{"plain big integer", `1180591620717411303424`, big70},
 		{"integer-valued exponent is a float", `1e2`, 100.0},
 		{"Z offset", `{"$time":"10:00:00Z"}`, Time{10, 0, 0, 0, offset(0)}},
@@ -190,6 +194,14 @@ func TestValueJSONRefusesMalformedInput(t *testing.T) {
 		"duplicate key":        `{"a":1,"a":2}`,
 		"$int not digits":      `{"$int":"12x"}`,
 		"$int a number":        `{"$int":12}`,
+		"$int 0x alone":        `{"$int":"0x"}`,
+		"$int -0x alone":       `{"$int":"-0x"}`,
+		"$int hex not hex":     `{"$int":"0xfg"}`,
+		"$int hex plus":        `{"$int":"+0x1f"}`,
+		"$int hex two signs":   `{"$int":"-0x-1f"}`,
+		"$int hex underscore":  `{"$int":"0x1_f"}`,
+		"$int upper 0X":        `{"$int":"0X1f"}`,
+		"$int hex space":       `{"$int":" 0x1f"}`,
 		"$float other":         `{"$float":"NaN"}`,
 		"$bytes not base64":    `{"$bytes":"***"}`,
 		"$pickle empty":        `{"$pickle":""}`,
@@ -225,4 +237,9 @@ func TestMarshalValueJSONRefusesUnknownGoTypes(t *testing.T) {
 		_, err := MarshalValueJSON(v)
 		require.ErrorIs(t, err, ErrValueJSON, "%T", v)
 	}
+}
+
+func bigHex(s string) *big.Int {
+	n, _ := new(big.Int).SetString(s, 16)
+	return n
 }

@@ -345,6 +345,8 @@ class Client:
         return self._incr("rc_incr", key, delta, version)
 
     def decr(self, key: Key, delta: int = 1, version: Optional[int] = None) -> int:
+        """Subtracts delta atomically and returns the new value. A delta of
+        -2**63 raises NotIntegerError (its negation is not a 64-bit int)."""
         return self._incr("rc_decr", key, delta, version)
 
     def ttl(self, key: Key, version: Optional[int] = None) -> Optional[int]:

@@ -123,7 +123,9 @@ def _to_json(v: Any, strict: bool) -> Any:
     if v is None or t is bool or t is str:
         return v
     if t is int:
-        return v if -_INT64 <= v < _INT64 else {"$int": str(v)}
+        # Hex: str() of an int over 4300 digits raises ValueError (the
+        # process-wide sys.set_int_max_str_digits); hex has no such limit.
+        return v if -_INT64 <= v < _INT64 else {"$int": format(v, "#x")}
     if t is float:
         if math.isnan(v):
             return {"$float": "nan"}
@@ -187,7 +189,8 @@ def _dict_json(d: Dict[Any, Any], strict: bool) -> Any:
 
 def _tagged(tag: str, body: Any) -> Any:
     if tag == "$int":
-        return int(body)
+        # The library writes hex beyond 4300 digits, decimal below.
+        return int(body, 16) if body.startswith(("0x", "-0x")) else int(body)
     if tag == "$float":
         return float(body)
     if tag == "$bytes":

@@ -180,7 +180,8 @@ def test_value_json_forms() -> None:
     codec = redisclient._values.ValueCodec({})
     cases = [
         (1.0, b"1.0"),
-        (2**64, b'{"$int":"18446744073709551616"}'),
+        (2**64, b'{"$int":"0x10000000000000000"}'),
+        (-(2**64), b'{"$int":"-0x10000000000000000"}'),
         (math.nan, b'{"$float":"nan"}'),
         ({"$x": 1}, b'{"$dict":[["$x",1]]}'),
         ((b"\x00",), b'{"$tuple":[{"$bytes":"AA=="}]}'),

@@ -9,12 +9,16 @@
  * "definitely lost" would point at the library.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <inttypes.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -133,6 +137,162 @@ static void test_miss_add_delete_has(rc_client *c) {
     CHECK_ST(rc_delete(c, K("a"), V, &E), RC_OK);
     CHECK_ST(rc_delete(c, K("a"), V, &E), RC_MISS);
     CHECK_ST(rc_has_key(c, K("a"), V, &E), RC_MISS);
+}
+
+/* ---- An independent reader: GET over a socket of its own --------------- */
+
+/* Reads exactly n bytes; 0 on success. */
+static int read_full(int fd, char *buf, size_t n) {
+    while (n > 0) {
+        ssize_t got = recv(fd, buf, n, 0);
+        if (got <= 0) return -1;
+        buf += got;
+        n -= (size_t)got;
+    }
+    return 0;
+}
+
+/* Reads one CRLF-terminated line (without CRLF) into buf; 0 on success. */
+static int read_line(int fd, char *buf, size_t cap) {
+    size_t n = 0;
+    while (n + 1 < cap) {
+        if (read_full(fd, buf + n, 1) != 0) return -1;
+        if (n > 0 && buf[n - 1] == '\r' && buf[n] == '\n') {
+            buf[n - 1] = 0;
+            return 0;
+        }
+        n++;
+    }
+    return -1;
+}
+
+/*
+ * GET of a full key from "127.0.0.1:port", following one MOVED (cluster),
+ * without the library: what Redis stores, as another client reads it.
+ * Writes the value, NUL-terminated, into out; returns 0, 1 for a missing
+ * key, -1 on any failure.
+ */
+static int raw_get(const char *addr, const char *key, char *out, size_t cap) {
+    for (int hop = 0; hop < 2; hop++) {
+        char host[64];
+        const char *colon = strrchr(addr, ':');
+        if (colon == NULL || (size_t)(colon - addr) >= sizeof host) return -1;
+        snprintf(host, sizeof host, "%.*s", (int)(colon - addr), addr);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+        if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) return -1;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) return -1;
+        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+            close(fd);
+            return -1;
+        }
+        char cmd[512];
+        int n = snprintf(cmd, sizeof cmd, "*2\r\n$3\r\nGET\r\n$%zu\r\n%s\r\n", strlen(key), key);
+        char line[256];
+        int st = -1;
+        static char moved[64];
+        if (n > 0 && (size_t)n < sizeof cmd && send(fd, cmd, (size_t)n, 0) == n && read_line(fd, line, sizeof line) == 0) {
+            long len = line[0] == '$' ? strtol(line + 1, NULL, 10) : -2;
+            if (len == -1) {
+                st = 1;
+            } else if (len >= 0 && (size_t)len < cap && read_full(fd, out, (size_t)len + 2) == 0) {
+                out[len] = 0;
+                st = 0;
+            } else if (strncmp(line, "-MOVED ", 7) == 0 && strchr(line + 7, ' ')) {
+                snprintf(moved, sizeof moved, "%s", strchr(line + 7, ' ') + 1);
+                st = 2;
+            }
+        }
+        close(fd);
+        if (st != 2) return st;
+        addr = moved;
+    }
+    return -1;
+}
+
+/* The stored value of key in this client's default version, read by
+ * raw_get from server (the first address of a list). */
+static const char *stored(const char *server, const char *keyprefix, const char *key) {
+    static char value[128];
+    char first[64], full[256];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(server, ","), server);
+    snprintf(full, sizeof full, "%s:1:%s", keyprefix, key);
+    int st = raw_get(first, full, value, sizeof value);
+    return st == 0 ? value : st == 1 ? "(missing)" : "(GET failed)";
+}
+
+/* The counter edges: decr by INT64_MIN is refused (its negation does not
+ * exist) and overflow either way is refused, each leaving the value alone. */
+static void test_counter_limits(rc_client *c, const char *server, const char *keyprefix) {
+    int64_t r = 42;
+    char *err = NULL;
+    CHECK_ST(rc_set(c, K("lim"), K("5"), rc_timeout_default(), V, &E), RC_OK);
+    int st = rc_decr(c, K("lim"), INT64_MIN, V, &r, &err);
+    CHECK(st == RC_ERR_NOT_INTEGER, "decr(INT64_MIN) -> %d", st);
+    CHECK(err && strstr(err, "rc_decr") && strstr(err, "lim") && strstr(err, "-9223372036854775808"),
+          "message names op, key and delta: %s", err ? err : "");
+    CHECK(r == 0, "result is 0 on error: %" PRId64, r);
+    rc_free(err);
+    CHECK(strcmp(stored(server, keyprefix, "lim"), "5") == 0, "decr(INT64_MIN) changed 5 to %s",
+          stored(server, keyprefix, "lim"));
+
+    static const struct {
+        const char *value;
+        int decr;
+        int64_t delta;
+    } over[] = {
+        {"9223372036854775807", 0, 1},
+        {"9223372036854775807", 1, -1},
+        {"1", 0, INT64_MAX},
+        {"-9223372036854775808", 1, 1},
+        {"-9223372036854775808", 0, -1},
+        {"-1", 0, INT64_MIN},
+        {"-2", 1, INT64_MAX},
+    };
+    for (size_t i = 0; i < sizeof over / sizeof over[0]; i++) {
+        CHECK_ST(rc_set(c, K("lim"), over[i].value, strlen(over[i].value), rc_timeout_default(), V, &E), RC_OK);
+        st = over[i].decr ? rc_decr(c, K("lim"), over[i].delta, V, &r, NULL) : rc_incr(c, K("lim"), over[i].delta, V, &r, NULL);
+        CHECK(st == RC_ERR_NOT_INTEGER, "%s %s by %" PRId64 " -> %d", over[i].value, over[i].decr ? "decr" : "incr",
+              over[i].delta, st);
+        CHECK(strcmp(stored(server, keyprefix, "lim"), over[i].value) == 0, "a refused %s changed %s to %s",
+              over[i].decr ? "decr" : "incr", over[i].value, stored(server, keyprefix, "lim"));
+    }
+}
+
+/* The result is the stored value to the last digit, near 2^53 and 2^63
+ * (a Lua number, a double, would round it). */
+static void test_counter_exact(rc_client *c, const char *server, const char *keyprefix) {
+    static const struct {
+        const char *value;
+        int decr;
+        int64_t delta;
+        int64_t want;
+        const char *want_text;
+    } cases[] = {
+        {"9007199254740992", 0, 1, 9007199254740993LL, "9007199254740993"},
+        {"-9007199254740992", 1, 1, -9007199254740993LL, "-9007199254740993"},
+        {"9223372036854775797", 0, 1, 9223372036854775798LL, "9223372036854775798"},
+        {"-9223372036854775800", 1, 7, INT64_MIN + 1, "-9223372036854775807"},
+        {"5", 0, INT64_MIN, INT64_MIN + 5, "-9223372036854775803"},
+        {"0", 0, INT64_MIN, INT64_MIN, "-9223372036854775808"},
+        {"9223372036854775806", 0, 1, INT64_MAX, "9223372036854775807"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t r = 0;
+        CHECK_ST(rc_set(c, K("exact"), cases[i].value, strlen(cases[i].value), rc_timeout_default(), V, &E), RC_OK);
+        if (cases[i].decr) {
+            CHECK_ST(rc_decr(c, K("exact"), cases[i].delta, V, &r, &E), RC_OK);
+        } else {
+            CHECK_ST(rc_incr(c, K("exact"), cases[i].delta, V, &r, &E), RC_OK);
+        }
+        const char *got = stored(server, keyprefix, "exact");
+        CHECK(strcmp(got, cases[i].want_text) == 0, "%s by %" PRId64 ": Redis stores %s", cases[i].value,
+              cases[i].delta, got);
+        char text[32];
+        snprintf(text, sizeof text, "%" PRId64, r);
+        CHECK(r == cases[i].want && strcmp(text, got) == 0, "%s by %" PRId64 ": result %s, Redis stores %s",
+              cases[i].value, cases[i].delta, text, got);
+    }
 }
 
 static void test_incr_decr(rc_client *c) {
@@ -353,6 +513,23 @@ static void test_values(rc_client *c) {
     check_value(c, bkey, sizeof bkey, rich_out);
     /* The binary key is not its prefix "v". */
     check_value(c, "v", 1, NULL);
+
+    /* $int in hex (the form beyond Python's 4300 decimal digits) is read
+     * too, and written back as decimal while it has at most 4300 digits. */
+    CHECK_ST(rc_set_value(c, K("hex"), K("[{\"$int\":\"-0x400000000000000000\"},{\"$int\":\"0x1f\"}]"),
+                          rc_timeout_default(), V, &E),
+             RC_OK);
+    check_value(c, K("hex"), "[{\"$int\":\"-1180591620717411303424\"},31]");
+    /* 2^20000 (6021 digits): hex both ways, stored as a pickle, not digits. */
+    static char huge[5200];
+    int hn = snprintf(huge, sizeof huge, "{\"$int\":\"0x1%05000d\"}", 0);
+    CHECK_ST(rc_set_value(c, K("huge"), huge, (size_t)hn, rc_timeout_default(), V, &E), RC_OK);
+    check_value(c, K("huge"), huge);
+    char *hraw = NULL;
+    size_t hrn = 0;
+    CHECK_ST(rc_get(c, K("huge"), V, &hraw, &hrn, &E), RC_OK);
+    CHECK(hraw && hrn > 2 && (unsigned char)hraw[0] == 0x80 && hraw[1] == 4, "an int over 4300 digits is pickled");
+    rc_free(hraw);
     /* Stored as Django stores it: a protocol-4 pickle (no compressor). */
     char *raw = NULL;
     size_t rn = 0;
@@ -446,13 +623,17 @@ static void test_values(rc_client *c) {
     CHECK_ST(rc_has_key(c, K("mvn1"), V, &E), RC_MISS);
 }
 
-static void test_server(const char *name, const char *entry, const char *mode) {
+static void test_server(const char *name, const char *entry, const char *mode, const char *server, const char *suffix) {
     printf("-- %s\n", name);
     rc_client *c = open_entry(entry);
     if (c == NULL) return;
+    char keyprefix[96];
+    snprintf(keyprefix, sizeof keyprefix, "%s-%s", prefix, suffix);
     test_get_set_binary(c);
     test_miss_add_delete_has(c);
     test_incr_decr(c);
+    test_counter_limits(c, server, keyprefix);
+    test_counter_exact(c, server, keyprefix);
     test_timeouts(c);
     test_versions(c);
     test_many(c);
@@ -777,9 +958,9 @@ int main(void) {
     test_library();
     test_resolve_and_config();
     standalone_entry(entry, sizeof entry, "s");
-    test_server("standalone", entry, "standalone");
+    test_server("standalone", entry, "standalone", need("RC_TEST_STANDALONE"), "s");
     cluster_entry(entry, sizeof entry, "c");
-    test_server("cluster", entry, "cluster");
+    test_server("cluster", entry, "cluster", need("RC_TEST_CLUSTER"), "c");
     test_connection_error();
     test_server_error();
     test_misuse();
