@@ -14,12 +14,11 @@ The library is found through $REDISCLIENT_LIBRARY (a path), then next to
 this package, then the checkout's lib/, then the system's library path.
 """
 
+from ._version import __version__
 from ._client import DEFAULT_TIMEOUT, Client, Key, RawValue, TimeoutT, Value, resolve
 from ._values import OpaqueValue
 from . import errors
 from .errors import *  # noqa: F401,F403  (the exceptions, listed in errors.__all__)
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Client",
