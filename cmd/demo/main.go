@@ -16,12 +16,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/redisclient/redisclient/core"
@@ -46,18 +43,18 @@ func run(entryFile string, printEntry bool) error {
 	if err != nil {
 		return err
 	}
-	expanded, err := expandEnv(string(text))
+	expanded, err := core.ExpandEnv(text, nil)
 	if err != nil {
-		return fmt.Errorf("%s: %w", entryFile, err)
+		return fmt.Errorf("%s: %w (run through testenv/with-redis.sh, or `make demo`)", entryFile, err)
 	}
-	entry, err := core.ParseEntry([]byte(expanded))
+	entry, err := core.ParseEntry(expanded)
 	if err != nil {
 		return err
 	}
 	if printEntry {
 		// Parsed first, so that a broken entry fails here and not later in
 		// a program with a vaguer message.
-		_, err := os.Stdout.WriteString(expanded)
+		_, err := os.Stdout.Write(expanded)
 		return err
 	}
 
@@ -102,30 +99,4 @@ func run(entryFile string, printEntry bool) error {
 	out, _ := json.Marshal(health)
 	fmt.Printf("health     %s\n", out)
 	return err
-}
-
-// envRef is ${NAME}; a bare $NAME is left alone so that a literal "$" in a
-// password survives.
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
-
-// expandEnv replaces every ${NAME} with the variable's value, escaped for a
-// JSON string (the references sit inside strings). An unset variable is an
-// error: silently empty, it would make a valid but wrong address.
-func expandEnv(text string) (string, error) {
-	var missing []string
-	out := envRef.ReplaceAllStringFunc(text, func(ref string) string {
-		name := envRef.FindStringSubmatch(ref)[1]
-		value, ok := os.LookupEnv(name)
-		if !ok {
-			missing = append(missing, name)
-			return ""
-		}
-		quoted, _ := json.Marshal(value)
-		return string(quoted[1 : len(quoted)-1])
-	})
-	if len(missing) > 0 {
-		return "", errors.New("environment variables not set: " + strings.Join(missing, ", ") +
-			" (run through testenv/with-redis.sh, or `make demo`)")
-	}
-	return out, nil
 }
