@@ -1,6 +1,6 @@
 module github.com/redisclient/redisclient
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/klauspost/compress v1.20.4
