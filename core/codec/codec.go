@@ -1,6 +1,3 @@
-// Package codec reads and writes cache values exactly as django-redis does:
-// Python ints stored raw as decimal digits, everything else serialized
-// (pickle, JSON or msgpack) and then compressed.
 package codec
 
 import (

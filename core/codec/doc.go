@@ -1,0 +1,25 @@
+// Package codec reads and writes cache values exactly as django-redis does:
+// Python ints stored raw as decimal digits, everything else serialized
+// (pickle, JSON or msgpack) and then compressed (identity, zlib, gzip, lzma,
+// lz4, zstd).
+//
+// New makes the Codec of one CACHES entry from its SERIALIZER, COMPRESSOR
+// and OPTIONS; Encode gives the bytes Django's cache would store for a
+// value, and Decode reads bytes Django stored. Package core does this for
+// each Cache (Cache.Codec returns its Codec); use this package directly for
+// values read or written outside a Cache.
+//
+// A decoded value is a Value: the Go types that stand for Python's are
+// listed in its doc comment. A pickle is read only as data: one that would
+// call anything outside the standard constructors of those types is refused
+// (ErrUnsafePickle), never run, and an object of any other class reads as an
+// Opaque that is written back byte for byte. Decompression is bounded
+// (OPTIONS.MAX_DECODED_SIZE, DefaultMaxDecodedSize by default; ErrTooLarge).
+//
+// MarshalValueJSON and UnmarshalValueJSON carry values as "value JSON", the
+// form the C ABI uses: JSON with tagged objects for the types JSON lacks.
+//
+// Errors wrap ErrConfig (the entry's settings), ErrMalformed (bytes that are
+// not a value of the entry's format), ErrUnsafePickle, ErrTooLarge,
+// ErrUnsupported (a value the serializer cannot write) or ErrValueJSON.
+package codec
