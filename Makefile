@@ -7,7 +7,7 @@ WITH_REDIS := testenv/with-redis.sh
 DEMO_ENTRIES := examples/caches/standalone.json examples/caches/acl.json \
 	examples/caches/cluster.json examples/caches/tls.json
 
-.PHONY: all build test parity bench demo fmt fmt-check vet clean
+.PHONY: all build test parity bench demo fmt fmt-check vet clean install uninstall
 
 all: build
 
@@ -67,3 +67,37 @@ vet:
 
 clean:
 	rm -rf bin lib
+
+# install: the C library as a system library: the header,
+# libredisclient.so.VERSION behind its soname link (libredisclient.so.ABI,
+# the header's RC_ABI_VERSION) and the development link, and redisclient.pc
+# for pkg-config. DESTDIR stages the files for a package; PREFIX, LIBDIR and
+# INCLUDEDIR are the paths the installed files name.
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+VERSION := $(shell cat VERSION)
+ABI := $(shell sed -n 's/^\#define RC_ABI_VERSION \([0-9][0-9]*\).*/\1/p' include/redisclient.h)
+LIB_SOURCES := $(shell find capi core -name '*.go' -not -name '*_test.go') capi/exports.map \
+	include/redisclient.h go.mod go.sum
+
+lib/libredisclient.so: $(LIB_SOURCES)
+	bash capi/build.sh
+
+install: lib/libredisclient.so
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 lib/libredisclient.so $(DESTDIR)$(LIBDIR)/libredisclient.so.$(VERSION)
+	ln -sfn libredisclient.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libredisclient.so.$(ABI)
+	ln -sfn libredisclient.so.$(ABI) $(DESTDIR)$(LIBDIR)/libredisclient.so
+	install -m 0644 include/redisclient.h $(DESTDIR)$(INCLUDEDIR)/redisclient.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' capi/redisclient.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/redisclient.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/redisclient.pc
+	@# The dynamic linker's cache knows the new library only after ldconfig.
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libredisclient.so $(DESTDIR)$(LIBDIR)/libredisclient.so.$(ABI) \
+		$(DESTDIR)$(LIBDIR)/libredisclient.so.$(VERSION) $(DESTDIR)$(INCLUDEDIR)/redisclient.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/redisclient.pc
