@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test suites, against the servers testenv/with-redis.sh started (the
 # RC_TEST_* variables must be set): all of them, or those named (go, c,
-# python, parity). Every suite runs; the script fails if any failed. The Go
-# tests run under the race detector: one handle is shared by many threads.
+# python, parity, install). install installs each part as a user would,
+# outside the checkout (tests/install/). Every suite runs; the script fails
+# if any failed. The Go tests run under the race detector: one handle is
+# shared by many threads.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${RC_TEST_STANDALONE:?run through testenv/with-redis.sh (make test)}"
@@ -14,22 +16,27 @@ export RC_TEST_PYTHON
 export PYTHONPATH="$PWD/python" REDISCLIENT_LIBRARY="$PWD/lib/libredisclient.so"
 
 failed=()
+passed=0
 run() {
 	echo "== $*"
-	"$@" || failed+=("$*")
+	if "$@"; then passed=$((passed + 1)); else failed+=("$*"); fi
 }
-for suite in "${@:-go c python parity}"; do
+for suite in "${@:-go c python parity install}"; do
 	for s in $suite; do
 		case "$s" in
 		go) run go test -race -count=1 -timeout 20m ./... ;;
 		c) run bash tests/c/run.sh ;;
 		python) run "$RC_TEST_PYTHON" -m pytest -q python/tests ;;
 		parity) run "$RC_TEST_PYTHON" -m pytest -q parity ;;
+		install)
+			for t in tests/install/*.sh; do run bash "$t"; done
+			;;
 		*) echo "unknown suite $s" >&2; exit 2 ;;
 		esac
 	done
 done
 
+echo "suites: $passed passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
 	printf 'failed: %s\n' "${failed[@]}" >&2
 	exit 1
