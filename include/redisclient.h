@@ -186,6 +186,22 @@ void rc_free(void *ptr);
 int rc_resolve(const char *entry, size_t entry_len, char **settings,
                size_t *settings_len, char **err);
 
+/*
+ * Expands the environment references in the JSON text of an entry file, as
+ * core.ExpandEnv does: ${NAME} is the variable's value (unset is an error),
+ * ${NAME:-default} the value when set and not empty, else default; $${ is a
+ * literal ${. References count only inside JSON strings, and each value is
+ * escaped for its string. Variables are read with getenv() at the call.
+ * Nothing else expands references: rc_open and rc_resolve read "${" as is.
+ *
+ * On RC_OK, *out is the expanded text (length in *out_len, which may be
+ * NULL); it holds the variables' values, passwords included. Free it with
+ * rc_free. Errors: RC_ERR_CONFIG (names the unset variables, or where a
+ * malformed reference is; never a value), RC_ERR_INVALID_ARGUMENT.
+ */
+int rc_expand_env(const char *text, size_t text_len, char **out,
+                  size_t *out_len, char **err);
+
 /* ---- Clients ------------------------------------------------------------ */
 
 /*

@@ -691,6 +691,36 @@ static void test_resolve_and_config(void) {
     CHECK_ST(rc_resolve(K("{}"), NULL, NULL, &E), RC_ERR_INVALID_ARGUMENT);
 }
 
+/* rc_expand_env reads the environment at the call, setenv included. */
+static void test_expand_env(void) {
+    setenv("RC_C_EXPAND_HOST", "127.0.0.1:1", 1);
+    setenv("RC_C_EXPAND_PW", "pa\"ss", 1);
+    unsetenv("RC_C_EXPAND_UNSET");
+    const char *text = "{\"LOCATION\": \"redis://:${RC_C_EXPAND_PW}@${RC_C_EXPAND_HOST}/0\", "
+                       "\"KEY_PREFIX\": \"${RC_C_EXPAND_UNSET:-dflt}\"}";
+    char *out = NULL;
+    size_t len = 0;
+    CHECK_ST(rc_expand_env(text, strlen(text), &out, &len, &E), RC_OK);
+    const char *want = "{\"LOCATION\": \"redis://:pa\\\"ss@127.0.0.1:1/0\", \"KEY_PREFIX\": \"dflt\"}";
+    CHECK(out && len == strlen(want) && strcmp(out, want) == 0, "expanded: %s", out ? out : "");
+    rc_free(out);
+
+    const char *unset = "{\"LOCATION\": \"redis://${RC_C_EXPAND_UNSET}/0\", \"PASSWORD\": \"${RC_C_EXPAND_PW}\"}";
+    char *err = NULL;
+    out = (char *)&err; /* must be reset to NULL */
+    int st = rc_expand_env(unset, strlen(unset), &out, NULL, &err);
+    CHECK(st == RC_ERR_CONFIG && out == NULL, "unset variable -> %d", st);
+    CHECK(err && strstr(err, "rc_expand_env") && strstr(err, "RC_C_EXPAND_UNSET") && !strstr(err, "pa\"ss"),
+          "message names the variable, not a value: %s", err ? err : "");
+    rc_free(err);
+    CHECK_ST(rc_expand_env(K("{}"), NULL, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_expand_env(NULL, 3, &out, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    out = NULL;
+    CHECK_ST(rc_expand_env(NULL, 0, &out, &len, &E), RC_OK);
+    CHECK(out && len == 0 && out[0] == 0, "empty text");
+    rc_free(out);
+}
+
 static void test_connection_error(void) {
     /* Nothing listens on port 1: refused at once; bounded by the timeouts. */
     const char *entry =
@@ -957,6 +987,7 @@ int main(void) {
 
     test_library();
     test_resolve_and_config();
+    test_expand_env();
     standalone_entry(entry, sizeof entry, "s");
     test_server("standalone", entry, "standalone", need("RC_TEST_STANDALONE"), "s");
     cluster_entry(entry, sizeof entry, "c");
