@@ -16,6 +16,7 @@ this package, then the checkout's lib/, then the system's library path.
 
 from ._version import __version__
 from ._client import DEFAULT_TIMEOUT, Client, Key, RawValue, TimeoutT, Value, resolve
+from ._entry import entry_data, expand_env
 from ._values import OpaqueValue
 from . import errors
 from .errors import *  # noqa: F401,F403  (the exceptions, listed in errors.__all__)
@@ -29,5 +30,7 @@ __all__ = [
     "RawValue",
     "TimeoutT",
     "OpaqueValue",
+    "entry_data",
+    "expand_env",
 ]
 __all__ += errors.__all__

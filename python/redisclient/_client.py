@@ -28,6 +28,7 @@ from ._native import (
     Library,
     Timeout,
 )
+from ._entry import entry_data
 from ._values import OpaqueValue, ValueCodec
 from .errors import ConfigurationError, ValueDecodeError
 
@@ -127,12 +128,11 @@ def _timeout(timeout: Any) -> Timeout:
 
 
 def _entry_json(entry: Mapping[str, Any]) -> bytes:
-    if not isinstance(entry, Mapping):
-        raise TypeError(f"a CACHES entry is a dict, not {type(entry).__name__}")
+    # entry_data's messages name the setting and type, never the value (it
+    # may be a password).
     try:
-        return json.dumps(dict(entry)).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        # The message names the type, never the value (it may be a password).
+        return json.dumps(entry_data(entry), allow_nan=False).encode("utf-8")
+    except ValueError as exc:
         raise ConfigurationError(f"the CACHES entry cannot be written as JSON: {exc}") from None
 
 

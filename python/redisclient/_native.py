@@ -93,6 +93,7 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_abi_version": (c_int, []),
     "rc_free": (None, [c_void_p]),
     "rc_resolve": (c_int, [c_char_p, c_size_t, _out, _size, _err]),
+    "rc_expand_env": (c_int, [c_char_p, c_size_t, _out, _size, _err]),
     "rc_open": (c_int, [c_char_p, c_size_t, _out, _err]),
     "rc_close": (c_int, [_client, _err]),
     "rc_health": (c_int, [_client, _out, _size, _err]),
@@ -143,6 +144,7 @@ class Library:
     rc_abi_version: Any
     rc_free: Any
     rc_resolve: Any
+    rc_expand_env: Any
     rc_open: Any
     rc_close: Any
     rc_health: Any
