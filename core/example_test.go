@@ -6,34 +6,42 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"testing"
 	"time"
 
 	"github.com/redisclient/redisclient/core"
 	"github.com/redisclient/redisclient/core/codec"
 )
 
-// testRedis is the LOCATION of the standalone test server
-// (testenv/with-redis.sh sets RC_TEST_STANDALONE). Without it, it names a
-// port nobody listens on, so that an example fails instead of writing to
+// TestMain points the examples' REDIS_ADDR at the standalone test server
+// (testenv/with-redis.sh sets RC_TEST_STANDALONE). Without it, at a port
+// nobody listens on, so that an example fails instead of writing to
 // whatever Redis runs on the default port.
-func testRedis() string {
+func TestMain(m *testing.M) {
 	addr := os.Getenv("RC_TEST_STANDALONE")
 	if addr == "" {
 		fmt.Fprintln(os.Stderr, "RC_TEST_STANDALONE is not set: run the tests through testenv/with-redis.sh (make test)")
 		addr = "127.0.0.1:1"
 	}
-	return "redis://" + addr + "/0"
+	os.Setenv("REDIS_ADDR", addr)
+	os.Exit(m.Run())
 }
 
 // A Go service reads the Django service's CACHES entry and shares its keys.
 func Example() {
 	ctx := context.Background()
-	entry, err := core.ParseEntry([]byte(`{
+	// CACHES["default"] of the Django service, as JSON; the server's address
+	// comes from the environment.
+	text, err := core.ExpandEnv([]byte(`{
 		"BACKEND": "django_redis.cache.RedisCache",
-		"LOCATION": "` + testRedis() + `",
+		"LOCATION": "redis://${REDIS_ADDR}/0",
 		"KEY_PREFIX": "example",
 		"TIMEOUT": 300
-	}`))
+	}`), nil)
+	if err != nil {
+		log.Fatal(err) // errors.Is(err, core.ErrConfig), naming the unset variables
+	}
+	entry, err := core.ParseEntry(text)
 	if err != nil {
 		log.Fatal(err) // errors.Is(err, core.ErrConfig)
 	}
@@ -67,7 +75,7 @@ func Example() {
 func ExampleCache_SetValue() {
 	ctx := context.Background()
 	entry, err := core.ParseEntry([]byte(`{
-		"LOCATION": "` + testRedis() + `",
+		"LOCATION": "redis://` + os.Getenv("REDIS_ADDR") + `/0",
 		"KEY_PREFIX": "example",
 		"OPTIONS": {"COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor"}
 	}`))
@@ -108,7 +116,7 @@ func ExampleCache_SetValue() {
 // so either side may count.
 func ExampleCache_Incr() {
 	ctx := context.Background()
-	entry, err := core.ParseEntry([]byte(`{"LOCATION": "` + testRedis() + `", "KEY_PREFIX": "example"}`))
+	entry, err := core.ParseEntry([]byte(`{"LOCATION": "redis://` + os.Getenv("REDIS_ADDR") + `/0", "KEY_PREFIX": "example"}`))
 	if err != nil {
 		log.Fatal(err)
 	}
