@@ -15,10 +15,12 @@
 //
 // # Getting the entry
 //
-// A Go service gets the CACHES entry as JSON, for example from a file
-// mounted into the service. An entry file may hold ${VAR} references;
-// ExpandEnv replaces them from the environment before ParseEntry reads the
-// JSON. Nothing expands references unless asked.
+// A Go service gets the CACHES entry as JSON: written from the Django
+// settings at deploy time (python -m redisclient entry --settings
+// mysite.settings, from the Python package), or a file mounted into the
+// service. An entry file may hold ${VAR} references; ExpandEnv replaces
+// them from the environment before ParseEntry reads the JSON. Nothing
+// expands references unless asked.
 //
 // # Use
 //

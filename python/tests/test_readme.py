@@ -13,7 +13,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from .conftest import standalone
+from .conftest import env, standalone
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
@@ -79,3 +79,20 @@ def test_c_snippet(tmp_path: Path) -> None:
     lines = out.stdout.splitlines()
     assert lines[0] == "hello"
     assert json.loads(lines[1]) == {"name": "ada", "since": {"$date": "2024-05-01"}}
+
+
+def test_entry_file_snippet(monkeypatch) -> None:
+    """The entry file with environment references, expanded as README says."""
+    import redisclient
+
+    text = snippet("The entry in a Go or C service", "json")
+    monkeypatch.setenv("REDIS_PASSWORD", 'pa"ss')
+    monkeypatch.setenv("REDIS_HOST", "cache.internal")
+    monkeypatch.delenv("REDIS_PORT", raising=False)
+    monkeypatch.setenv("CERTS_DIR", "")
+    entry = json.loads(redisclient.expand_env(text))
+    assert entry["OPTIONS"]["CLIENT_CLASS_KWARGS"]["ssl_ca_certs"] == "/etc/pki/redis/ca.crt"
+    # Resolve reads the CA file: point it at the test CA.
+    monkeypatch.setenv("CERTS_DIR", env("RC_TEST_CERTS"))
+    settings = redisclient.resolve(json.loads(redisclient.expand_env(text)))
+    assert (settings["host"], settings["port"], settings["password"], settings["ssl"]) == ("cache.internal", 6379, 'pa"ss', True)
