@@ -49,7 +49,7 @@ show="$("$tools/auditwheel" show "$wheel" | tr '\n' ' ')"
 [[ "$show" == *"consistent with the following platform tag: \"$tag\""* ]] ||
 	fail "auditwheel does not confirm $tag: $show"
 
-unzip -q -d "$tmp/unpacked" "$wheel"
+python3 -m zipfile -e "$wheel" "$tmp/unpacked"
 cmp -s "$tmp/unpacked/redisclient/libredisclient.so" lib/libredisclient.so ||
 	fail "the wheel's library differs from the one capi/build.sh builds from these sources"
 metadata="$tmp/unpacked/redisclient-$version.dist-info/METADATA"
@@ -72,7 +72,7 @@ python3 -m venv "$tmp/direct"
 "$tools/pip" wheel -q --disable-pip-version-check --no-deps -w "$tmp/from-sdist" "$tmp"/sdist/redisclient-"$version".tar.gz
 # Not the same bytes: a build outside a git checkout stamps no VCS state.
 [ -f "$tmp/from-sdist/$name" ] || fail "the sdist built $(ls "$tmp/from-sdist"), not $name"
-unzip -q -d "$tmp/unpacked-sdist" "$tmp/from-sdist/$name"
+python3 -m zipfile -e "$tmp/from-sdist/$name" "$tmp/unpacked-sdist"
 diff -u <(cd "$tmp/unpacked" && find . | sort) <(cd "$tmp/unpacked-sdist" && find . | sort) ||
 	fail "the wheel built from the sdist holds other files"
 diff -u <(nm -D --defined-only lib/libredisclient.so) <(nm -D --defined-only "$tmp/unpacked-sdist/redisclient/libredisclient.so") ||
