@@ -30,6 +30,11 @@ from typing import Iterator, Optional
 from setuptools import build_meta as _setuptools
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+# The frontend imported this module from the source tree, and Python cached
+# its bytecode there before running it: remove that, so that a build leaves
+# the tree exactly as it found it.
+shutil.rmtree(Path(__file__).resolve().parent / "__pycache__", ignore_errors=True)
 LIBRARY = "libredisclient.so"
 
 # What an sdist carries of the repository to build the library: the C ABI,

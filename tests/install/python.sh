@@ -27,7 +27,9 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 version="$(cat VERSION)"
-tree() { find python -name __pycache__ -prune -o -name .pytest_cache -prune -o -print | sort; }
+# Bytecode counts too (the frontends import the backend from the tree); a
+# cache pytest left before this script runs is in both lists.
+tree() { find python -name .pytest_cache -prune -o -print | sort; }
 tree >"$tmp/tree.before"
 
 # The build tools live in a venv of their own; pip's build isolation fetches
@@ -67,7 +69,7 @@ python3 -m venv "$tmp/direct"
 	fail "pip install ./python: the installed package cannot load its library"
 
 # An sdist carries the Go sources, and builds the same wheel.
-(cd python && "$tools/python" -c 'import sys; sys.path.insert(0, "build_backend"); import redisclient_build as b; b.build_sdist(sys.argv[1])' "$tmp/sdist") >"$tmp/sdist.log" 2>&1 ||
+(cd python && "$tools/python" -B -c 'import sys; sys.path.insert(0, "build_backend"); import redisclient_build as b; b.build_sdist(sys.argv[1])' "$tmp/sdist") >"$tmp/sdist.log" 2>&1 ||
 	fail "build_sdist failed: $(cat "$tmp/sdist.log")"
 "$tools/pip" wheel -q --disable-pip-version-check --no-deps -w "$tmp/from-sdist" "$tmp"/sdist/redisclient-"$version".tar.gz
 # Not the same bytes: a build outside a git checkout stamps no VCS state.
