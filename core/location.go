@@ -189,7 +189,7 @@ func pythonInt(s string) (int, bool) {
 
 // splitUserinfo tells whether an '@' stands where only a user name or
 // password cut short by '/', '?' or '#' puts it: in the path or the
-// fragment, or in the query outside a parameter's value. urlparse would read
+// fragment, or in the query outside the value of a known keyword. urlparse would read
 // what comes before the cut as the host and port, so a piece of the password
 // would become an address; refusing the LOCATION keeps it out of the
 // settings and of connection errors. A unix:// path may hold an '@' when
@@ -201,12 +201,24 @@ func splitUserinfo(scheme, netloc, rest string) bool {
 		return true
 	}
 	for _, pair := range strings.Split(query, "&") {
-		if name, _, ok := strings.Cut(pair, "="); strings.Contains(name, "@") || !ok && strings.Contains(pair, "@") {
+		name, value, ok := strings.Cut(pair, "=")
+		if strings.Contains(name, "@") || !ok && strings.Contains(pair, "@") {
+			return true
+		}
+		// A value may hold an '@' (password=p@ss), but a name no keyword
+		// has is a piece of the password.
+		if decoded, err := url.QueryUnescape(name); strings.Contains(value, "@") && (err != nil || !isKeyword(decoded)) {
 			return true
 		}
 	}
 	socketPath := scheme == "unix" || scheme == "file"
 	return strings.Contains(path, "@") && !(socketPath && (netloc == "" || strings.HasSuffix(netloc, "@")))
+}
+
+// isKeyword: the keywords CLIENT_CLASS_KWARGS (and so the query) accepts.
+func isKeyword(name string) bool {
+	_, ok := kwargSpecs[name]
+	return ok || contains([]string{"mode", "clustered", "redis_hosts", "clustered_hosts"}, name)
 }
 
 // portLike is a port as someone might mistype it ("-1", " 5"), not text

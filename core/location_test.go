@@ -120,6 +120,7 @@ func TestLocationErrors(t *testing.T) {
 		{"slash in a unix password", "unix://:secret1/x@/tmp/r.sock", "secret1", "an '@' after the host"},
 		{"@ in the fragment", "redis://:12#secret1@h", "secret1", "an '@' after the host"},
 		{"@ in a query name", "redis://:12?secret1@h", "secret1", "an '@' after the host"},
+		{"@ in the value of no keyword", "redis://:12?secret1=x@h", "secret1", "an '@' after the host"},
 		{"@ in a unix path after a netloc", "unix://localhost/run/secret1@x", "", "an '@' after the host"},
 		// Without "scheme://" the whole LOCATION is shown masked.
 		{"no scheme, user and password", "rcuser:secret1@h:6379", "secret1", `"` + masked + `@h:6379"`},

@@ -164,7 +164,7 @@ func popHosts(kwargs map[string]any) (nodes []Node, setting string, err error) {
 			continue
 		}
 		if setting != "" {
-			return nil, "", configErr(name, v, "set together with "+setting+"; use one")
+			return nil, "", configErr(name, maskHosts(v), "set together with "+setting+"; use one")
 		}
 		if nodes, err = parseHosts(name, v); err != nil {
 			return nil, "", err
