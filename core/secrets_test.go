@@ -140,6 +140,13 @@ func secretEntries(t *testing.T, p string) map[string]core.Entry {
 	} {
 		es[name] = entry(base, "secrets", kwargs)
 	}
+	// django-redis's OPTIONS.PASSWORD, which django-ansible-base's client
+	// does not read: dropped when the entry is parsed, and never shown.
+	js, err := json.Marshal(map[string]any{"LOCATION": base, "OPTIONS": map[string]any{
+		"PASSWORD": p, "CLIENT_CLASS_KWARGS": map[string]any{"username": user}}})
+	require.NoError(t, err)
+	es["OPTIONS.PASSWORD"], err = core.ParseEntry(js)
+	require.NoError(t, err)
 	return es
 }
 
