@@ -52,7 +52,7 @@ func rc_resolve(entry *C.rc_cchar, entryLen C.size_t, settings **C.char, setting
 		if err != nil {
 			return 0, err
 		}
-		js, err := json.Marshal(o)
+		js, err := o.JSONWithPassword()
 		if err != nil {
 			return 0, err
 		}
