@@ -1073,6 +1073,64 @@ static void test_close_in_flight(void) {
 
 /* ---- fork --------------------------------------------------------------- */
 
+/* Forks while other threads keep the Go runtime busy: whatever the runtime
+ * was doing at the fork (a thread of the parent holding one of its locks),
+ * a call in the child must return RC_ERR_FORKED at once, never hang. */
+enum { FORK_THREADS = 4, FORKS = 25 };
+
+struct fork_load {
+    rc_client *c;
+    _Atomic int stop;
+};
+
+static void *fork_load_run(void *arg) {
+    struct fork_load *l = arg;
+    while (!l->stop) {
+        char *got = NULL;
+        size_t n = 0;
+        rc_get(l->c, K("busy"), V, &got, &n, NULL);
+        rc_free(got);
+    }
+    return NULL;
+}
+
+static void test_fork_under_load(void) {
+    char entry[1024];
+    standalone_entry(entry, sizeof entry, "fork-load");
+    rc_client *c = open_entry(entry);
+    if (c == NULL) return;
+    struct fork_load load = {c, 0};
+    pthread_t t[FORK_THREADS];
+    for (int i = 0; i < FORK_THREADS; i++) pthread_create(&t[i], NULL, fork_load_run, &load);
+    int hung = 0, wrong = 0;
+    for (int i = 0; i < FORKS; i++) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            alarm(5); /* a call that entered the Go runtime may never return */
+            char *got = NULL, *err = NULL;
+            size_t n = 0;
+            int ok = rc_get(c, K("busy"), V, &got, &n, &err) == RC_ERR_FORKED && got == NULL &&
+                     err != NULL && strstr(err, "rc_get: called in a forked child") == err;
+            rc_free(err);
+            _exit(ok ? 0 : 3);
+        }
+        int status = 0;
+        if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+            wrong++;
+        } else if (WIFSIGNALED(status)) {
+            hung++;
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            wrong++;
+        }
+    }
+    load.stop = 1;
+    for (int i = 0; i < FORK_THREADS; i++) pthread_join(t[i], NULL);
+    CHECK(hung == 0, "%d of %d children forked under load hung in a call", hung, FORKS);
+    CHECK(wrong == 0, "%d of %d children forked under load got another answer", wrong, FORKS);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
 static void test_fork(void) {
     char entry[1024];
     standalone_entry(entry, sizeof entry, "fork");
@@ -1126,6 +1184,7 @@ int main(void) {
     test_threads();
     test_close_in_flight();
     test_fork();
+    test_fork_under_load();
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
