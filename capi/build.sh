@@ -12,6 +12,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+# Every public function is defined in guard.c, which refuses a forked child
+# before Go runs; a Go export must not take an rc_ name itself.
+if grep -n '^//export rc_' capi/*.go; then
+    echo "capi/build.sh: export these as rcgo_ and define the rc_ function in capi/guard.c" >&2
+    exit 1
+fi
+
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 

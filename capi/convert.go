@@ -8,8 +8,7 @@ typedef const char rc_cchar;
 typedef const size_t rc_csize;
 
 // rc__message joins "op: message" in C memory, reading the Go strings in
-// place: the error path of a forked child must not allocate Go memory (an
-// allocation may start a GC, whose workers do not exist after fork).
+// place.
 static char *rc__message(_GoString_ op, _GoString_ msg) {
 	size_t a = _GoStringLen(op), b = _GoStringLen(msg);
 	char *p = malloc(a + 2 + b + 1);
@@ -38,20 +37,14 @@ import (
 var (
 	errInvalidArgument = errors.New("invalid argument")
 	errInternal        = errors.New("internal error")
-	errForked          = errors.New("called in a forked child: create clients after fork()")
 )
 
-// run is the frame of every export: the fork check, panic recovery, and the
-// mapping of the error fn returns to a status and a message. fn returns
-// RC_OK or RC_MISS when it has no error.
+// run is the frame of every export (guard.c has refused a forked child
+// before): panic recovery, and the mapping of the error fn returns to a
+// status and a message. fn returns RC_OK or RC_MISS when it has no error.
 func run(op string, errOut **C.char, fn func() (C.int, error)) (status C.int) {
 	if errOut != nil {
 		*errOut = nil
-	}
-	if forked() {
-		// No Go allocation and no goroutine: only the calling thread
-		// exists in the child (errForked.Error() is a constant).
-		return fail(op, errOut, errForked)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -81,8 +74,6 @@ func withClient(op string, h *C.rc_client, errOut **C.char, fn func(cl *client) 
 	})
 }
 
-func forked() bool { return getpid() != loadPID }
-
 func fail(op string, errOut **C.char, err error) C.int {
 	if errOut != nil {
 		*errOut = C.rc__message(op, err.Error())
@@ -92,8 +83,6 @@ func fail(op string, errOut **C.char, err error) C.int {
 
 func statusOf(err error) C.int {
 	switch {
-	case errors.Is(err, errForked):
-		return C.RC_ERR_FORKED
 	case errors.Is(err, errInvalidHandle):
 		return C.RC_ERR_INVALID_HANDLE
 	case errors.Is(err, errClosedHandle), errors.Is(err, core.ErrClosed):
@@ -118,10 +107,7 @@ func statusOf(err error) C.int {
 	return C.RC_ERR_INTERNAL
 }
 
-// isServerError is apart from statusOf because errors.As moves its target
-// to the heap, and statusOf runs in a forked child.
-//
-//go:noinline
+// isServerError: Redis answered with an error reply.
 func isServerError(err error) bool {
 	var rerr redis.Error
 	return errors.As(err, &rerr)

@@ -26,8 +26,8 @@ func getenv(name string) (string, bool) {
 	return C.GoString(v), true
 }
 
-//export rc_expand_env
-func rc_expand_env(text *C.rc_cchar, textLen C.size_t, out **C.char, outLen *C.size_t, errOut **C.char) C.int {
+//export rcgo_expand_env
+func rcgo_expand_env(text *C.rc_cchar, textLen C.size_t, out **C.char, outLen *C.size_t, errOut **C.char) C.int {
 	return run("rc_expand_env", errOut, func() (C.int, error) {
 		if err := required("out", out == nil); err != nil {
 			return 0, err

@@ -6,8 +6,8 @@ package main
 #include "redisclient.h"
 
 // The exports are declared with these names so that cgo's prototypes say
-// const where redisclient.h does: _cgo_export.c then compiles the header's
-// prototypes beside cgo's, and any mismatch fails the build.
+// const where redisclient.h does: guard.c calls them with the header's
+// argument types, and a mismatch fails its build.
 typedef const char rc_cchar;
 typedef const char *const rc_ckey;
 typedef const size_t rc_csize;
@@ -15,7 +15,6 @@ typedef const size_t rc_csize;
 // A token becomes an rc_client* in C, so Go never converts an integer to
 // unsafe.Pointer (see handles.go).
 static inline rc_client *rc__handle(uintptr_t token) { return (rc_client *)token; }
-static inline const char *rc__version(void) { return RC_VERSION_STRING; }
 */
 import "C"
 
@@ -27,17 +26,8 @@ import (
 	"github.com/redisclient/redisclient/core"
 )
 
-//export rc_version
-func rc_version() *C.rc_cchar { return (*C.rc_cchar)(unsafe.Pointer(C.rc__version())) }
-
-//export rc_abi_version
-func rc_abi_version() C.int { return C.RC_ABI_VERSION }
-
-//export rc_free
-func rc_free(p unsafe.Pointer) { C.free(p) }
-
-//export rc_resolve
-func rc_resolve(entry *C.rc_cchar, entryLen C.size_t, settings **C.char, settingsLen *C.size_t, errOut **C.char) C.int {
+//export rcgo_resolve
+func rcgo_resolve(entry *C.rc_cchar, entryLen C.size_t, settings **C.char, settingsLen *C.size_t, errOut **C.char) C.int {
 	return run("rc_resolve", errOut, func() (C.int, error) {
 		if err := required("settings", settings == nil); err != nil {
 			return 0, err
@@ -52,7 +42,7 @@ func rc_resolve(entry *C.rc_cchar, entryLen C.size_t, settings **C.char, setting
 		if err != nil {
 			return 0, err
 		}
-		js, err := json.Marshal(o)
+		js, err := o.JSONWithPassword()
 		if err != nil {
 			return 0, err
 		}
@@ -71,8 +61,8 @@ func parseEntry(entry *C.rc_cchar, entryLen C.size_t) (core.Entry, error) {
 	return core.ParseEntry(js)
 }
 
-//export rc_open
-func rc_open(entry *C.rc_cchar, entryLen C.size_t, out **C.rc_client, errOut **C.char) C.int {
+//export rcgo_open
+func rcgo_open(entry *C.rc_cchar, entryLen C.size_t, out **C.rc_client, errOut **C.char) C.int {
 	return run("rc_open", errOut, func() (C.int, error) {
 		if err := required("client", out == nil); err != nil {
 			return 0, err
@@ -93,8 +83,8 @@ func rc_open(entry *C.rc_cchar, entryLen C.size_t, out **C.rc_client, errOut **C
 	})
 }
 
-//export rc_close
-func rc_close(h *C.rc_client, errOut **C.char) C.int {
+//export rcgo_close
+func rcgo_close(h *C.rc_client, errOut **C.char) C.int {
 	return run("rc_close", errOut, func() (C.int, error) {
 		cl, err := handles.remove(tokenOf(h))
 		if err != nil {
@@ -105,8 +95,8 @@ func rc_close(h *C.rc_client, errOut **C.char) C.int {
 	})
 }
 
-//export rc_health
-func rc_health(h *C.rc_client, out **C.char, outLen *C.size_t, errOut **C.char) C.int {
+//export rcgo_health
+func rcgo_health(h *C.rc_client, out **C.char, outLen *C.size_t, errOut **C.char) C.int {
 	return withClient("rc_health", h, errOut, func(cl *client) (C.int, error) {
 		if err := required("json", out == nil); err != nil {
 			return 0, err
@@ -125,8 +115,8 @@ func rc_health(h *C.rc_client, out **C.char, outLen *C.size_t, errOut **C.char) 
 	})
 }
 
-//export rc_get
-func rc_get(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, value **C.char, valueLen *C.size_t, errOut **C.char) C.int {
+//export rcgo_get
+func rcgo_get(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, value **C.char, valueLen *C.size_t, errOut **C.char) C.int {
 	return withClient("rc_get", h, errOut, func(cl *client) (C.int, error) {
 		if err := required("value or value_len", value == nil || valueLen == nil); err != nil {
 			return 0, err
@@ -145,8 +135,8 @@ func rc_get(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, val
 	})
 }
 
-//export rc_set
-func rc_set(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, value *C.rc_cchar, valueLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+//export rcgo_set
+func rcgo_set(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, value *C.rc_cchar, valueLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return withClient("rc_set", h, errOut, func(cl *client) (C.int, error) {
 		k, v, exp, err := keyValueExpiry(key, keyLen, value, valueLen, timeout)
 		if err != nil {
@@ -156,8 +146,8 @@ func rc_set(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, value *C.rc_cchar,
 	})
 }
 
-//export rc_add
-func rc_add(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, value *C.rc_cchar, valueLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+//export rcgo_add
+func rcgo_add(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, value *C.rc_cchar, valueLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return withClient("rc_add", h, errOut, func(cl *client) (C.int, error) {
 		k, v, exp, err := keyValueExpiry(key, keyLen, value, valueLen, timeout)
 		if err != nil {
@@ -194,29 +184,29 @@ func keyCall(op string, h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, versio
 	})
 }
 
-//export rc_delete
-func rc_delete(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char) C.int {
+//export rcgo_delete
+func rcgo_delete(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char) C.int {
 	return keyCall("rc_delete", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
 		return c.Delete(cl.ctx, k)
 	})
 }
 
-//export rc_has_key
-func rc_has_key(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char) C.int {
+//export rcgo_has_key
+func rcgo_has_key(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char) C.int {
 	return keyCall("rc_has_key", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
 		return c.HasKey(cl.ctx, k)
 	})
 }
 
-//export rc_persist
-func rc_persist(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char) C.int {
+//export rcgo_persist
+func rcgo_persist(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, errOut **C.char) C.int {
 	return keyCall("rc_persist", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
 		return c.Persist(cl.ctx, k)
 	})
 }
 
-//export rc_touch
-func rc_touch(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+//export rcgo_touch
+func rcgo_touch(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return keyCall("rc_touch", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
 		exp, err := expiryOf(timeout)
 		if err != nil {
@@ -226,8 +216,8 @@ func rc_touch(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, timeout C.rc_tim
 	})
 }
 
-//export rc_expire
-func rc_expire(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+//export rcgo_expire
+func rcgo_expire(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return keyCall("rc_expire", h, key, keyLen, version, errOut, func(c *core.Cache, cl *client, k string) (bool, error) {
 		exp, err := expiryOf(timeout)
 		if err != nil {
@@ -237,16 +227,16 @@ func rc_expire(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, timeout C.rc_ti
 	})
 }
 
-//export rc_incr
-func rc_incr(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta C.int64_t, version C.int, result *C.int64_t, errOut **C.char) C.int {
+//export rcgo_incr
+func rcgo_incr(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta C.int64_t, version C.int, result *C.int64_t, errOut **C.char) C.int {
 	return incr("rc_incr", (*core.Cache).Incr, h, key, keyLen, int64(delta), version, result, errOut)
 }
 
 // rc_decr is core's Decr, not Incr of -delta: -INT64_MIN does not exist,
 // and Decr is where that delta is refused.
 //
-//export rc_decr
-func rc_decr(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta C.int64_t, version C.int, result *C.int64_t, errOut **C.char) C.int {
+//export rcgo_decr
+func rcgo_decr(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, delta C.int64_t, version C.int, result *C.int64_t, errOut **C.char) C.int {
 	return incr("rc_decr", (*core.Cache).Decr, h, key, keyLen, int64(delta), version, result, errOut)
 }
 
@@ -267,8 +257,8 @@ func incr(op string, apply func(*core.Cache, context.Context, string, int64) (in
 	})
 }
 
-//export rc_ttl
-func rc_ttl(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, ttlMs *C.int64_t, errOut **C.char) C.int {
+//export rcgo_ttl
+func rcgo_ttl(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, ttlMs *C.int64_t, errOut **C.char) C.int {
 	return withClient("rc_ttl", h, errOut, func(cl *client) (C.int, error) {
 		if err := required("ttl_ms", ttlMs == nil); err != nil {
 			return 0, err
@@ -293,8 +283,8 @@ func rc_ttl(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, ttl
 	})
 }
 
-//export rc_get_many
-func rc_get_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
+//export rcgo_get_many
+func rcgo_get_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
 	return withClient("rc_get_many", h, errOut, func(cl *client) (C.int, error) {
 		if err := required("values", values == nil); err != nil {
 			return 0, err
@@ -340,8 +330,8 @@ func bufArray(keys []string, got map[string][]byte) *C.rc_buf {
 	return (*C.rc_buf)(block)
 }
 
-//export rc_set_many
-func rc_set_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, vals *C.rc_ckey, valueLens *C.rc_csize, n C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+//export rcgo_set_many
+func rcgo_set_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, vals *C.rc_ckey, valueLens *C.rc_csize, n C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return withClient("rc_set_many", h, errOut, func(cl *client) (C.int, error) {
 		ks, err := stringsOf("keys", (**C.rc_cchar)(unsafe.Pointer(keys)), keyLens, n)
 		if err != nil {
@@ -363,8 +353,8 @@ func rc_set_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, vals *C.r
 	})
 }
 
-//export rc_delete_many
-func rc_delete_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, deleted *C.int64_t, errOut **C.char) C.int {
+//export rcgo_delete_many
+func rcgo_delete_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, deleted *C.int64_t, errOut **C.char) C.int {
 	return withClient("rc_delete_many", h, errOut, func(cl *client) (C.int, error) {
 		setInt64(deleted, 0)
 		ks, err := stringsOf("keys", (**C.rc_cchar)(unsafe.Pointer(keys)), keyLens, n)
@@ -380,8 +370,8 @@ func rc_delete_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.si
 	})
 }
 
-//export rc_clear
-func rc_clear(h *C.rc_client, removed *C.int64_t, errOut **C.char) C.int {
+//export rcgo_clear
+func rcgo_clear(h *C.rc_client, removed *C.int64_t, errOut **C.char) C.int {
 	return withClient("rc_clear", h, errOut, func(cl *client) (C.int, error) {
 		setInt64(removed, 0)
 		count, err := cl.cache.Clear(cl.ctx)

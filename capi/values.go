@@ -42,8 +42,8 @@ func valueOf(what string, p *C.rc_cchar, n C.size_t) (codec.Value, error) {
 	return v, nil
 }
 
-//export rc_get_value
-func rc_get_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, js **C.char, jsLen *C.size_t, errOut **C.char) C.int {
+//export rcgo_get_value
+func rcgo_get_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, js **C.char, jsLen *C.size_t, errOut **C.char) C.int {
 	return withClient("rc_get_value", h, errOut, func(cl *client) (C.int, error) {
 		if err := required("json or json_len", js == nil || jsLen == nil); err != nil {
 			return 0, err
@@ -66,8 +66,8 @@ func rc_get_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.in
 	})
 }
 
-//export rc_set_value
-func rc_set_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+//export rcgo_set_value
+func rcgo_set_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return withClient("rc_set_value", h, errOut, func(cl *client) (C.int, error) {
 		k, v, exp, err := storeArgs(key, keyLen, js, jsLen, timeout)
 		if err != nil {
@@ -77,8 +77,8 @@ func rc_set_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cch
 	})
 }
 
-//export rc_add_value
-func rc_add_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+//export rcgo_add_value
+func rcgo_add_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return withClient("rc_add_value", h, errOut, func(cl *client) (C.int, error) {
 		k, v, exp, err := storeArgs(key, keyLen, js, jsLen, timeout)
 		if err != nil {
@@ -103,8 +103,8 @@ func storeArgs(key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t,
 	return k, v, exp, err
 }
 
-//export rc_get_many_values
-func rc_get_many_values(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
+//export rcgo_get_many_values
+func rcgo_get_many_values(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
 	return withClient("rc_get_many_values", h, errOut, func(cl *client) (C.int, error) {
 		if err := required("values", values == nil); err != nil {
 			return 0, err
@@ -129,8 +129,8 @@ func rc_get_many_values(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n 
 	})
 }
 
-//export rc_set_many_values
-func rc_set_many_values(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, jsons *C.rc_ckey, jsonLens *C.rc_csize, n C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
+//export rcgo_set_many_values
+func rcgo_set_many_values(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, jsons *C.rc_ckey, jsonLens *C.rc_csize, n C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return withClient("rc_set_many_values", h, errOut, func(cl *client) (C.int, error) {
 		ks, err := stringsOf("keys", (**C.rc_cchar)(unsafe.Pointer(keys)), keyLens, n)
 		if err != nil {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -57,6 +59,101 @@ type EntryOptions struct {
 	// IgnoreExceptions is django-redis's IGNORE_EXCEPTIONS, kept for callers
 	// that want Django's behaviour of treating a dead Redis as a miss.
 	IgnoreExceptions bool `json:"IGNORE_EXCEPTIONS"`
+}
+
+// An Entry holds the password as written, in LOCATION or in
+// CLIENT_CLASS_KWARGS. It prints masked whichever way it is printed by
+// accident (fmt's verbs, slog, encoding/json), and so does EntryOptions: a
+// password in a log outlives the mistake. The fields hold the secrets.
+
+// Masked returns a copy fit for printing: LOCATION with whatever can be a
+// password masked, and OPTIONS as EntryOptions.Masked has it.
+func (e Entry) Masked() Entry {
+	e.Location = redactURL(e.Location)
+	e.Options = e.Options.Masked()
+	return e
+}
+
+// Masked returns a copy fit for printing: in CLIENT_CLASS_KWARGS, at any
+// depth, every value under a key that names a password (password,
+// ssl_password, any case) is masked, and so is the password in every URL
+// (redis_hosts written as URLs, a url key). The map is copied, not changed.
+func (o EntryOptions) Masked() EntryOptions {
+	if o.ClientClassKwargs != nil {
+		o.ClientClassKwargs, _ = maskSecrets("", o.ClientClassKwargs).(map[string]any)
+	}
+	return o
+}
+
+// maskSecrets is v fit for printing when it sits under key.
+func maskSecrets(key string, v any) any {
+	if v != nil && v != "" && strings.Contains(strings.ToLower(key), "password") {
+		return masked
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, item := range x {
+			out[k] = maskSecrets(k, item)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = maskSecrets(key, item)
+		}
+		return out
+	case string:
+		if strings.Contains(x, "@") || strings.Contains(x, "://") {
+			return redactURL(x)
+		}
+	}
+	return v
+}
+
+// entryFields and entryOptionsFields have the fields and none of the
+// methods, so that fmt and encoding/json print the fields instead of
+// calling back.
+type (
+	entryFields        Entry
+	entryOptionsFields EntryOptions
+)
+
+// String is the %v form, masked.
+func (e Entry) String() string { return fmt.Sprint(e) }
+
+// GoString is the %#v form, masked.
+func (e Entry) GoString() string { return fmt.Sprintf("%#v", e) }
+
+// Format prints the masked copy with any verb and flags.
+func (e Entry) Format(f fmt.State, verb rune) {
+	formatMasked(f, verb, entryFields(e.Masked()), "entryFields", "Entry")
+}
+
+// LogValue is what slog logs: the masked copy.
+func (e Entry) LogValue() slog.Value { return slog.AnyValue(entryFields(e.Masked())) }
+
+// MarshalJSON writes the masked copy: the JSON an entry came from, or its
+// fields, are the way to hand it on whole.
+func (e Entry) MarshalJSON() ([]byte, error) { return json.Marshal(entryFields(e.Masked())) }
+
+// String is the %v form, masked.
+func (o EntryOptions) String() string { return fmt.Sprint(o) }
+
+// GoString is the %#v form, masked.
+func (o EntryOptions) GoString() string { return fmt.Sprintf("%#v", o) }
+
+// Format prints the masked copy with any verb and flags.
+func (o EntryOptions) Format(f fmt.State, verb rune) {
+	formatMasked(f, verb, entryOptionsFields(o.Masked()), "entryOptionsFields", "EntryOptions")
+}
+
+// LogValue is what slog logs: the masked copy.
+func (o EntryOptions) LogValue() slog.Value { return slog.AnyValue(entryOptionsFields(o.Masked())) }
+
+// MarshalJSON writes the masked copy.
+func (o EntryOptions) MarshalJSON() ([]byte, error) {
+	return json.Marshal(entryOptionsFields(o.Masked()))
 }
 
 // ParseEntry reads a CACHES entry from JSON.

@@ -35,6 +35,19 @@ func parseHosts(setting string, value any) ([]Node, error) {
 	return nodes, nil
 }
 
+// maskHosts is a host list fit for an error message.
+func maskHosts(value any) any {
+	list, ok := value.(string)
+	if !ok {
+		return jsonKind(value)
+	}
+	entries := strings.Split(list, ",")
+	for i, entry := range entries {
+		entries[i] = maskUserinfo(entry)
+	}
+	return strings.Join(entries, ",")
+}
+
 // maskUserinfo hides what stands before an "@" in a host entry: someone who
 // wrote a URL there ("redis://:secret@h:7000") may have written a password.
 func maskUserinfo(entry string) string {

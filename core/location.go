@@ -44,16 +44,23 @@ func parseLocation(raw string) (location, error) {
 	}
 
 	var netloc string
+	netlocStart := -1
 	if strings.HasPrefix(rest, "//") {
 		rest = rest[2:]
+		netlocStart = len(cleaned) - len(rest)
 		end := strings.IndexAny(rest, "/?#")
 		if end < 0 {
 			end = len(rest)
 		}
 		netloc, rest = rest[:end], rest[end:]
-		if strings.Contains(netloc, "[") != strings.Contains(netloc, "]") {
-			return loc, configErr("LOCATION", redactURL(raw), "invalid IPv6 address: a bracket is not closed")
-		}
+	}
+	if splitUserinfo(loc.scheme, netloc, rest) {
+		return loc, configErr("LOCATION", redactURL(raw), "an '@' after the host: a user name or password holding '/', '?' or '#' "+
+			"cannot be written in LOCATION, which is read as written, never percent-decoded; "+
+			"set it as OPTIONS.CLIENT_CLASS_KWARGS password (or username) and leave it out of LOCATION")
+	}
+	if strings.Contains(netloc, "[") != strings.Contains(netloc, "]") {
+		return loc, configErr("LOCATION", redactURL(raw), "invalid IPv6 address: a bracket is not closed")
 	}
 	if i := strings.IndexByte(rest, '#'); i >= 0 {
 		rest = rest[:i]
@@ -79,7 +86,13 @@ func parseLocation(raw string) (location, error) {
 	if portText != "" {
 		port, err := strconv.Atoi(portText)
 		if err != nil || !isASCIIDigits(portText) {
-			return loc, configErr("LOCATION", redactURL(raw), "the port is not a number (percent-encode any '/', '?' or '#' in the password)")
+			shown := redactURL(raw)
+			if !strings.Contains(netloc, "@") && !portLike(portText) {
+				// Without an '@' this may be a password written without
+				// its host ("redis://:secret"): show the host alone.
+				shown = redactURL(cleaned[:netlocStart] + netloc[:len(netloc)-len(portText)] + masked)
+			}
+			return loc, configErr("LOCATION", shown, "the port is not a number")
 		}
 		if port > 65535 {
 			return loc, configErr("LOCATION", redactURL(raw), fmt.Sprintf("the port %d is out of range 0-65535", port))
@@ -174,41 +187,107 @@ func pythonInt(s string) (int, bool) {
 	return n, err == nil
 }
 
-// redactURL hides the password of a URL, for error messages. It masks from
-// "scheme://user:" up to the last "@" anywhere, so that a password holding
-// an unencoded "/", "?" or "#" is hidden too, and the query's password=.
+// splitUserinfo tells whether an '@' stands where only a user name or
+// password cut short by '/', '?' or '#' puts it: in the path or the
+// fragment, or in the query outside the value of a known keyword. urlparse would read
+// what comes before the cut as the host and port, so a piece of the password
+// would become an address; refusing the LOCATION keeps it out of the
+// settings and of connection errors. A unix:// path may hold an '@' when
+// nothing stands before it ("unix:///run/redis@main.sock").
+func splitUserinfo(scheme, netloc, rest string) bool {
+	rest, fragment, _ := strings.Cut(rest, "#")
+	path, query, _ := strings.Cut(rest, "?")
+	if strings.Contains(fragment, "@") {
+		return true
+	}
+	for _, pair := range strings.Split(query, "&") {
+		name, value, ok := strings.Cut(pair, "=")
+		if strings.Contains(name, "@") || !ok && strings.Contains(pair, "@") {
+			return true
+		}
+		// A value may hold an '@' (password=p@ss), but a name no keyword
+		// has is a piece of the password.
+		if decoded, err := url.QueryUnescape(name); strings.Contains(value, "@") && (err != nil || !isKeyword(decoded)) {
+			return true
+		}
+	}
+	socketPath := scheme == "unix" || scheme == "file"
+	return strings.Contains(path, "@") && !(socketPath && (netloc == "" || strings.HasSuffix(netloc, "@")))
+}
+
+// isKeyword: the keywords CLIENT_CLASS_KWARGS (and so the query) accepts.
+func isKeyword(name string) bool {
+	_, ok := kwargSpecs[name]
+	return ok || contains([]string{"mode", "clustered", "redis_hosts", "clustered_hosts"}, name)
+}
+
+// portLike is a port as someone might mistype it ("-1", " 5"), not text
+// that could be a password.
+func portLike(s string) bool {
+	return strings.Trim(s, "0123456789+- ") == ""
+}
+
+// redactURL hides whatever in a LOCATION can be a password, for error
+// messages, however malformed the LOCATION is:
+//   - the userinfo's password, from "scheme://user:" up to the last '@'
+//     anywhere, so that a password holding an unencoded '/', '?', '#' or '@'
+//     is hidden whole; without "scheme://", everything before the last '@',
+//     since nothing there says where a user name would end;
+//   - without any '@', a port that is not digits ("redis://:secret",
+//     "user:secret"), with everything after it;
+//   - the value of the query's password=, with everything after it, since
+//     written unencoded it may hold '&' or '#'.
 func redactURL(raw string) string {
-	raw = strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(raw)
-	if schemeEnd := strings.Index(raw, "://"); schemeEnd >= 0 {
-		start := schemeEnd + 3
-		if at := strings.LastIndexByte(raw[start:], '@'); at >= 0 {
-			if colon := strings.IndexByte(raw[start:start+at], ':'); colon >= 0 {
-				raw = raw[:start+colon+1] + masked + raw[start+at:]
+	// The query's password first, so that an '@' in its value is not taken
+	// for the end of a userinfo; again at the end, for a query that a '?' in
+	// the password hid.
+	raw = maskQueryPassword(strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(raw))
+	start, urlForm := 0, false
+	if i := strings.IndexByte(raw, ':'); i > 0 && validScheme(raw[:i]) && strings.HasPrefix(raw[i+1:], "//") {
+		start, urlForm = i+3, true
+	} else if strings.HasPrefix(raw, "//") {
+		start, urlForm = 2, true
+	}
+	if at := strings.LastIndexByte(raw[start:], '@'); at >= 0 {
+		userinfo := raw[start : start+at]
+		if !urlForm && userinfo != "" {
+			raw = raw[:start] + masked + raw[start+at:]
+		} else if colon := strings.IndexByte(userinfo, ':'); colon >= 0 {
+			raw = raw[:start+colon+1] + masked + raw[start+at:]
+		}
+	} else {
+		end := strings.IndexAny(raw[start:], "/?#")
+		if end < 0 {
+			end = len(raw) - start
+		}
+		hostinfo := raw[start : start+end]
+		hostEnd := strings.LastIndexByte(hostinfo, ']') + 1 // past an IPv6 address
+		if colon := strings.IndexByte(hostinfo[hostEnd:], ':'); colon >= 0 {
+			portStart := start + hostEnd + colon + 1
+			if port := raw[portStart : start+end]; !portLike(port) && port != masked {
+				return raw[:portStart] + masked
 			}
 		}
 	}
 	return maskQueryPassword(raw)
 }
 
-// maskQueryPassword hides the value of every query parameter whose name,
-// once decoded as parse_qs decodes it, is password ("pass%77ord" too).
+// maskQueryPassword hides, from the first query parameter whose name, once
+// decoded as parse_qs decodes it, is password ("pass%77ord" too), its value
+// and everything after it.
 func maskQueryPassword(raw string) string {
 	q := strings.IndexByte(raw, '?')
 	if q < 0 {
 		return raw
 	}
-	query, fragment, hasFragment := strings.Cut(raw[q+1:], "#")
+	query, _, _ := strings.Cut(raw[q+1:], "#")
 	pairs := strings.Split(query, "&")
 	for i, pair := range pairs {
 		name, _, ok := strings.Cut(pair, "=")
 		decoded, err := url.QueryUnescape(name)
 		if ok && (err != nil || strings.EqualFold(decoded, "password")) {
-			pairs[i] = name + "=" + masked
+			return raw[:q+1] + strings.Join(append(pairs[:i:i], name+"="+masked), "&")
 		}
 	}
-	out := raw[:q+1] + strings.Join(pairs, "&")
-	if hasFragment {
-		out += "#" + fragment
-	}
-	return out
+	return raw
 }

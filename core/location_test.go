@@ -56,6 +56,13 @@ func TestLocationParse(t *testing.T) {
 		{name: "unix without slashes", raw: "unix:/tmp/s", scheme: "unix", path: "/tmp/s"},
 		{name: "seed with host and port set", raw: "redis://None:None@redis.example:6379",
 			scheme: "redis", host: "redis.example", port: 6379, username: "None", password: "None"},
+		// An '@' is refused after the host only where a cut-short password
+		// puts it: a query value or a unix path of its own may hold one.
+		{name: "query value holds an @", raw: "redis://h/0?password=p@ss&client_name=a@b", scheme: "redis", host: "h",
+			path: "/0", db: db{0, true}, query: []queryParam{{"password", "p@ss"}, {"client_name", "a@b"}}},
+		{name: "unix path holds an @", raw: "unix:///run/redis@main.sock", scheme: "unix", path: "/run/redis@main.sock"},
+		{name: "unix path holds an @ after a userinfo", raw: "unix://u:p@/run/redis@main.sock", scheme: "unix",
+			username: "u", password: "p", path: "/run/redis@main.sock"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -91,17 +98,38 @@ func TestLocationErrors(t *testing.T) {
 		{"port out of range", "rediss://u:secret1@h:65536", "secret1", "out of range"},
 		{"unclosed ipv6", "redis://u:secret1@[::1:6379", "secret1", "IPv6"},
 		{"query password, bad scheme", "http://h?db=1&password=qsecret1", "qsecret1", "scheme"},
-		{"query password, bad port", "redis://h:x?password=qsecret1&db=2", "qsecret1", "h:x"},
-		{"query password any case", "redis://h:x?PassWord=qsecret1", "qsecret1", "h:x"},
+		{"query password, bad port", "redis://h:9x?password=qsecret1&db=2", "qsecret1", "port"},
+		{"query password any case", "redis://u@h:9x?PassWord=qsecret1", "qsecret1", "h:9x"},
+		// Without an '@', a port that is not digits may be a password whose
+		// host was left out: only the host is shown.
+		{"password without its host", "redis://:secret1", "secret1", `"redis://:` + masked + `"`},
+		{"user and password without the host", "rediss://u:secret1/0", "secret1", `"rediss://u:` + masked + `"`},
 		{"bad percent-encoding", "redis://u:secret1@h?db=%zz", "secret1", "percent-encoding"},
 		{"both passwords", "ftp://u:secret1@h?password=qsecret1", "secret1", "scheme"},
 		// The seed's LOCATION when its environment variables are unset;
 		// urlparse raises ValueError for the port "None" too.
 		{"seed with variables unset", "redis://None:None@None:None", "", "port"},
-		// A password holding '/' ends the netloc early, so urlparse reads
-		// "secret1" as the port: the message must still not show it.
-		{"unencoded slash in password", "redis://u:secret1/x@h:6379", "secret1", "port"},
-		{"unencoded hash in password", "redis://u:secret1#x@h:6379", "secret1", "port"},
+		// A password holding '/', '?' or '#' ends the netloc early, so
+		// urlparse reads a piece of it as the port (or the host, when it also
+		// holds an '@'): refused, with the password masked whole.
+		{"unencoded slash in password", "redis://u:secret1/x@h:6379", "secret1", "an '@' after the host"},
+		{"unencoded hash in password", "redis://u:secret1#x@h:6379", "secret1", "an '@' after the host"},
+		{"unencoded question mark in password", "redis://u:secret1?x@h:6379", "secret1", "an '@' after the host"},
+		{"digits before the slash", "redis://u:12/secret1@h:6379", "secret1", `"redis://u:` + masked + `@h:6379"`},
+		{"@ and slash in password", "redis://:se@cret1/x@h", "cret1", "an '@' after the host"},
+		{"slash in a unix password", "unix://:secret1/x@/tmp/r.sock", "secret1", "an '@' after the host"},
+		{"@ in the fragment", "redis://:12#secret1@h", "secret1", "an '@' after the host"},
+		{"@ in a query name", "redis://:12?secret1@h", "secret1", "an '@' after the host"},
+		{"@ in the value of no keyword", "redis://:12?secret1=x@h", "secret1", "an '@' after the host"},
+		{"@ in a unix path after a netloc", "unix://localhost/run/secret1@x", "", "an '@' after the host"},
+		// Without "scheme://" the whole LOCATION is shown masked.
+		{"no scheme, user and password", "rcuser:secret1@h:6379", "secret1", `"` + masked + `@h:6379"`},
+		{"no scheme, password only", ":secret1@h:6379", "secret1", `"` + masked + `@h:6379"`},
+		{"no scheme, userinfo without colon", "secret1@h:6379", "secret1", `"` + masked + `@h:6379"`},
+		{"no scheme, slash in password", "rcuser:secret1/x@h:6379", "secret1", `"` + masked + `@h:6379"`},
+		{"no scheme, no host", "rcuser:secret1", "secret1", `"rcuser:` + masked + `"`},
+		{"no scheme, query password", "h:6379?password=secret1", "secret1", "scheme"},
+		{"single slash", "redis:/u:secret1@h", "secret1", "an '@'"},
 		// Tabs and newlines are dropped by urlsplit before it splits.
 		{"tab inside the slashes", "redis:/\t/u:secret1@h:abc", "secret1", "h:abc"},
 	}
@@ -127,11 +155,26 @@ func TestLocationRedactURL(t *testing.T) {
 		{"redis://:pw@h", "redis://:" + masked + "@h"},
 		{"redis://u@h", "redis://u@h"},
 		{"redis://u:p@ss@h", "redis://u:" + masked + "@h"},
-		{"redis://h?password=pw&db=1", "redis://h?password=" + masked + "&db=1"},
-		{"redis://h?db=1&password=pw#x", "redis://h?db=1&password=" + masked + "#x"},
+		{"redis://h?password=pw&db=1", "redis://h?password=" + masked},
+		{"redis://h?db=1&password=pw#x", "redis://h?db=1&password=" + masked},
+		{"redis://h?db=1&password=p?w#p@w", "redis://h?db=1&password=" + masked},
 		{"redis://h?pass%77ord=pw", "redis://h?pass%77ord=" + masked},
-		{"redis://h?PASSWORD=pw&x=%zz", "redis://h?PASSWORD=" + masked + "&x=%zz"},
+		{"redis://h?PASSWORD=pw&x=%zz", "redis://h?PASSWORD=" + masked},
+		{"redis://h?x=%zz&PASSWORD=pw", "redis://h?x=%zz&PASSWORD=" + masked},
 		{"localhost", "localhost"},
+		{"localhost:6379/0", "localhost:6379/0"},
+		{"redis://[::1]:6379", "redis://[::1]:6379"},
+		{"pw@h", masked + "@h"},
+		{"u:pw@h", masked + "@h"},
+		{"pw@pw:pw@h", masked + "@h"},
+		{"//u:pw@h", "//u:" + masked + "@h"},
+		{"redis://u:pw/pw@h", "redis://u:" + masked + "@h"},
+		{"redis://:pw", "redis://:" + masked},
+		{"redis://[::1]:pw", "redis://[::1]:" + masked},
+		{"u:pw", "u:" + masked},
+		{"redis://h/0?password=pw@pw&db=1", "redis://h/0?password=" + masked},
+		{"redis://u:p?w@h?password=pw", "redis://u:" + masked + "@h?password=" + masked},
+		{"redis://a:pw@h,redis://b:pw@h", "redis://a:" + masked + "@h"},
 	}
 	for _, c := range cases {
 		got := redactURL(c.raw)

@@ -1,5 +1,13 @@
 package core
 
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
 // Options are the effective connection settings of one cache, in redis-py's
 // vocabulary: the keyword arguments that django-ansible-base would hand to
 // redis.Redis or redis.cluster.RedisCluster, after its rules have merged the
@@ -7,7 +15,8 @@ package core
 // filled in and every string converted to its type.
 //
 // Resolve makes Options from an Entry; Connect makes a go-redis client from
-// Options. Options carry the password: print them with Masked.
+// Options. Options carry the password, and every way of printing them masks
+// it: the password is read from the Password field, or JSONWithPassword.
 type Options struct {
 	// Mode is "standalone" (redis.Redis) or "cluster" (RedisCluster).
 	// Set by `mode`, or by the older `clustered` boolean. Default "standalone".
@@ -155,6 +164,46 @@ func (o Options) Masked() Options {
 		o.Password = masked
 	}
 	return o
+}
+
+// Options print masked whichever way they are printed by accident (fmt's
+// verbs, slog, encoding/json), because a password in a log outlives the
+// mistake. The password itself is the Password field; JSONWithPassword is
+// the JSON with it, for a program that must hand the settings on whole (as
+// rc_resolve does).
+
+// optionsFields has the fields of Options and none of its methods, so that
+// fmt and encoding/json print the fields instead of calling back.
+type optionsFields Options
+
+// String is the %v form, masked.
+func (o Options) String() string { return fmt.Sprint(o) }
+
+// GoString is the %#v form, masked.
+func (o Options) GoString() string { return fmt.Sprintf("%#v", o) }
+
+// Format prints the masked copy with any verb and flags.
+func (o Options) Format(f fmt.State, verb rune) {
+	formatMasked(f, verb, optionsFields(o.Masked()), "optionsFields", "Options")
+}
+
+// LogValue is what slog logs: the masked copy.
+func (o Options) LogValue() slog.Value { return slog.AnyValue(optionsFields(o.Masked())) }
+
+// MarshalJSON writes the masked copy; JSONWithPassword writes the password.
+func (o Options) MarshalJSON() ([]byte, error) { return json.Marshal(optionsFields(o.Masked())) }
+
+// JSONWithPassword is the settings as JSON, with the password in clear.
+func (o Options) JSONWithPassword() ([]byte, error) { return json.Marshal(optionsFields(o)) }
+
+// formatMasked prints v, the method-less copy of a masked value, as fmt
+// would print the original: %#v names the original type.
+func formatMasked(f fmt.State, verb rune, v any, copyType, origType string) {
+	out := fmt.Sprintf(fmt.FormatString(f, verb), v)
+	if verb == 'v' && f.Flag('#') {
+		out = strings.Replace(out, "core."+copyType+"{", "core."+origType+"{", 1)
+	}
+	io.WriteString(f, out)
 }
 
 const masked = "********"

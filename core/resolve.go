@@ -2,7 +2,6 @@ package core
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -27,7 +26,7 @@ const (
 //   - rediss:// turns ssl on unless ssl is set; ssl on means TLS whatever the
 //     scheme;
 //   - an empty certificate path means unset; with ssl on, a file that cannot
-//     be read is an error;
+//     be read, or is not a regular file of at most 8 MiB, is an error;
 //   - mode (or clustered) picks a cluster, seeded by redis_hosts (or
 //     clustered_hosts), else by LOCATION's host and port;
 //   - every other keyword goes to the client, converted from strings.
@@ -165,7 +164,7 @@ func popHosts(kwargs map[string]any) (nodes []Node, setting string, err error) {
 			continue
 		}
 		if setting != "" {
-			return nil, "", configErr(name, v, "set together with "+setting+"; use one")
+			return nil, "", configErr(name, maskHosts(v), "set together with "+setting+"; use one")
 		}
 		if nodes, err = parseHosts(name, v); err != nil {
 			return nil, "", err
@@ -247,6 +246,7 @@ func applyKwargs(o *Options, kwargs map[string]any) error {
 
 // checkFiles: with ssl on, a certificate file that cannot be read is a
 // configuration error now rather than a TLS failure at the first command.
+// Each is read as tlsConfig reads it, so a device or a FIFO is refused here.
 func checkFiles(o *Options) error {
 	if !o.SSL {
 		return nil
@@ -257,11 +257,9 @@ func checkFiles(o *Options) error {
 		if f.path == "" {
 			continue
 		}
-		file, err := os.Open(f.path)
-		if err != nil {
-			return configErr(f.setting, f.path, "cannot read the file")
+		if _, err := readSettingFile(f.setting, f.path); err != nil {
+			return err
 		}
-		file.Close()
 	}
 	return nil
 }

@@ -2,7 +2,11 @@ package core_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -170,4 +174,74 @@ func tlsNamesAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// within runs f and fails the test if it has not returned after d, so that a
+// read that blocks fails here instead of stalling the suite.
+func within(t *testing.T, d time.Duration, f func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		t.Fatalf("still running after %v", d)
+		return nil
+	}
+}
+
+// badSettingFiles are paths a certificate setting may name by mistake:
+// endless devices, a FIFO without a writer, a directory, a sparse file past
+// the size cap, and a file that does not exist.
+func badSettingFiles(t *testing.T) map[string]string {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	sparse := filepath.Join(dir, "huge.pem")
+	f, err := os.Create(sparse)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(8<<20+1))
+	require.NoError(t, f.Close())
+	return map[string]string{
+		"/dev/zero":    "/dev/zero",
+		"/dev/urandom": "/dev/urandom",
+		"fifo":         fifo,
+		"directory":    dir,
+		"oversized":    sparse,
+		"missing":      filepath.Join(dir, "missing.pem"),
+	}
+}
+
+// A certificate setting naming anything but a regular file of sane size is
+// a configuration error naming the setting and the path, found at once both
+// when the entry is resolved and when it is opened.
+func TestTLSFilesNotRegular(t *testing.T) {
+	for _, setting := range []string{"ssl_ca_certs", "ssl_certfile", "ssl_keyfile"} {
+		for name, path := range badSettingFiles(t) {
+			t.Run(setting+"/"+name, func(t *testing.T) {
+				kw := tlsWith(t, map[string]any{setting: path, "password": tlsPassword})
+				e := entry("rediss://"+env(t, "RC_TEST_TLS"), "tls-files", kw)
+				for _, step := range []func() error{
+					func() error { _, err := core.Resolve(e); return err },
+					func() error {
+						c, err := core.Open(e)
+						if err == nil {
+							c.Close()
+						}
+						return err
+					},
+				} {
+					start := time.Now()
+					err := within(t, 5*time.Second, step)
+					require.Error(t, err)
+					require.ErrorIs(t, err, core.ErrConfig)
+					require.Contains(t, err.Error(), setting)
+					require.Contains(t, err.Error(), fmt.Sprintf("%q", path))
+					require.NotContains(t, err.Error(), tlsPassword)
+					require.Less(t, time.Since(start), time.Second, "%v", err)
+				}
+			})
+		}
+	}
 }

@@ -35,6 +35,9 @@ DIFFERENCES = {
     "retry, ...) are refused by name instead of being ignored.",
     "cert-reqs-checked": "ssl_cert_reqs is checked even with ssl off; redis-py checks it only "
     "when it makes a TLS connection.",
+    "split-password": "A LOCATION with an '@' after the host, where a user name or password "
+    "holding '/', '?' or '#' puts it, is refused; the reference takes a piece of the password "
+    "for the host or port, and connects there.",
 }
 
 DAB = "ansible_base.lib.redis.RedisClient"
@@ -74,6 +77,7 @@ ROWS: list[tuple[str, dict[str, Any], str | None]] = [
     ("empty user and password", e("redis://:@h", {"password": "kw"}), None),
     ("percent sign kept", e("redis://u:p%40ss@h"), None),
     ("colon in password", e("redis://u:pa:ss@h"), None),
+    ("slash in password", e("redis://u:p@ss/word@h"), "split-password"),
     ("URL password over kwargs", e("redis://u:url@h", {"password": "kw", "username": "kwu"}), None),
     ("kwargs when URL has none", e("redis://h", {"password": "kw", "username": "kwu"}), None),
     # ports

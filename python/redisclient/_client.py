@@ -29,6 +29,7 @@ from ._native import (
     Timeout,
 )
 from ._entry import entry_data
+from ._settings import Settings
 from ._values import OpaqueValue, ValueCodec
 from .errors import ConfigurationError, ValueDecodeError
 
@@ -525,7 +526,7 @@ class Client:
 def resolve(entry: Mapping[str, Any]) -> Dict[str, Any]:
     """The effective connection settings of a CACHES entry, as
     django-ansible-base would pass them to redis-py, without connecting.
-    The answer CONTAINS THE PASSWORD in clear: treat it as a secret."""
+    The answer holds the password (``["password"]``) and prints it masked."""
     data = _entry_json(entry)
     lib = _native.load()
     lib.check_fork("rc_resolve")
@@ -533,4 +534,4 @@ def resolve(entry: Mapping[str, Any]) -> Dict[str, Any]:
     status = lib.rc_resolve(data, len(data), byref(out), byref(n), byref(err))
     if status != RC_OK:
         raise lib.error(status, err)
-    return json.loads(lib.take(out.value, n.value))  # type: ignore[no-any-return]
+    return Settings(json.loads(lib.take(out.value, n.value)))

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -768,6 +769,162 @@ static void test_server_error(void) {
     CHECK_ST(rc_close(c, &E), RC_OK);
 }
 
+/* ---- Secrets ------------------------------------------------------------ */
+
+/* Canary passwords, with each character that can cut a URL short; their
+ * pieces hold letters that are not hex digits, so no address matches. */
+static const char *const canaries[] = {
+    "CaNaRy-Qx7fZ", "CaNaRy/Qx7fZ", "CaNaRy?Qx7fZ", "CaNaRy#Qx7fZ", "CaNaRy@Qx7fZ",
+    "CaNaRy:Qx7fZ", "CaNaRy%Qx7fZ", "CaNaRy%2FQx7fZ", "CaNaRy?Qx7fZ#Vb3eK@Mu9tP",
+};
+
+/* Whether text shows p, p percent-encoded, or a piece of p that a '/', '?',
+ * '#', '@', ':', '%' or '&' could cut off (any case: the host is
+ * lower-cased). */
+static int shows_secret(const char *text, const char *p) {
+    if (text == NULL) return 0;
+    char enc[256];
+    size_t o = 0;
+    for (const char *c = p; *c && o + 4 < sizeof enc; c++) {
+        if (strchr("-._~", *c) || (*c >= '0' && *c <= '9') || ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z'))
+            enc[o++] = *c;
+        else
+            o += (size_t)snprintf(enc + o, sizeof enc - o, "%%%02X", (unsigned char)*c);
+    }
+    enc[o] = '\0';
+    if (strcasestr(text, p) || strcasestr(text, enc)) return 1;
+    char piece[64];
+    for (const char *c = p; *c;) {
+        size_t n = strcspn(c, "/?#@:%&");
+        if (n >= 5 && n < sizeof piece) {
+            memcpy(piece, c, n);
+            piece[n] = '\0';
+            if (strcasestr(text, piece)) return 1;
+        }
+        c += n + (c[n] != '\0');
+    }
+    return 0;
+}
+
+/* Every way an entry can hold the password, through rc_resolve's and
+ * rc_open's errors and, when the entry opens, rc_get's (AUTH refused by the
+ * ACL server, a missing unix socket, a cluster without the user): none shows
+ * it. */
+static void test_secrets(void) {
+    const char *acl = need("RC_TEST_ACL"), *user = need("RC_TEST_ACL_USER");
+    const char *cluster = need("RC_TEST_CLUSTER");
+    /* %1$s the ACL server, %2$s its user, %3$s the password, %4$s the cluster. */
+    const char *const entries[] = {
+        "{\"LOCATION\": \"redis://%2$s:%3$s@%1$s\"}",
+        "{\"LOCATION\": \"%2$s:%3$s@%1$s\"}",
+        "{\"LOCATION\": \":%3$s@%1$s\"}",
+        "{\"LOCATION\": \"%3$s@%1$s\"}",
+        "{\"LOCATION\": \"http://%2$s:%3$s@%1$s\"}",
+        "{\"LOCATION\": \"unix://%2$s:%3$s@/nonexistent/redis.sock\"}",
+        "{\"LOCATION\": \"redis://%2$s:%3$s@127.0.0.1:x\"}",
+        "{\"LOCATION\": \"redis://%1$s/0?username=%2$s&password=%3$s\"}",
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"username\": \"%2$s\", \"password\": \"%3$s\"}}}",
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"password\": \"%3$s\", \"port\": \"junk\"}}}",
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"ssl\": true, \"ssl_password\": \"%3$s\"}}}",
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"PASSWORD\": \"%3$s\", \"CLIENT_CLASS_KWARGS\": "
+        "{\"username\": \"%2$s\"}}}",
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"mode\": \"cluster\", \"redis_hosts\": \"redis://:%3$s@127.0.0.1:16999\"}}}",
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"mode\": \"cluster\", \"redis_hosts\": \"%4$s\", \"username\": \"nosuchuser\", \"password\": \"%3$s\"}}}",
+    };
+    int opened = 0, refused = 0;
+    for (size_t i = 0; i < sizeof canaries / sizeof *canaries; i++) {
+        const char *p = canaries[i];
+        for (size_t j = 0; j < sizeof entries / sizeof *entries; j++) {
+            char entry[2048];
+            snprintf(entry, sizeof entry, entries[j], acl, user, p, cluster);
+            char *js = NULL, *err = NULL;
+            if (rc_resolve(entry, strlen(entry), &js, NULL, &err) != RC_OK)
+                CHECK(!shows_secret(err, p), "rc_resolve of %s: %s", entry, err);
+            rc_free(js);
+            rc_free(err);
+            err = NULL;
+            rc_client *c = NULL;
+            if (rc_open(entry, strlen(entry), &c, &err) != RC_OK) {
+                refused++;
+                CHECK(!shows_secret(err, p), "rc_open of %s: %s", entry, err);
+                rc_free(err);
+                continue;
+            }
+            opened++;
+            char *got = NULL;
+            size_t n = 0;
+            int st = rc_get(c, K("k"), V, &got, &n, &err);
+            CHECK(st < 0, "rc_get with a canary password -> %d", st);
+            CHECK(!shows_secret(err, p), "rc_get of %s: %s", entry, err ? err : "");
+            rc_free(got);
+            rc_free(err);
+            CHECK_ST(rc_close(c, &E), RC_OK);
+        }
+    }
+    CHECK(opened > 0 && refused > 0, "%d entries opened, %d refused", opened, refused);
+}
+
+/* A certificate setting naming a device, a FIFO or a directory is
+ * RC_ERR_CONFIG naming the setting and the path, at once: /dev/zero used to
+ * run the process out of memory, a FIFO to block forever. Each rc_open runs
+ * in a thread joined with a deadline, so a hang fails here. */
+struct open_call {
+    const char *entry;
+    int status;
+    char *err;
+};
+
+static void *open_run(void *arg) {
+    struct open_call *call = arg;
+    rc_client *c = NULL;
+    call->status = rc_open(call->entry, strlen(call->entry), &c, &call->err);
+    if (c != NULL) rc_close(c, NULL);
+    return NULL;
+}
+
+static void test_tls_files(void) {
+    char dir[] = "/tmp/rc-ctest-XXXXXX", fifo[64];
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    CHECK(mkfifo(fifo, 0600) == 0, "mkfifo %s", fifo);
+    const char *const settings[] = {"ssl_ca_certs", "ssl_certfile", "ssl_keyfile"};
+    const char *const paths[] = {"/dev/zero", "/dev/urandom", fifo, dir};
+    const char *certs = need("RC_TEST_CERTS");
+    for (size_t i = 0; i < 3; i++) {
+        for (size_t j = 0; j < 4; j++) {
+            char entry[2048], want[256];
+            snprintf(entry, sizeof entry,
+                     "{\"LOCATION\": \"rediss://%s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": {"
+                     "\"ssl_ca_certs\": \"%s/ca.crt\", \"ssl_certfile\": \"%s/client.crt\", "
+                     "\"ssl_keyfile\": \"%s/client.key\", \"%s\": \"%s\"}}}",
+                     need("RC_TEST_TLS"), certs, certs, certs, settings[i], paths[j]);
+            struct open_call call = {entry, 0, NULL};
+            pthread_t t;
+            pthread_create(&t, NULL, open_run, &call);
+            struct timespec deadline;
+            clock_gettime(CLOCK_REALTIME, &deadline);
+            deadline.tv_sec += 20; /* valgrind is slow; a hang is forever */
+            if (pthread_timedjoin_np(t, NULL, &deadline) != 0) {
+                printf("FAIL %s:%d: rc_open with %s = %s still running after 20 s\n", __FILE__, __LINE__,
+                       settings[i], paths[j]);
+                printf("%d passed, %d failed\n", passed, failed + 1);
+                exit(1);
+            }
+            snprintf(want, sizeof want, "%s = \"%s\"", settings[i], paths[j]);
+            CHECK(call.status == RC_ERR_CONFIG && call.err && strstr(call.err, want),
+                  "rc_open with %s -> %d (%s)", want, call.status, call.err ? call.err : "");
+            rc_free(call.err);
+        }
+    }
+    unlink(fifo);
+    rmdir(dir);
+}
+
 /* ---- Handle misuse ------------------------------------------------------ */
 
 /* Every client function on one handle, expecting one status. */
@@ -946,6 +1103,64 @@ static void test_close_in_flight(void) {
 
 /* ---- fork --------------------------------------------------------------- */
 
+/* Forks while other threads keep the Go runtime busy: whatever the runtime
+ * was doing at the fork (a thread of the parent holding one of its locks),
+ * a call in the child must return RC_ERR_FORKED at once, never hang. */
+enum { FORK_THREADS = 4, FORKS = 25 };
+
+struct fork_load {
+    rc_client *c;
+    _Atomic int stop;
+};
+
+static void *fork_load_run(void *arg) {
+    struct fork_load *l = arg;
+    while (!l->stop) {
+        char *got = NULL;
+        size_t n = 0;
+        rc_get(l->c, K("busy"), V, &got, &n, NULL);
+        rc_free(got);
+    }
+    return NULL;
+}
+
+static void test_fork_under_load(void) {
+    char entry[1024];
+    standalone_entry(entry, sizeof entry, "fork-load");
+    rc_client *c = open_entry(entry);
+    if (c == NULL) return;
+    struct fork_load load = {c, 0};
+    pthread_t t[FORK_THREADS];
+    for (int i = 0; i < FORK_THREADS; i++) pthread_create(&t[i], NULL, fork_load_run, &load);
+    int hung = 0, wrong = 0;
+    for (int i = 0; i < FORKS; i++) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            alarm(5); /* a call that entered the Go runtime may never return */
+            char *got = NULL, *err = NULL;
+            size_t n = 0;
+            int ok = rc_get(c, K("busy"), V, &got, &n, &err) == RC_ERR_FORKED && got == NULL &&
+                     err != NULL && strstr(err, "rc_get: called in a forked child") == err;
+            rc_free(err);
+            _exit(ok ? 0 : 3);
+        }
+        int status = 0;
+        if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+            wrong++;
+        } else if (WIFSIGNALED(status)) {
+            hung++;
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            wrong++;
+        }
+    }
+    load.stop = 1;
+    for (int i = 0; i < FORK_THREADS; i++) pthread_join(t[i], NULL);
+    CHECK(hung == 0, "%d of %d children forked under load hung in a call", hung, FORKS);
+    CHECK(wrong == 0, "%d of %d children forked under load got another answer", wrong, FORKS);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
 static void test_fork(void) {
     char entry[1024];
     standalone_entry(entry, sizeof entry, "fork");
@@ -994,10 +1209,13 @@ int main(void) {
     test_server("cluster", entry, "cluster", need("RC_TEST_CLUSTER"), "c");
     test_connection_error();
     test_server_error();
+    test_secrets();
+    test_tls_files();
     test_misuse();
     test_threads();
     test_close_in_flight();
     test_fork();
+    test_fork_under_load();
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
