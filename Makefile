@@ -68,25 +68,32 @@ vet:
 clean:
 	rm -rf bin lib
 
-# install: the C library as a system library: the header,
+# install: the redisclient command in BINDIR, and the C library as a system
+# library: the header,
 # libredisclient.so.VERSION behind its soname link (libredisclient.so.ABI,
 # the header's RC_ABI_VERSION) and the development link, and redisclient.pc
 # for pkg-config. DESTDIR stages the files for a package; PREFIX, LIBDIR and
 # INCLUDEDIR are the paths the installed files name.
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 VERSION := $(shell cat VERSION)
 ABI := $(shell sed -n 's/^\#define RC_ABI_VERSION \([0-9][0-9]*\).*/\1/p' include/redisclient.h)
-LIB_SOURCES := $(shell find capi core -name '*.go' -not -name '*_test.go') capi/exports.map \
+LIB_SOURCES := $(shell find capi core -name '*.go' -not -name '*_test.go') capi/guard.c capi/exports.map \
 	include/redisclient.h go.mod go.sum
+CLI_SOURCES := $(shell find cmd/redisclient core -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 lib/libredisclient.so: $(LIB_SOURCES)
 	bash capi/build.sh
 
-install: lib/libredisclient.so
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+bin/redisclient: $(CLI_SOURCES)
+	$(GO) build -trimpath -o $@ ./cmd/redisclient
+
+install: lib/libredisclient.so bin/redisclient
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 bin/redisclient $(DESTDIR)$(BINDIR)/redisclient
 	install -m 0755 lib/libredisclient.so $(DESTDIR)$(LIBDIR)/libredisclient.so.$(VERSION)
 	ln -sfn libredisclient.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libredisclient.so.$(ABI)
 	ln -sfn libredisclient.so.$(ABI) $(DESTDIR)$(LIBDIR)/libredisclient.so
@@ -98,6 +105,6 @@ install: lib/libredisclient.so
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(LIBDIR)/libredisclient.so $(DESTDIR)$(LIBDIR)/libredisclient.so.$(ABI) \
+	rm -f $(DESTDIR)$(BINDIR)/redisclient $(DESTDIR)$(LIBDIR)/libredisclient.so $(DESTDIR)$(LIBDIR)/libredisclient.so.$(ABI) \
 		$(DESTDIR)$(LIBDIR)/libredisclient.so.$(VERSION) $(DESTDIR)$(INCLUDEDIR)/redisclient.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/redisclient.pc

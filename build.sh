@@ -9,6 +9,7 @@ mkdir -p "$BIN"
 
 "$GO" build ./...
 "$GO" build -trimpath -o "$BIN/demo" ./cmd/demo
+"$GO" build -trimpath -o "$BIN/redisclient" ./cmd/redisclient
 
 # The C ABI: lib/libredisclient.so (+ .so.0), header in include/.
 bash capi/build.sh
@@ -18,4 +19,4 @@ bash capi/build.sh
 "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/example.c \
     -o "$BIN/example-c" -Llib -lredisclient -Wl,-rpath,'$ORIGIN/../lib'
 
-echo "built: $BIN/demo $BIN/example-c"
+echo "built: $BIN/demo $BIN/redisclient $BIN/example-c"

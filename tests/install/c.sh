@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The C library as a user installs it: `make install` into a temporary
-# prefix (and once staged through DESTDIR), then the C example, copied out
-# of the checkout, built with `pkg-config --cflags --libs redisclient` alone
-# and run against the standalone test server; `make uninstall` removes every
-# file again.
+# The C library and the redisclient command as a user installs them:
+# `make install` into a temporary prefix (and once staged through DESTDIR),
+# then the C example, copied out of the checkout, built with `pkg-config
+# --cflags --libs redisclient` alone and run against the standalone test
+# server, and the installed redisclient's health check; `make uninstall`
+# removes every file again.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 : "${RC_TEST_STANDALONE:?run through testenv/with-redis.sh (make test)}"
@@ -48,6 +49,9 @@ LD_LIBRARY_PATH="$lib" ldd ./example | grep -q "libredisclient.so.$abi => $lib/l
 	fail "the example does not load the installed library: $(LD_LIBRARY_PATH="$lib" ldd ./example)"
 LD_LIBRARY_PATH="$lib" ./example entry.json | tee example.out
 grep -qx 'greeting = hello from C' example.out || fail "the example did not read its key back"
+# The command line for operators, from the prefix's bin.
+"$prefix/bin/redisclient" --entry entry.json health | grep -qx 'status  good' ||
+	fail "the installed redisclient does not report the server good"
 
 make -s -C "$root" uninstall PREFIX="$prefix"
 left="$(find "$prefix" -not -type d)"
