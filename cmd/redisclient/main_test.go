@@ -249,3 +249,41 @@ func TestPasswordNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// A value the Django service wrote (the real Django with django-redis and
+// django-ansible-base's client, in the project's venv) reads back as the
+// service's value, and one written here reads in Django.
+func TestValuesSharedWithDjango(t *testing.T) {
+	python := need(t, "RC_TEST_PYTHON")
+	prefix := fmt.Sprintf("cli-django-%d", time.Now().UnixNano())
+	location := "redis://" + need(t, "RC_TEST_STANDALONE") + "/0"
+	django := func(code string) string {
+		t.Helper()
+		script := fmt.Sprintf(`
+import datetime, decimal, django, uuid
+from django.conf import settings
+settings.configure(CACHES={"default": {
+    "BACKEND": "django_redis.cache.RedisCache", "LOCATION": %q, "KEY_PREFIX": %q,
+    "OPTIONS": {"CLIENT_CLASS": "ansible_base.lib.redis.RedisClient"}}})
+django.setup()
+from django.core.cache import cache
+%s`, location, prefix, code)
+		out, err := exec.Command(python, "-c", script).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		return string(out)
+	}
+	django(`cache.set("job", {"when": datetime.datetime(2026, 1, 2, 3, 4, 5), "tags": ("a", "b"),
+    "size": decimal.Decimal("1.50"), "blob": b"\x00\xff", "id": uuid.UUID(int=7), "n": [1, 2.5, None, True]}, 60)`)
+	f := entryFile(t, standaloneEntry(t, prefix))
+	r := cli(t, "", nil, "--entry", f, "get", "job")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.JSONEq(t, `{"when": {"$datetime": "2026-01-02T03:04:05"}, "tags": {"$tuple": ["a", "b"]},
+		"size": {"$decimal": "1.50"}, "blob": {"$bytes": "AP8="}, "id": {"$uuid": "00000000-0000-0000-0000-000000000007"},
+		"n": [1, 2.5, null, true]}`, r.stdout)
+
+	r = cli(t, "", nil, "--entry", f, "set", "reply", `{"ok": {"$set": [1, 2]}, "at": {"$date": "2026-12-02"}}`)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	got := django(`print(repr(cache.get("reply")))`)
+	require.Equal(t, "{'ok': {1, 2}, 'at': datetime.date(2026, 12, 2)}\n", got)
+	django(`cache.delete_many(["job", "reply"])`)
+}
