@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -33,7 +34,8 @@ type Cache struct {
 // connection is what all views of one cache share.
 type connection struct {
 	rdb        redis.UniversalClient
-	cluster    *redis.ClusterClient // nil in standalone mode
+	replicas   []redis.UniversalClient // Options.Replicas: where reads go when there are any
+	cluster    *redis.ClusterClient    // nil in standalone mode
 	options    Options
 	prefix     string
 	defaultTTL Expiry // the entry's TIMEOUT, never DefaultExpiry
@@ -53,6 +55,14 @@ func Open(e Entry) (*Cache, error) {
 		return nil, err
 	}
 	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: ours.codec}
+	for _, r := range o.Replicas {
+		replica, err := connect(r, ours.busyPoll)
+		if err != nil {
+			conn.closeAll()
+			return nil, err
+		}
+		conn.replicas = append(conn.replicas, replica)
+	}
 	if conn.defaultTTL.IsDefault() {
 		conn.defaultTTL = ExpireAfter(defaultTimeout)
 	}
@@ -87,7 +97,30 @@ func (c *Cache) Close() error {
 	if !c.conn.closed.CompareAndSwap(false, true) {
 		return ErrClosed
 	}
-	return c.conn.rdb.Close()
+	return c.conn.closeAll()
+}
+
+func (conn *connection) closeAll() error {
+	err := conn.rdb.Close()
+	for _, r := range conn.replicas {
+		err = errors.Join(err, r.Close())
+	}
+	return err
+}
+
+// reader is the client a read goes to: one of the replicas at random when
+// there are any, as django-redis's get_client(write=False) picks them, else
+// the server written to. A read never falls back to another server: a
+// replica that fails fails the read, as in django-redis.
+func (c *Cache) reader() redis.UniversalClient {
+	switch n := len(c.conn.replicas); n {
+	case 0:
+		return c.conn.rdb
+	case 1:
+		return c.conn.replicas[0]
+	default:
+		return c.conn.replicas[rand.IntN(n)]
+	}
 }
 
 // Get returns the value and true, or nil and false on a miss.
@@ -95,7 +128,7 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	if err := c.check(); err != nil {
 		return nil, false, err
 	}
-	v, err := c.conn.rdb.Get(ctx, c.MakeKey(key)).Bytes()
+	v, err := c.reader().Get(ctx, c.MakeKey(key)).Bytes()
 	if err == redis.Nil {
 		return nil, false, nil
 	}
@@ -130,8 +163,9 @@ func (c *Cache) Add(ctx context.Context, key string, value []byte, exp Expiry) (
 	}
 	ttl, now := c.lifetime(exp)
 	if now {
-		has, err := c.HasKey(ctx, key)
-		return !has, err
+		// django-redis asks the server it would have written to.
+		n, err := c.conn.rdb.Exists(ctx, c.MakeKey(key)).Result()
+		return n == 0, c.fail("add", key, err)
 	}
 	args := []any{"set", c.MakeKey(key), value, "nx"}
 	if ttl > 0 {
@@ -159,7 +193,7 @@ func (c *Cache) HasKey(ctx context.Context, key string) (bool, error) {
 	if err := c.check(); err != nil {
 		return false, err
 	}
-	n, err := c.conn.rdb.Exists(ctx, c.MakeKey(key)).Result()
+	n, err := c.reader().Exists(ctx, c.MakeKey(key)).Result()
 	return n == 1, c.fail("has_key", key, err)
 }
 
@@ -259,7 +293,7 @@ func (c *Cache) TTL(ctx context.Context, key string) (time.Duration, error) {
 	}
 	// PTTL answers -2 (missing) and -1 (no timeout) in one round trip where
 	// django-redis sends EXISTS then TTL.
-	d, err := c.conn.rdb.PTTL(ctx, c.MakeKey(key)).Result()
+	d, err := c.reader().PTTL(ctx, c.MakeKey(key)).Result()
 	if err != nil {
 		return 0, c.fail("ttl", key, err)
 	}
