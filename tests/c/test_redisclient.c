@@ -658,8 +658,19 @@ static void test_resolve_and_config(void) {
     char *js = NULL;
     size_t len = 0;
     CHECK_ST(rc_resolve(entry, strlen(entry), &js, &len, &E), RC_OK);
-    CHECK(js && strlen(js) == len && strstr(js, "\"mode\":\"standalone\"") && strstr(js, "\"socket_timeout\":5"),
+    CHECK(js && strlen(js) == len && strstr(js, "\"mode\":\"standalone\"") && strstr(js, "\"socket_timeout\":5") &&
+              strstr(js, "\"backend\":\"ansible_base.lib.redis.RedisClient\"") && !strstr(js, "\"replicas\""),
           "resolved: %s", js ? js : "");
+    rc_free(js);
+
+    /* django-redis's DefaultClient (no CLIENT_CLASS): a server per LOCATION
+     * entry, the password percent-decoded, each in the JSON. */
+    const char *list = "{\"LOCATION\": [\"redis://:p%40ss@127.0.0.1:1/2\", \"redis://:r%2Fpw@127.0.0.1:2/3\"]}";
+    js = NULL;
+    CHECK_ST(rc_resolve(list, strlen(list), &js, NULL, &E), RC_OK);
+    CHECK(js && strstr(js, "\"backend\":\"django_redis.client.DefaultClient\"") && strstr(js, "\"password\":\"p@ss\"") &&
+              strstr(js, "\"replicas\":[{") && strstr(js, "\"password\":\"r/pw\"") && strstr(js, "\"port\":2"),
+          "resolved list: %s", js ? js : "");
     rc_free(js);
 
     /* The resolved settings carry the password (documented); errors never. */
