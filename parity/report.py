@@ -15,6 +15,7 @@ PACKAGES = ("Django", "django-redis", "redis", "django-ansible-base")
 @dataclass
 class Record:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, reference, ours, verdict
+    default_rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # the same, DefaultClient
     live: list[tuple[str, str, str]] = field(default_factory=list)  # server, check, result
     # serializer, compressor, server, values checked, result
     values: list[tuple[str, str, str, int, str]] = field(default_factory=list)
@@ -29,7 +30,7 @@ RECORD = Record()
 def write(path: Path) -> None:
     versions = ", ".join(f"{p} {metadata.version(p)}" for p in PACKAGES)
     lines = [
-        "# Parity with django-ansible-base",
+        "# Parity with Django's Redis cache backends",
         "",
         "Written by the parity suite (`make parity`, run by `make test`); do not edit.",
         "",
@@ -38,7 +39,7 @@ def write(path: Path) -> None:
         "are not on PyPI: rows in that spelling are translated for the reference as those",
         "releases read them (`clustered` by truth value, `clustered_hosts` as `redis_hosts`).",
         "",
-        "## Configuration",
+        "## Configuration: django-ansible-base's RedisClient",
         "",
         "Each CACHES entry goes through django-ansible-base (the keyword arguments it hands to",
         "redis-py, or the error it raises, without connecting) and through redisclient's",
@@ -51,6 +52,24 @@ def write(path: Path) -> None:
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
     agree = sum(1 for r in RECORD.rows if r[3] == "agree")
     lines += ["", f"{len(RECORD.rows)} rows: {agree} agree, {len(RECORD.rows) - agree} differ on purpose.", ""]
+    if RECORD.default_rows:
+        lines += [
+            "## Configuration: django-redis's DefaultClient",
+            "",
+            "Entries without OPTIONS.CLIENT_CLASS (or naming django_redis.client.DefaultClient): the",
+            "real RedisCache and DefaultClient make a redis-py connection pool per LOCATION server",
+            "(ConnectionFactory, ConnectionPool.from_url) and one connection object from each, without",
+            "connecting; the pools' connection class, keyword arguments and max_connections, and the",
+            "servers get_next_client_index(write=False) picks for reads, are held against resolve's",
+            "settings of each server (the first, then its replicas).",
+            "",
+            "| entry | django-redis DefaultClient | redisclient | verdict |",
+            "|---|---|---|---|",
+        ]
+        for row in RECORD.default_rows:
+            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        agree = sum(1 for r in RECORD.default_rows if r[3] == "agree")
+        lines += ["", f"{len(RECORD.default_rows)} rows: {agree} agree, {len(RECORD.default_rows) - agree} differ on purpose.", ""]
     lines += ["## Deliberate differences", ""]
     for key, reason in DIFFERENCES.items():
         lines.append(f"- **{key}**: {reason}")
