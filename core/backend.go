@@ -13,12 +13,14 @@ const (
 	// BackendDjangoRedis: django-redis's RedisCache with its DefaultClient,
 	// which is also what an entry without OPTIONS.CLIENT_CLASS means.
 	BackendDjangoRedis = "django_redis.client.DefaultClient"
+	// BackendDjango: Django's own RedisCache, which hands OPTIONS to
+	// redis-py's connection pool.
+	BackendDjango = "django.core.cache.backends.redis.RedisCache"
 )
 
 // The dotted paths an entry may name, and the ones refused by name.
 const (
-	backendDjangoRedis   = "django_redis.cache.RedisCache"
-	backendDjangoBuiltin = "django.core.cache.backends.redis.RedisCache"
+	backendDjangoRedis = "django_redis.cache.RedisCache"
 )
 
 var (
@@ -45,10 +47,10 @@ const supportedClients = "supported: django_redis.client.DefaultClient (the defa
 func backendOf(e Entry) (string, error) {
 	switch e.Backend {
 	case "", backendDjangoRedis:
-	case backendDjangoBuiltin:
-		return "", configErr("BACKEND", e.Backend, "Django's own RedisCache is not supported yet; supported: "+backendDjangoRedis)
+	case BackendDjango:
+		return BackendDjango, nil
 	default:
-		return "", configErr("BACKEND", e.Backend, "not supported; supported: "+backendDjangoRedis)
+		return "", configErr("BACKEND", e.Backend, "not supported; supported: "+backendDjangoRedis+" (the default) or "+BackendDjango)
 	}
 	class := e.Options.ClientClass
 	switch {
@@ -65,9 +67,13 @@ func backendOf(e Entry) (string, error) {
 
 // servers are LOCATION's servers as django-redis reads them: a list as it
 // is, a string split on commas (spaces kept, as django-redis keeps them).
+// Django's own RedisCache splits on semicolons too.
 func (e Entry) servers() []string {
 	if len(e.Locations) > 0 {
 		return e.Locations
+	}
+	if e.Backend == BackendDjango {
+		return strings.Split(strings.ReplaceAll(e.Location, ";", ","), ",")
 	}
 	return strings.Split(e.Location, ",")
 }

@@ -16,8 +16,10 @@ import (
 	"github.com/redisclient/redisclient/core/codec"
 )
 
-// Cache is a Django cache on Redis: the keys, timeouts and semantics of
-// django-redis with the django-ansible-base client. Get, Set and the rest
+// Cache is a Django cache on Redis: the keys, timeouts and semantics of the
+// entry's backend (django-redis, with its DefaultClient or the
+// django-ansible-base client, or Django's own RedisCache, whose timeouts
+// are whole seconds). Get, Set and the rest
 // work on the stored bytes; GetValue, SetValue and the other value methods
 // on Python values, encoded as the entry's SERIALIZER and COMPRESSOR say.
 // Integers are stored as their decimal digits, as django-redis stores them,
@@ -40,7 +42,11 @@ type connection struct {
 	prefix     string
 	defaultTTL Expiry // the entry's TIMEOUT, never DefaultExpiry
 	codec      *codec.Codec
-	closed     atomic.Bool
+	// wholeSeconds: timeouts are whole seconds, truncated, as Django's own
+	// RedisCache sends them (int(timeout), EX); django-redis sends whole
+	// milliseconds (PX).
+	wholeSeconds bool
+	closed       atomic.Bool
 }
 
 // Open resolves the entry and makes its client. It does no I/O: the first
@@ -54,7 +60,8 @@ func Open(e Entry) (*Cache, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: ours.codec}
+	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: ours.codec,
+		wholeSeconds: o.Backend == BackendDjango}
 	for _, r := range o.Replicas {
 		replica, err := connect(r, ours.busyPoll)
 		if err != nil {
@@ -168,7 +175,10 @@ func (c *Cache) Add(ctx context.Context, key string, value []byte, exp Expiry) (
 		return n == 0, c.fail("add", key, err)
 	}
 	args := []any{"set", c.MakeKey(key), value, "nx"}
-	if ttl > 0 {
+	switch {
+	case ttl > 0 && c.conn.wholeSeconds:
+		args = append(args, "ex", int64(ttl/time.Second))
+	case ttl > 0:
 		args = append(args, "px", ttl.Milliseconds())
 	}
 	cmd := redis.NewStatusCmd(ctx, args...)
@@ -264,7 +274,7 @@ func (c *Cache) Touch(ctx context.Context, key string, exp Expiry) (bool, error)
 	if exp.IsNever() {
 		return c.Persist(ctx, key)
 	}
-	ok, err := c.conn.rdb.PExpire(ctx, c.MakeKey(key), truncMillis(exp.d)).Result()
+	ok, err := c.conn.rdb.PExpire(ctx, c.MakeKey(key), c.backendTimeout(exp.d)).Result()
 	return ok, c.fail("touch", key, err)
 }
 
@@ -313,8 +323,17 @@ func (c *Cache) lifetime(exp Expiry) (ttl time.Duration, now bool) {
 	if exp.IsNever() {
 		return 0, false
 	}
-	ms := truncMillis(exp.d)
-	return ms, ms <= 0
+	d := c.backendTimeout(exp.d)
+	return d, d <= 0
+}
+
+// backendTimeout is a timeout as the backend sends it: django-redis's
+// int(timeout * 1000) milliseconds, or Django's int(timeout) seconds.
+func (c *Cache) backendTimeout(d time.Duration) time.Duration {
+	if c.conn.wholeSeconds {
+		return d.Truncate(time.Second)
+	}
+	return truncMillis(d)
 }
 
 func (c *Cache) orDefault(exp Expiry) Expiry {

@@ -158,6 +158,14 @@ func resolveDefaultServer(raw string, eo EntryOptions) (Options, error) {
 	for k, v := range eo.ConnectionPoolKwargs {
 		kwargs[k] = v
 	}
+	return poolSettings(raw, kwargs, BackendDjangoRedis, eo.Password)
+}
+
+// poolSettings is what ConnectionPool.from_url(raw, **kwargs) gives one
+// server's connections, by redis-py's rules: the URL's over kwargs, then
+// fallbackPassword where no password came out of them (django-redis's
+// PASSWORD; none for Django's own RedisCache).
+func poolSettings(raw string, kwargs map[string]any, backend, fallbackPassword string) (Options, error) {
 	fromURL, class, err := parseRedisURL(raw)
 	if err != nil {
 		return Options{}, err
@@ -167,18 +175,22 @@ func resolveDefaultServer(raw string, eo EntryOptions) (Options, error) {
 	}
 	if kwargs["password"] == nil {
 		delete(kwargs, "password")
-		if eo.Password != "" {
-			kwargs["password"] = eo.Password
+		if fallbackPassword != "" {
+			kwargs["password"] = fallbackPassword
 		}
 	}
 
 	o := defaultOptions()
-	o.Backend = BackendDjangoRedis
+	o.Backend = backend
 	o.SSL = class == connTLS
 	if err := setPoolSize(&o, kwargs); err != nil {
 		return Options{}, err
 	}
-	if err := applyConnectionKwargs(&o, class, kwargs); err != nil {
+	where := "the connection settings (OPTIONS.CONNECTION_POOL_KWARGS and LOCATION's query)"
+	if backend == BackendDjango {
+		where = "the connection settings (OPTIONS and LOCATION's query)"
+	}
+	if err := applyConnectionKwargs(&o, class, kwargs, where); err != nil {
 		return Options{}, err
 	}
 	if class == connUnix && o.UnixSocketPath == "" {
@@ -212,7 +224,7 @@ func setPoolSize(o *Options, kwargs map[string]any) error {
 // applyConnectionKwargs converts every keyword argument into its field. The
 // names the connection class does not take, and the ones without a
 // counterpart here, are named in one error.
-func applyConnectionKwargs(o *Options, class string, kwargs map[string]any) error {
+func applyConnectionKwargs(o *Options, class string, kwargs map[string]any, where string) error {
 	names := make([]string, 0, len(kwargs))
 	for name := range kwargs {
 		names = append(names, name)
@@ -250,8 +262,7 @@ func applyConnectionKwargs(o *Options, class string, kwargs map[string]any) erro
 		}
 	}
 	if len(unknown) > 0 {
-		return fmt.Errorf("%w: the connection settings (OPTIONS.CONNECTION_POOL_KWARGS and LOCATION's query): unsupported keys: %s",
-			ErrConfig, strings.Join(unknown, "; "))
+		return fmt.Errorf("%w: %s: unsupported keys: %s", ErrConfig, where, strings.Join(unknown, "; "))
 	}
 	return nil
 }

@@ -29,6 +29,10 @@ func dcResolve(t *testing.T, js string) core.Options {
 }
 
 func TestBackendDispatch(t *testing.T) {
+	o, err := core.Resolve(core.Entry{Backend: "django.core.cache.backends.redis.RedisCache", Location: "redis://h",
+		Options: core.EntryOptions{ClientClass: "ignored.by.Django"}})
+	require.NoError(t, err)
+	require.Equal(t, core.BackendDjango, o.Backend)
 	for class, want := range map[string]string{
 		"":                                  core.BackendDjangoRedis,
 		"django_redis.client.DefaultClient": core.BackendDjangoRedis,
@@ -53,7 +57,6 @@ func TestBackendDispatch(t *testing.T) {
 		{"", "django_redis.client.HerdClient", "HerdClient"},
 		{"", "django_redis.client.SentinelClient", "SentinelClient"},
 		{"", "myapp.cache.FastClient", "a client class of one's own"},
-		{"django.core.cache.backends.redis.RedisCache", "", "Django's own RedisCache"},
 		{"django.core.cache.backends.locmem.LocMemCache", "", "BACKEND"},
 	}
 	for _, r := range refused {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -76,6 +77,11 @@ type EntryOptions struct {
 	// when the first fails, is refused.
 	ReplicaReadOnly any `json:"REPLICA_READ_ONLY"`
 
+	// Raw is OPTIONS whole, as JSON decoded it: Django's own RedisCache
+	// hands its keys (redis-py's keyword arguments, serializer, pool_class,
+	// parser_class) to redis-py. ParseEntry sets it; a Go caller building
+	// an entry for that backend sets it instead of the fields above.
+	Raw map[string]any `json:"-"`
 	// Serializer and Compressor are the dotted paths of django-redis's
 	// classes ("" for its defaults, pickle and identity); they decide how
 	// the value methods (GetValue, SetValue, ...) read and write.
@@ -117,15 +123,15 @@ func (e Entry) Masked() Entry {
 }
 
 // Masked returns a copy fit for printing: PASSWORD is masked, and in
-// CLIENT_CLASS_KWARGS, CONNECTION_POOL_KWARGS and REDIS_CLIENT_KWARGS, at
-// any depth, every value under a key that names a password (password,
+// CLIENT_CLASS_KWARGS, CONNECTION_POOL_KWARGS, REDIS_CLIENT_KWARGS and Raw,
+// at any depth, every value under a key that names a password (password,
 // ssl_password, any case), and the password in every URL (redis_hosts
 // written as URLs, a url key). The maps are copied, not changed.
 func (o EntryOptions) Masked() EntryOptions {
 	if o.Password != "" {
 		o.Password = masked
 	}
-	for _, m := range []*map[string]any{&o.ClientClassKwargs, &o.ConnectionPoolKwargs, &o.RedisClientKwargs} {
+	for _, m := range []*map[string]any{&o.ClientClassKwargs, &o.ConnectionPoolKwargs, &o.RedisClientKwargs, &o.Raw} {
 		if *m != nil {
 			*m, _ = maskSecrets("", *m).(map[string]any)
 		}
@@ -257,6 +263,35 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 		e.Version = &n
 	}
 	return nil
+}
+
+// UnmarshalJSON reads OPTIONS with the names as written: Django's settings
+// are case-sensitive, so "password" is not PASSWORD (encoding/json would
+// take it for it). Raw gets every key.
+func (o *EntryOptions) UnmarshalJSON(data []byte) error {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return err
+	}
+	exact := map[string]json.RawMessage{}
+	t := reflect.TypeOf(*o)
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if v, ok := keys[name]; ok && name != "-" {
+			exact[name] = v
+		}
+	}
+	filtered, err := json.Marshal(exact)
+	if err != nil {
+		return err
+	}
+	type plain EntryOptions
+	var p plain
+	if err := json.Unmarshal(filtered, &p); err != nil {
+		return err
+	}
+	*o = EntryOptions(p)
+	return json.Unmarshal(data, &o.Raw)
 }
 
 // Expiry is how long a value lives: DefaultExpiry (the entry's TIMEOUT),

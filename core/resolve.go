@@ -47,14 +47,17 @@ func resolve(e Entry) (Options, ourSettings, error) {
 	if err != nil {
 		return Options{}, ourSettings{}, err
 	}
-	ours, err := checkEntry(e)
+	ours, err := checkEntry(e, backend)
 	if err != nil {
 		return Options{}, ourSettings{}, err
 	}
 	var o Options
-	if backend == BackendDjangoRedis {
+	switch backend {
+	case BackendDjangoRedis:
 		o, err = resolveDefaultClient(e)
-	} else {
+	case BackendDjango:
+		o, err = resolveDjangoCache(e)
+	default:
 		o, err = resolveAnsibleBase(e)
 	}
 	if err != nil {
@@ -104,11 +107,17 @@ func resolveAnsibleBase(e Entry) (Options, error) {
 	return o, nil
 }
 
-func checkEntry(e Entry) (ourSettings, error) {
+func checkEntry(e Entry, backend string) (ourSettings, error) {
 	if e.KeyFunction != "" && e.KeyFunction != defaultKeyFunction {
 		return ourSettings{}, configErr("KEY_FUNCTION", e.KeyFunction, "not supported; use "+defaultKeyFunction)
 	}
-	values, err := newCodec(e.Options)
+	codecOptions := e.Options
+	if backend == BackendDjango {
+		// Its RedisSerializer: django-redis's pickle at protocol 5; the
+		// OPTIONS are redis-py's.
+		codecOptions = EntryOptions{PickleVersion: djangoPickleProtocol}
+	}
+	values, err := newCodec(codecOptions)
 	if err != nil {
 		return ourSettings{}, err
 	}

@@ -405,7 +405,7 @@ func TestResolveEntryChecks(t *testing.T) {
 		mutate  func(*core.Entry)
 		setting string
 	}{
-		{"backend", func(e *core.Entry) { e.Backend = "django.core.cache.backends.redis.RedisCache" }, "BACKEND"},
+		{"backend", func(e *core.Entry) { e.Backend = "django.core.cache.backends.locmem.LocMemCache" }, "BACKEND"},
 		{"key function", func(e *core.Entry) { e.KeyFunction = "myapp.cache.make_key" }, "KEY_FUNCTION"},
 		{"client class", func(e *core.Entry) { e.Options.ClientClass = "myapp.cache.Client" }, "CLIENT_CLASS"},
 		{"shard client", func(e *core.Entry) { e.Options.ClientClass = "django_redis.client.ShardClient" }, "ShardClient"},
