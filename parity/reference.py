@@ -9,6 +9,9 @@ I/O), so that what redis-py itself refuses at construction is refused here
 too; RedisCluster connects in its constructor, so its own refusals are
 checked by the same rules it applies.
 
+Django's own RedisCache (reference_django): the same, from its
+RedisCacheClient's pools.
+
 django-redis's DefaultClient (reference_default): the real RedisCache and
 DefaultClient connect every LOCATION server through their ConnectionFactory
 and redis-py's ConnectionPool.from_url, and each pool makes one connection
@@ -34,6 +37,7 @@ if not settings.configured:
 import redis  # noqa: E402
 import redis.cluster  # noqa: E402
 from ansible_base.lib.redis import client as dab  # noqa: E402
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache  # noqa: E402
 from django_redis.cache import RedisCache  # noqa: E402
 from django_redis.client import DefaultClient  # noqa: E402
 from django_redis.pool import ConnectionFactory  # noqa: E402
@@ -156,3 +160,28 @@ def reference_default(entry: dict[str, Any]) -> dict[str, Any]:
         return {"error": f"{type(e).__name__}: {e}"}
     finally:
         ConnectionFactory._pools.clear()
+
+
+def reference_django(entry: dict[str, Any]) -> dict[str, Any]:
+    """{"servers": [...], "reads": [...]} as Django's own RedisCache would
+    connect (its RedisCacheClient's pools), or {"error"}."""
+    params = {k: v for k, v in copy.deepcopy(entry).items() if k != "LOCATION"}
+    try:
+        client = DjangoRedisCache(copy.deepcopy(entry.get("LOCATION", "")), params)._cache
+        servers = []
+        for index in range(len(client._servers)):
+            # The real _get_connection_pool makes server index's pool when
+            # the index it asks for is that one.
+            client._get_connection_pool_index = lambda write, i=index: i
+            pool = client._get_connection_pool(write=True)
+            pool.make_connection()  # what the connection class refuses; no I/O
+            servers.append({
+                "class": pool.connection_class.__name__,
+                "kwargs": {k: v for k, v in pool.connection_kwargs.items() if k not in POOL_ADDED},
+                "max_connections": pool.max_connections,
+            })
+        del client._get_connection_pool_index
+        reads = sorted({client._get_connection_pool_index(False) for _ in range(200)})
+        return {"servers": servers, "reads": reads}
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}"}

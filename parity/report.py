@@ -16,6 +16,7 @@ PACKAGES = ("Django", "django-redis", "redis", "django-ansible-base")
 class Record:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, reference, ours, verdict
     default_rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # the same, DefaultClient
+    django_rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # Django's own RedisCache
     live: list[tuple[str, str, str]] = field(default_factory=list)  # server, check, result
     # serializer, compressor, server, values checked, result
     values: list[tuple[str, str, str, int, str]] = field(default_factory=list)
@@ -52,24 +53,30 @@ def write(path: Path) -> None:
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
     agree = sum(1 for r in RECORD.rows if r[3] == "agree")
     lines += ["", f"{len(RECORD.rows)} rows: {agree} agree, {len(RECORD.rows) - agree} differ on purpose.", ""]
-    if RECORD.default_rows:
-        lines += [
-            "## Configuration: django-redis's DefaultClient",
-            "",
+    pool_tables = [
+        (RECORD.default_rows, "django-redis's DefaultClient", "django-redis DefaultClient", [
             "Entries without OPTIONS.CLIENT_CLASS (or naming django_redis.client.DefaultClient): the",
             "real RedisCache and DefaultClient make a redis-py connection pool per LOCATION server",
             "(ConnectionFactory, ConnectionPool.from_url) and one connection object from each, without",
             "connecting; the pools' connection class, keyword arguments and max_connections, and the",
             "servers get_next_client_index(write=False) picks for reads, are held against resolve's",
             "settings of each server (the first, then its replicas).",
-            "",
-            "| entry | django-redis DefaultClient | redisclient | verdict |",
-            "|---|---|---|---|",
-        ]
-        for row in RECORD.default_rows:
+        ]),
+        (RECORD.django_rows, "Django's own RedisCache", "Django RedisCache", [
+            "BACKEND django.core.cache.backends.redis.RedisCache: the real RedisCache and its",
+            "RedisCacheClient make each LOCATION server's pool (_get_connection_pool, from_url with",
+            "OPTIONS) and one connection object from it, without connecting; held as above, with the",
+            "servers _get_connection_pool_index(write=False) picks for reads.",
+        ]),
+    ]
+    for rows, title, column, about in pool_tables:
+        if not rows:
+            continue
+        lines += [f"## Configuration: {title}", "", *about, "", f"| entry | {column} | redisclient | verdict |", "|---|---|---|---|"]
+        for row in rows:
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
-        agree = sum(1 for r in RECORD.default_rows if r[3] == "agree")
-        lines += ["", f"{len(RECORD.default_rows)} rows: {agree} agree, {len(RECORD.default_rows) - agree} differ on purpose.", ""]
+        agree = sum(1 for r in rows if r[3] == "agree")
+        lines += ["", f"{len(rows)} rows: {agree} agree, {len(rows) - agree} differ on purpose.", ""]
     lines += ["## Deliberate differences", ""]
     for key, reason in DIFFERENCES.items():
         lines.append(f"- **{key}**: {reason}")

@@ -7,10 +7,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import redisclient
-from cases import DEFAULT_CLIENT_ROWS, DIFFERENCES, ROWS
+from cases import DEFAULT_CLIENT_ROWS, DIFFERENCES, DJANGO_ROWS, ROWS
 from conftest import fill
 from normalize import compared, default_client_compared, effective_default_reference, effective_ours, effective_reference
-from reference import reference, reference_default
+from reference import reference, reference_default, reference_django
 from report import RECORD
 
 
@@ -110,12 +110,13 @@ def default_mismatches(ref: dict[str, Any], mine: dict[str, Any]) -> list[str]:
 
 
 def default_passwords(entry: dict[str, Any]) -> list[str]:
-    """Every password a DefaultClient entry holds: OPTIONS.PASSWORD, the
-    pool's, and each LOCATION URL's, as written and decoded."""
+    """Every password a DefaultClient entry (or Django's RedisCache's)
+    holds: OPTIONS.PASSWORD (OPTIONS.password), the pool's, and each
+    LOCATION URL's, as written and decoded."""
     options = entry["OPTIONS"]
-    found = [options.get("PASSWORD"), (options.get("CONNECTION_POOL_KWARGS") or {}).get("password")]
+    found = [options.get("PASSWORD"), options.get("password"), (options.get("CONNECTION_POOL_KWARGS") or {}).get("password")]
     location = entry["LOCATION"]
-    for url in location if isinstance(location, list) else location.split(","):
+    for url in location if isinstance(location, list) else location.replace(";", ",").split(","):
         try:
             p = urlsplit(url).password
         except ValueError:
@@ -146,16 +147,28 @@ def default_summary(side: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("row_id,entry,difference", DEFAULT_CLIENT_ROWS, ids=[r[0] for r in DEFAULT_CLIENT_ROWS])
 def test_default_client_row(row_id: str, entry: dict[str, Any], difference: str | None, placeholders: dict[str, str]) -> None:
+    pool_row(row_id, entry, difference, placeholders, reference_default, "django_redis.client.DefaultClient",
+             RECORD.default_rows)
+
+
+@pytest.mark.parametrize("row_id,entry,difference", DJANGO_ROWS, ids=[r[0] for r in DJANGO_ROWS])
+def test_django_row(row_id: str, entry: dict[str, Any], difference: str | None, placeholders: dict[str, str]) -> None:
+    pool_row(row_id, entry, difference, placeholders, reference_django, "django.core.cache.backends.redis.RedisCache",
+             RECORD.django_rows)
+
+
+def pool_row(row_id: str, entry: dict[str, Any], difference: str | None, placeholders: dict[str, str],
+             reference_of: Any, backend: str, record: list[tuple[str, str, str, str]]) -> None:
     entry = fill(entry, placeholders)
-    ref, mine = reference_default(entry), ours(entry)
+    ref, mine = reference_of(entry), ours(entry)
     for side in (ref, mine):
         if "error" in side:
             side["error"] = side["error"].replace(placeholders["{MISSING}"], "MISSING")
     if "options" in mine:
-        assert mine["options"]["backend"] == "django_redis.client.DefaultClient"
+        assert mine["options"]["backend"] == backend
     diff = default_mismatches(ref, mine)
     verdict = "agree" if not diff else f"differs: {difference}"
-    RECORD.default_rows.append((row_id, default_summary(ref), default_summary(mine), verdict))
+    record.append((row_id, default_summary(ref), default_summary(mine), verdict))
     if "error" in mine:
         for secret in default_passwords(entry):
             assert secret not in mine["error"], "the error shows a password"
