@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,8 +16,10 @@ import (
 	"github.com/redisclient/redisclient/core/codec"
 )
 
-// Cache is a Django cache on Redis: the keys, timeouts and semantics of
-// django-redis with the django-ansible-base client. Get, Set and the rest
+// Cache is a Django cache on Redis: the keys, timeouts and semantics of the
+// entry's backend (django-redis, with its DefaultClient or the
+// django-ansible-base client, or Django's own RedisCache, whose timeouts
+// are whole seconds). Get, Set and the rest
 // work on the stored bytes; GetValue, SetValue and the other value methods
 // on Python values, encoded as the entry's SERIALIZER and COMPRESSOR say.
 // Integers are stored as their decimal digits, as django-redis stores them,
@@ -33,12 +36,17 @@ type Cache struct {
 // connection is what all views of one cache share.
 type connection struct {
 	rdb        redis.UniversalClient
-	cluster    *redis.ClusterClient // nil in standalone mode
+	replicas   []redis.UniversalClient // Options.Replicas: where reads go when there are any
+	cluster    *redis.ClusterClient    // nil in standalone mode
 	options    Options
 	prefix     string
 	defaultTTL Expiry // the entry's TIMEOUT, never DefaultExpiry
 	codec      *codec.Codec
-	closed     atomic.Bool
+	// wholeSeconds: timeouts are whole seconds, truncated, as Django's own
+	// RedisCache sends them (int(timeout), EX); django-redis sends whole
+	// milliseconds (PX).
+	wholeSeconds bool
+	closed       atomic.Bool
 }
 
 // Open resolves the entry and makes its client. It does no I/O: the first
@@ -52,7 +60,16 @@ func Open(e Entry) (*Cache, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: ours.codec}
+	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: ours.codec,
+		wholeSeconds: o.Backend == BackendDjango}
+	for _, r := range o.Replicas {
+		replica, err := connect(r, ours.busyPoll)
+		if err != nil {
+			conn.closeAll()
+			return nil, err
+		}
+		conn.replicas = append(conn.replicas, replica)
+	}
 	if conn.defaultTTL.IsDefault() {
 		conn.defaultTTL = ExpireAfter(defaultTimeout)
 	}
@@ -87,7 +104,30 @@ func (c *Cache) Close() error {
 	if !c.conn.closed.CompareAndSwap(false, true) {
 		return ErrClosed
 	}
-	return c.conn.rdb.Close()
+	return c.conn.closeAll()
+}
+
+func (conn *connection) closeAll() error {
+	err := conn.rdb.Close()
+	for _, r := range conn.replicas {
+		err = errors.Join(err, r.Close())
+	}
+	return err
+}
+
+// reader is the client a read goes to: one of the replicas at random when
+// there are any, as django-redis's get_client(write=False) picks them, else
+// the server written to. A read never falls back to another server: a
+// replica that fails fails the read, as in django-redis.
+func (c *Cache) reader() redis.UniversalClient {
+	switch n := len(c.conn.replicas); n {
+	case 0:
+		return c.conn.rdb
+	case 1:
+		return c.conn.replicas[0]
+	default:
+		return c.conn.replicas[rand.IntN(n)]
+	}
 }
 
 // Get returns the value and true, or nil and false on a miss.
@@ -95,7 +135,7 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	if err := c.check(); err != nil {
 		return nil, false, err
 	}
-	v, err := c.conn.rdb.Get(ctx, c.MakeKey(key)).Bytes()
+	v, err := c.reader().Get(ctx, c.MakeKey(key)).Bytes()
 	if err == redis.Nil {
 		return nil, false, nil
 	}
@@ -130,11 +170,15 @@ func (c *Cache) Add(ctx context.Context, key string, value []byte, exp Expiry) (
 	}
 	ttl, now := c.lifetime(exp)
 	if now {
-		has, err := c.HasKey(ctx, key)
-		return !has, err
+		// django-redis asks the server it would have written to.
+		n, err := c.conn.rdb.Exists(ctx, c.MakeKey(key)).Result()
+		return n == 0, c.fail("add", key, err)
 	}
 	args := []any{"set", c.MakeKey(key), value, "nx"}
-	if ttl > 0 {
+	switch {
+	case ttl > 0 && c.conn.wholeSeconds:
+		args = append(args, "ex", int64(ttl/time.Second))
+	case ttl > 0:
 		args = append(args, "px", ttl.Milliseconds())
 	}
 	cmd := redis.NewStatusCmd(ctx, args...)
@@ -159,7 +203,7 @@ func (c *Cache) HasKey(ctx context.Context, key string) (bool, error) {
 	if err := c.check(); err != nil {
 		return false, err
 	}
-	n, err := c.conn.rdb.Exists(ctx, c.MakeKey(key)).Result()
+	n, err := c.reader().Exists(ctx, c.MakeKey(key)).Result()
 	return n == 1, c.fail("has_key", key, err)
 }
 
@@ -230,7 +274,7 @@ func (c *Cache) Touch(ctx context.Context, key string, exp Expiry) (bool, error)
 	if exp.IsNever() {
 		return c.Persist(ctx, key)
 	}
-	ok, err := c.conn.rdb.PExpire(ctx, c.MakeKey(key), truncMillis(exp.d)).Result()
+	ok, err := c.conn.rdb.PExpire(ctx, c.MakeKey(key), c.backendTimeout(exp.d)).Result()
 	return ok, c.fail("touch", key, err)
 }
 
@@ -259,7 +303,7 @@ func (c *Cache) TTL(ctx context.Context, key string) (time.Duration, error) {
 	}
 	// PTTL answers -2 (missing) and -1 (no timeout) in one round trip where
 	// django-redis sends EXISTS then TTL.
-	d, err := c.conn.rdb.PTTL(ctx, c.MakeKey(key)).Result()
+	d, err := c.reader().PTTL(ctx, c.MakeKey(key)).Result()
 	if err != nil {
 		return 0, c.fail("ttl", key, err)
 	}
@@ -279,8 +323,17 @@ func (c *Cache) lifetime(exp Expiry) (ttl time.Duration, now bool) {
 	if exp.IsNever() {
 		return 0, false
 	}
-	ms := truncMillis(exp.d)
-	return ms, ms <= 0
+	d := c.backendTimeout(exp.d)
+	return d, d <= 0
+}
+
+// backendTimeout is a timeout as the backend sends it: django-redis's
+// int(timeout * 1000) milliseconds, or Django's int(timeout) seconds.
+func (c *Cache) backendTimeout(d time.Duration) time.Duration {
+	if c.conn.wholeSeconds {
+		return d.Truncate(time.Second)
+	}
+	return truncMillis(d)
 }
 
 func (c *Cache) orDefault(exp Expiry) Expiry {

@@ -6,20 +6,25 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"reflect"
 	"strings"
 	"time"
 )
 
 // Entry is one Django CACHES entry, as settings.py writes it.
 type Entry struct {
-	// Backend is the Django cache backend; only django-redis's RedisCache
-	// (or none) is accepted.
+	// Backend is the Django cache backend: django-redis's RedisCache (or
+	// none, which means it). core/backend.go says which rules apply.
 	Backend string `json:"BACKEND"`
-	// Location is the LOCATION URL: redis://, rediss://, unix:// or file://.
-	// A list, or a comma-separated string, names several servers for
-	// django-redis's replication; the first is the one written to, and the
-	// only one used here.
+	// Location is the LOCATION URL: redis://, rediss://, unix:// (or, for
+	// django-ansible-base, file://). A comma-separated string names several
+	// servers for django-redis's replication: the first is written to, the
+	// others read from (django-ansible-base's rules use the first only).
 	Location string `json:"LOCATION"`
+	// Locations is LOCATION written as a list; when it is not empty it wins
+	// over Location, which ParseEntry sets to its first server. A list is
+	// never split on commas, as in django-redis.
+	Locations []string `json:"-"`
 	// KeyPrefix starts every key: KEY_PREFIX:VERSION:key. Default "".
 	KeyPrefix string `json:"KEY_PREFIX"`
 	// Version is the default key version; nil means 1.
@@ -35,12 +40,48 @@ type Entry struct {
 
 // EntryOptions is the OPTIONS of a CACHES entry.
 type EntryOptions struct {
-	// ClientClass must be django-ansible-base's RedisClient (or empty).
+	// ClientClass is django-redis's CLIENT_CLASS: its DefaultClient (or
+	// empty, which means it) or django-ansible-base's RedisClient.
 	ClientClass string `json:"CLIENT_CLASS"`
-	// ClientClassKwargs are the connection settings, merged with LOCATION by
-	// Resolve. Values are what JSON decodes to: string, float64, bool, nil,
-	// []any, map[string]any (a Go caller may also use int).
+	// ClientClassKwargs are django-ansible-base's connection settings,
+	// merged with LOCATION by its rules. Values are what JSON decodes to:
+	// string, float64, bool, nil, []any, map[string]any (a Go caller may
+	// also use int).
 	ClientClassKwargs map[string]any `json:"CLIENT_CLASS_KWARGS"`
+
+	// The settings django-redis's DefaultClient reads (its ConnectionFactory);
+	// django-ansible-base's client ignores them, as it does.
+
+	// Username and Password are USERNAME and PASSWORD: used when LOCATION
+	// has none (and, for the password, CONNECTION_POOL_KWARGS neither).
+	Username string `json:"USERNAME"`
+	Password string `json:"PASSWORD"`
+	// SocketTimeout and SocketConnectTimeout are SOCKET_TIMEOUT and
+	// SOCKET_CONNECT_TIMEOUT, in seconds (nil or 0: redis-py's default).
+	SocketTimeout        any `json:"SOCKET_TIMEOUT"`
+	SocketConnectTimeout any `json:"SOCKET_CONNECT_TIMEOUT"`
+	// ConnectionPoolKwargs is CONNECTION_POOL_KWARGS: redis-py keyword
+	// arguments over the four above, under LOCATION's.
+	ConnectionPoolKwargs map[string]any `json:"CONNECTION_POOL_KWARGS"`
+	// ConnectionPoolClass, RedisClientClass, ParserClass and
+	// ConnectionFactory must be empty or redis-py's and django-redis's own
+	// classes; RedisClientKwargs must be empty. Other classes run Python
+	// code this library cannot run.
+	ConnectionPoolClass string         `json:"CONNECTION_POOL_CLASS"`
+	RedisClientClass    string         `json:"REDIS_CLIENT_CLASS"`
+	RedisClientKwargs   map[string]any `json:"REDIS_CLIENT_KWARGS"`
+	ParserClass         string         `json:"PARSER_CLASS"`
+	ConnectionFactory   string         `json:"CONNECTION_FACTORY"`
+	// ReplicaReadOnly is REPLICA_READ_ONLY: nil or true (writes go to the
+	// first server only); false, where django-redis writes to another server
+	// when the first fails, is refused.
+	ReplicaReadOnly any `json:"REPLICA_READ_ONLY"`
+
+	// Raw is OPTIONS whole, as JSON decoded it: Django's own RedisCache
+	// hands its keys (redis-py's keyword arguments, serializer, pool_class,
+	// parser_class) to redis-py. ParseEntry sets it; a Go caller building
+	// an entry for that backend sets it instead of the fields above.
+	Raw map[string]any `json:"-"`
 	// Serializer and Compressor are the dotted paths of django-redis's
 	// classes ("" for its defaults, pickle and identity); they decide how
 	// the value methods (GetValue, SetValue, ...) read and write.
@@ -70,17 +111,30 @@ type EntryOptions struct {
 // password masked, and OPTIONS as EntryOptions.Masked has it.
 func (e Entry) Masked() Entry {
 	e.Location = redactURL(e.Location)
+	if e.Locations != nil {
+		locations := make([]string, len(e.Locations))
+		for i, l := range e.Locations {
+			locations[i] = redactURL(l)
+		}
+		e.Locations = locations
+	}
 	e.Options = e.Options.Masked()
 	return e
 }
 
-// Masked returns a copy fit for printing: in CLIENT_CLASS_KWARGS, at any
-// depth, every value under a key that names a password (password,
-// ssl_password, any case) is masked, and so is the password in every URL
-// (redis_hosts written as URLs, a url key). The map is copied, not changed.
+// Masked returns a copy fit for printing: PASSWORD is masked, and in
+// CLIENT_CLASS_KWARGS, CONNECTION_POOL_KWARGS, REDIS_CLIENT_KWARGS and Raw,
+// at any depth, every value under a key that names a password (password,
+// ssl_password, any case), and the password in every URL (redis_hosts
+// written as URLs, a url key). The maps are copied, not changed.
 func (o EntryOptions) Masked() EntryOptions {
-	if o.ClientClassKwargs != nil {
-		o.ClientClassKwargs, _ = maskSecrets("", o.ClientClassKwargs).(map[string]any)
+	if o.Password != "" {
+		o.Password = masked
+	}
+	for _, m := range []*map[string]any{&o.ClientClassKwargs, &o.ConnectionPoolKwargs, &o.RedisClientKwargs, &o.Raw} {
+		if *m != nil {
+			*m, _ = maskSecrets("", *m).(map[string]any)
+		}
 	}
 	return o
 }
@@ -134,8 +188,18 @@ func (e Entry) Format(f fmt.State, verb rune) {
 func (e Entry) LogValue() slog.Value { return slog.AnyValue(entryFields(e.Masked())) }
 
 // MarshalJSON writes the masked copy: the JSON an entry came from, or its
-// fields, are the way to hand it on whole.
-func (e Entry) MarshalJSON() ([]byte, error) { return json.Marshal(entryFields(e.Masked())) }
+// fields, are the way to hand it on whole. A list LOCATION is written as
+// the list.
+func (e Entry) MarshalJSON() ([]byte, error) {
+	m := e.Masked()
+	if len(m.Locations) == 0 {
+		return json.Marshal(entryFields(m))
+	}
+	return json.Marshal(struct {
+		entryFields
+		Location []string `json:"LOCATION"`
+	}{entryFields(m), m.Locations})
+}
 
 // String is the %v form, masked.
 func (o EntryOptions) String() string { return fmt.Sprint(o) }
@@ -186,6 +250,7 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 				return fmt.Errorf("LOCATION must be a string or a non-empty list of strings")
 			}
 			one = many[0]
+			e.Locations = many
 		}
 		e.Location = one
 	}
@@ -198,6 +263,35 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 		e.Version = &n
 	}
 	return nil
+}
+
+// UnmarshalJSON reads OPTIONS with the names as written: Django's settings
+// are case-sensitive, so "password" is not PASSWORD (encoding/json would
+// take it for it). Raw gets every key.
+func (o *EntryOptions) UnmarshalJSON(data []byte) error {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return err
+	}
+	exact := map[string]json.RawMessage{}
+	t := reflect.TypeOf(*o)
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if v, ok := keys[name]; ok && name != "-" {
+			exact[name] = v
+		}
+	}
+	filtered, err := json.Marshal(exact)
+	if err != nil {
+		return err
+	}
+	type plain EntryOptions
+	var p plain
+	if err := json.Unmarshal(filtered, &p); err != nil {
+		return err
+	}
+	*o = EntryOptions(p)
+	return json.Unmarshal(data, &o.Raw)
 }
 
 // Expiry is how long a value lives: DefaultExpiry (the entry's TIMEOUT),

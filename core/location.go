@@ -28,7 +28,24 @@ type queryParam struct{ name, value string }
 // Schemes that a LOCATION may use.
 var locationSchemes = []string{"redis", "rediss", "unix", "file"}
 
-func parseLocation(raw string) (location, error) {
+// urlRules are what tells one reader of LOCATION from another: what to
+// advise for a password that cuts the URL short, and how the query is
+// decoded.
+type urlRules struct {
+	splitAdvice string
+	parseQuery  func(string) ([]queryParam, error)
+}
+
+// dabURL is django-ansible-base's reading.
+var dabURL = urlRules{
+	splitAdvice: "cannot be written in LOCATION, which is read as written, never percent-decoded; " +
+		"set it as OPTIONS.CLIENT_CLASS_KWARGS password (or username) and leave it out of LOCATION",
+	parseQuery: parseQuery,
+}
+
+func parseLocation(raw string) (location, error) { return splitLocation(raw, dabURL) }
+
+func splitLocation(raw string, rules urlRules) (location, error) {
 	var loc location
 	// urlsplit drops these anywhere in the URL and trims spaces around it.
 	cleaned := strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(raw)
@@ -56,8 +73,7 @@ func parseLocation(raw string) (location, error) {
 	}
 	if splitUserinfo(loc.scheme, netloc, rest) {
 		return loc, configErr("LOCATION", redactURL(raw), "an '@' after the host: a user name or password holding '/', '?' or '#' "+
-			"cannot be written in LOCATION, which is read as written, never percent-decoded; "+
-			"set it as OPTIONS.CLIENT_CLASS_KWARGS password (or username) and leave it out of LOCATION")
+			rules.splitAdvice)
 	}
 	if strings.Contains(netloc, "[") != strings.Contains(netloc, "]") {
 		return loc, configErr("LOCATION", redactURL(raw), "invalid IPv6 address: a bracket is not closed")
@@ -66,7 +82,7 @@ func parseLocation(raw string) (location, error) {
 		rest = rest[:i]
 	}
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
-		q, err := parseQuery(rest[i+1:])
+		q, err := rules.parseQuery(rest[i+1:])
 		if err != nil {
 			return loc, configErr("LOCATION", redactURL(raw), err.Error())
 		}

@@ -25,7 +25,7 @@ func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, 
 		full[i] = c.MakeKey(k)
 	}
 	if c.conn.cluster == nil {
-		values, err := c.conn.rdb.MGet(ctx, full...).Result()
+		values, err := c.reader().MGet(ctx, full...).Result()
 		if err != nil {
 			return nil, c.failMany("get_many", keys, err)
 		}
@@ -245,6 +245,9 @@ func (c *Cache) Health(ctx context.Context) (Health, error) {
 			return fail(err)
 		}
 		h.Ping, h.Status = pong, "good"
+		if len(c.conn.replicas) > 0 {
+			c.replicaHealth(ctx, &h)
+		}
 		return h, nil
 	}
 	info, err := c.conn.cluster.ClusterInfo(ctx).Result()
@@ -273,6 +276,20 @@ func (c *Cache) Health(ctx context.Context) (Health, error) {
 		h.Status = "failed"
 	}
 	return h, nil
+}
+
+// replicaHealth pings each replica: one that fails degrades the cache,
+// since the reads sent to it fail.
+func (c *Cache) replicaHealth(ctx context.Context, h *Health) {
+	h.Nodes = append(h.Nodes, NodeStatus{Addr: c.conn.options.addr(), Flags: []string{"primary"}})
+	for i, r := range c.conn.replicas {
+		n := NodeStatus{Addr: c.conn.options.Replicas[i].addr(), Flags: []string{"replica"}}
+		if err := r.Ping(ctx).Err(); err != nil {
+			n.Flags = append(n.Flags, "fail")
+			h.Status = "degraded"
+		}
+		h.Nodes = append(h.Nodes, n)
+	}
 }
 
 func infoField(info, name string) string {

@@ -5,19 +5,29 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 )
 
 // Options are the effective connection settings of one cache, in redis-py's
-// vocabulary: the keyword arguments that django-ansible-base would hand to
-// redis.Redis or redis.cluster.RedisCluster, after its rules have merged the
-// LOCATION URL into OPTIONS.CLIENT_CLASS_KWARGS, with redis-py's defaults
-// filled in and every string converted to its type.
+// vocabulary: the keyword arguments that the entry's backend would hand to
+// redis-py (Backend says whose rules made them), with redis-py's defaults
+// filled in and every string converted to its type. For
+// django-ansible-base, what it hands to redis.Redis or
+// redis.cluster.RedisCluster after merging LOCATION into
+// OPTIONS.CLIENT_CLASS_KWARGS; for django-redis's DefaultClient, what its
+// connection pool hands to each connection of the first server (the one
+// written to), and in Replicas the same for each other server.
 //
 // Resolve makes Options from an Entry; Connect makes a go-redis client from
 // Options. Options carry the password, and every way of printing them masks
 // it: the password is read from the Password field, or JSONWithPassword.
 type Options struct {
+	// Backend is the class whose rules made these settings: BackendDjangoRedis
+	// or BackendAnsibleBase.
+	Backend string `json:"backend"`
+
 	// Mode is "standalone" (redis.Redis) or "cluster" (RedisCluster).
 	// Set by `mode`, or by the older `clustered` boolean. Default "standalone".
 	Mode string `json:"mode"`
@@ -120,6 +130,12 @@ type Options struct {
 	// cluster_error_retry_attempts. Default 10 (redis-py 8).
 	ClusterErrorRetryAttempts int `json:"cluster_error_retry_attempts"`
 
+	// Replicas are the settings of LOCATION's other servers (django-redis's
+	// DefaultClient only), each complete in itself: reads go to one of them
+	// at random, as django-redis sends them, and never to this server while
+	// there are replicas. Default none: everything goes to this server.
+	Replicas []Options `json:"replicas,omitempty"`
+
 	// Ignored lists the keyword arguments that were accepted but change
 	// nothing on the wire here (encoding, decode_responses, ...), and the
 	// cluster-only ones dropped in standalone mode, so that a reader of the
@@ -131,6 +147,14 @@ type Options struct {
 type Node struct {
 	Host string `json:"host"`
 	Port int    `json:"port"`
+}
+
+// addr is where a standalone server listens, as connect dials it.
+func (o Options) addr() string {
+	if o.UnixSocketPath != "" {
+		return o.UnixSocketPath
+	}
+	return net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
 }
 
 // Mode names.
@@ -158,10 +182,18 @@ func defaultOptions() Options {
 	}
 }
 
-// Masked returns a copy with the password replaced, for printing and logs.
+// Masked returns a copy with the passwords replaced (the replicas' too),
+// for printing and logs.
 func (o Options) Masked() Options {
 	if o.Password != "" {
 		o.Password = masked
+	}
+	if o.Replicas != nil {
+		replicas := make([]Options, len(o.Replicas))
+		for i, r := range o.Replicas {
+			replicas[i] = r.Masked()
+		}
+		o.Replicas = replicas
 	}
 	return o
 }
@@ -193,8 +225,21 @@ func (o Options) LogValue() slog.Value { return slog.AnyValue(optionsFields(o.Ma
 // MarshalJSON writes the masked copy; JSONWithPassword writes the password.
 func (o Options) MarshalJSON() ([]byte, error) { return json.Marshal(optionsFields(o.Masked())) }
 
-// JSONWithPassword is the settings as JSON, with the password in clear.
-func (o Options) JSONWithPassword() ([]byte, error) { return json.Marshal(optionsFields(o)) }
+// JSONWithPassword is the settings as JSON, with the passwords in clear.
+func (o Options) JSONWithPassword() ([]byte, error) {
+	if len(o.Replicas) == 0 {
+		return json.Marshal(optionsFields(o))
+	}
+	// The replicas as fields too: as Options they would mask themselves.
+	withReplicas := struct {
+		optionsFields
+		Replicas []optionsFields `json:"replicas"`
+	}{optionsFields: optionsFields(o)}
+	for _, r := range o.Replicas {
+		withReplicas.Replicas = append(withReplicas.Replicas, optionsFields(r))
+	}
+	return json.Marshal(withReplicas)
+}
 
 // formatMasked prints v, the method-less copy of a masked value, as fmt
 // would print the original: %#v names the original type.

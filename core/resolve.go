@@ -9,15 +9,12 @@ import (
 	"github.com/redisclient/redisclient/core/codec"
 )
 
-// The dotted paths an entry may name.
-const (
-	backendDjangoRedis = "django_redis.cache.RedisCache"
-	clientClassDAB     = "ansible_base.lib.redis.RedisClient"
-	clientClassDABFull = "ansible_base.lib.redis.client.RedisClient"
-	defaultKeyFunction = "django.core.cache.backends.base.default_key_func"
-)
+const defaultKeyFunction = "django.core.cache.backends.base.default_key_func"
 
-// Resolve turns a CACHES entry into the effective connection settings, with
+// Resolve turns a CACHES entry into the effective connection settings, by
+// the rules of the backend that Django would read it with (Options.Backend
+// says which; core/backend.go how it is chosen): django-redis's
+// DefaultClient (core/defaultclient.go) or django-ansible-base's RedisClient.
 // django-ansible-base's rules:
 //   - LOCATION's host, port, username and password override the same
 //     CLIENT_CLASS_KWARGS; parts absent from the URL leave them alone;
@@ -46,33 +43,55 @@ type ourSettings struct {
 // resolve is Resolve, also giving the settings that checking the entry
 // reads anyway.
 func resolve(e Entry) (Options, ourSettings, error) {
-	ours, err := checkEntry(e)
+	backend, err := backendOf(e)
 	if err != nil {
 		return Options{}, ourSettings{}, err
 	}
+	ours, err := checkEntry(e, backend)
+	if err != nil {
+		return Options{}, ourSettings{}, err
+	}
+	var o Options
+	switch backend {
+	case BackendDjangoRedis:
+		o, err = resolveDefaultClient(e)
+	case BackendDjango:
+		o, err = resolveDjangoCache(e)
+	default:
+		o, err = resolveAnsibleBase(e)
+	}
+	if err != nil {
+		return Options{}, ourSettings{}, err
+	}
+	return o, ours, nil
+}
+
+// resolveAnsibleBase reads the entry by django-ansible-base's rules.
+func resolveAnsibleBase(e Entry) (Options, error) {
 	kwargs := make(map[string]any, len(e.Options.ClientClassKwargs))
 	for k, v := range e.Options.ClientClassKwargs {
 		kwargs[k] = v
 	}
 	mode, err := popMode(kwargs)
 	if err != nil {
-		return Options{}, ourSettings{}, err
+		return Options{}, err
 	}
 	hosts, hostsSetting, err := popHosts(kwargs)
 	if err != nil {
-		return Options{}, ourSettings{}, err
+		return Options{}, err
 	}
-	if err := mergeLocation(firstLocation(e.Location), kwargs); err != nil {
-		return Options{}, ourSettings{}, err
+	if err := mergeLocation(e.servers()[0], kwargs); err != nil {
+		return Options{}, err
 	}
 
 	o := defaultOptions()
+	o.Backend = BackendAnsibleBase
 	o.Mode = mode
 	if err := applyKwargs(&o, kwargs); err != nil {
-		return Options{}, ourSettings{}, err
+		return Options{}, err
 	}
 	if err := checkFiles(&o); err != nil {
-		return Options{}, ourSettings{}, err
+		return Options{}, err
 	}
 	if mode == ModeCluster {
 		err = clusterSeeds(&o, hosts, hostsSetting)
@@ -83,26 +102,22 @@ func resolve(e Entry) (Options, ourSettings, error) {
 		dropClusterOnly(&o, kwargs)
 	}
 	if err != nil {
-		return Options{}, ourSettings{}, err
+		return Options{}, err
 	}
-	return o, ours, nil
+	return o, nil
 }
 
-func checkEntry(e Entry) (ourSettings, error) {
-	allowed := []struct {
-		setting, value string
-		accepted       []string
-	}{
-		{"BACKEND", e.Backend, []string{"", backendDjangoRedis}},
-		{"KEY_FUNCTION", e.KeyFunction, []string{"", defaultKeyFunction}},
-		{"OPTIONS.CLIENT_CLASS", e.Options.ClientClass, []string{"", clientClassDAB, clientClassDABFull}},
+func checkEntry(e Entry, backend string) (ourSettings, error) {
+	if e.KeyFunction != "" && e.KeyFunction != defaultKeyFunction {
+		return ourSettings{}, configErr("KEY_FUNCTION", e.KeyFunction, "not supported; use "+defaultKeyFunction)
 	}
-	for _, a := range allowed {
-		if !contains(a.accepted, a.value) {
-			return ourSettings{}, configErr(a.setting, a.value, "not supported; use "+strings.Join(a.accepted[1:], " or "))
-		}
+	codecOptions := e.Options
+	if backend == BackendDjango {
+		// Its RedisSerializer: django-redis's pickle at protocol 5; the
+		// OPTIONS are redis-py's.
+		codecOptions = EntryOptions{PickleVersion: djangoPickleProtocol}
 	}
-	values, err := newCodec(e.Options)
+	values, err := newCodec(codecOptions)
 	if err != nil {
 		return ourSettings{}, err
 	}
@@ -110,17 +125,10 @@ func checkEntry(e Entry) (ourSettings, error) {
 	if err != nil {
 		return ourSettings{}, err
 	}
-	if strings.TrimSpace(e.Location) == "" {
+	if strings.TrimSpace(e.servers()[0]) == "" {
 		return ourSettings{}, configErr("LOCATION", e.Location, "missing: a redis://, rediss://, unix:// or file:// URL is required")
 	}
 	return ourSettings{codec: values, busyPoll: poll}, nil
-}
-
-// firstLocation: django-redis splits a LOCATION string on commas and writes
-// to the first server.
-func firstLocation(location string) string {
-	first, _, _ := strings.Cut(location, ",")
-	return first
 }
 
 // popMode reads mode, or the older clustered, and removes both.

@@ -405,9 +405,11 @@ func TestResolveEntryChecks(t *testing.T) {
 		mutate  func(*core.Entry)
 		setting string
 	}{
-		{"backend", func(e *core.Entry) { e.Backend = "django.core.cache.backends.redis.RedisCache" }, "BACKEND"},
+		{"backend", func(e *core.Entry) { e.Backend = "django.core.cache.backends.locmem.LocMemCache" }, "BACKEND"},
 		{"key function", func(e *core.Entry) { e.KeyFunction = "myapp.cache.make_key" }, "KEY_FUNCTION"},
-		{"client class", func(e *core.Entry) { e.Options.ClientClass = "django_redis.client.DefaultClient" }, "CLIENT_CLASS"},
+		{"client class", func(e *core.Entry) { e.Options.ClientClass = "myapp.cache.Client" }, "CLIENT_CLASS"},
+		{"shard client", func(e *core.Entry) { e.Options.ClientClass = "django_redis.client.ShardClient" }, "ShardClient"},
+		{"herd client", func(e *core.Entry) { e.Options.ClientClass = "django_redis.client.herd.HerdClient" }, "HerdClient"},
 		{"serializer", func(e *core.Entry) { e.Options.Serializer = "myapp.serializers.Yaml" }, "SERIALIZER"},
 		{"compressor", func(e *core.Entry) { e.Options.Compressor = "myapp.compressors.Snappy" }, "COMPRESSOR"},
 		{"pickle version", func(e *core.Entry) { e.Options.PickleVersion = "four" }, "PICKLE_VERSION"},

@@ -174,12 +174,15 @@ void rc_free(void *ptr);
 /*
  * Resolves a CACHES entry (its JSON, as settings.py would dump it, e.g.
  * {"BACKEND": ..., "LOCATION": "redis://...", "OPTIONS": {...}}) into the
- * effective connection settings, as django-ansible-base would pass them to
- * redis-py, without connecting. No I/O.
+ * effective connection settings, as the entry's backend would pass them to
+ * redis-py, without connecting. No I/O. "backend" names whose rules applied
+ * (django-redis's DefaultClient or django-ansible-base's RedisClient);
+ * "replicas", when LOCATION names several servers, holds the settings of
+ * each server after the first, in the same shape.
  *
  * On RC_OK, *settings is a JSON object (length in *settings_len, which may
- * be NULL) that CONTAINS THE PASSWORD in clear ("password"): treat it as a
- * secret. Free it with rc_free.
+ * be NULL) that CONTAINS THE PASSWORDS in clear ("password", also in each
+ * replica): treat it as a secret. Free it with rc_free.
  * Errors: RC_ERR_CONFIG (the message names the setting),
  * RC_ERR_INVALID_ARGUMENT (entry NULL with a length, settings NULL).
  */

@@ -3,7 +3,9 @@
 A row agrees when both sides refuse it, or both give the same effective
 settings. A row that differs must name one of DIFFERENCES: the reasons we
 differ on purpose. {READABLE} and {MISSING} stand for a readable file and a
-path that does not exist.
+path that does not exist. ROWS are django-ansible-base's entries,
+DEFAULT_CLIENT_ROWS django-redis's DefaultClient's (no CLIENT_CLASS),
+DJANGO_ROWS Django's own RedisCache's.
 """
 
 from __future__ import annotations
@@ -38,6 +40,26 @@ DIFFERENCES = {
     "split-password": "A LOCATION with an '@' after the host, where a user name or password "
     "holding '/', '?' or '#' puts it, is refused; the reference takes a piece of the password "
     "for the host or port, and connects there.",
+    # django-redis's DefaultClient
+    "pool-kwargs-typed": "In CONNECTION_POOL_KWARGS (DefaultClient) or OPTIONS (Django's RedisCache), a "
+    "string where redis-py needs a boolean or a number is refused when the entry is read; redis-py "
+    "takes it as it is: "
+    "socket_keepalive='false' is true there, and socket_timeout='2' fails at the first command.",
+    "files-checked": "With TLS (DefaultClient or Django's RedisCache, rediss://), a certificate file that cannot be read is "
+    "refused when the entry is read; redis-py fails at the first command.",
+    "db-range": "A negative db is refused when the entry is read; redis-py sends SELECT -1 at the "
+    "first command, which the server refuses.",
+    "kwargs-need-dab": "CLIENT_CLASS_KWARGS in an entry whose client is django-redis's DefaultClient "
+    "(no CLIENT_CLASS) is refused, naming django-ansible-base's client: DefaultClient ignores it, "
+    "so the TLS files or password written there would silently not be used.",
+    "replica-writes": "REPLICA_READ_ONLY false is refused: writes go to the first server only; "
+    "django-redis then writes to another server of the list when the first fails.",
+    "class-refused": "Connection pool, redis client, parser and serializer classes other than redis-py's "
+    "and Django's own, and REDIS_CLIENT_KWARGS, are refused by name; the reference runs them (a "
+    "BlockingConnectionPool waits for a free connection, REDIS_CLIENT_KWARGS beside a pool are "
+    "ignored by redis-py).",
+    "client-refused": "django-redis's ShardClient, HerdClient and SentinelClient are refused by name; "
+    "the reference shards keys over the servers, wraps values in herd markers, or asks Sentinel.",
 }
 
 DAB = "ansible_base.lib.redis.RedisClient"
@@ -166,4 +188,245 @@ ROWS: list[tuple[str, dict[str, Any], str | None]] = [
             "ssl_check_hostname": False,
         },
     ), None),
+]
+
+
+def d(location: Any, options: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """An entry for django-redis's DefaultClient: no CLIENT_CLASS."""
+    entry: dict[str, Any] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "parity",
+        "OPTIONS": options or {},
+    }
+    entry.update(extra)
+    return entry
+
+
+def pool(**kwargs: Any) -> dict[str, Any]:
+    return {"CONNECTION_POOL_KWARGS": kwargs}
+
+
+DC_FILES = {"ssl_certfile": "{READABLE}", "ssl_keyfile": "{READABLE}", "ssl_ca_certs": "{READABLE}"}
+
+# (id, entry, deliberate difference or None)
+DEFAULT_CLIENT_ROWS: list[tuple[str, dict[str, Any], str | None]] = [
+    # schemes, as redis-py's parse_url takes them
+    ("scheme redis", d("redis://h:6379"), None),
+    ("scheme rediss", d("rediss://h:6380"), None),
+    ("scheme unix", d("unix:///tmp/r.sock"), None),
+    ("unix with db in query", d("unix:///tmp/r.sock?db=3"), None),
+    ("unix socket path encoded", d("unix:///tmp/r%20s.sock"), None),
+    ("scheme file", d("file:///tmp/r.sock"), None),
+    ("scheme in capitals", d("REDIS://h"), None),
+    ("space before the scheme", d(" redis://h"), None),
+    ("scheme http", d("http://h:6379"), None),
+    ("empty location", d(""), None),
+    ("unix without path", d("unix://"), "unix-without-path"),
+    ("client class named", d("redis://h", {"CLIENT_CLASS": "django_redis.client.DefaultClient"}), None),
+    # users and passwords: percent-decoded
+    ("percent-encoded password", d("redis://u:p%40ss@h/2"), None),
+    ("every special character encoded", d("redis://:p%2Fs%3Fs%23w%40o%3Ar%25d@h"), None),
+    ("an invalid escape stays", d("redis://u:p%zz@h"), None),
+    ("user name encoded", d("redis://us%65r:pw@h"), None),
+    ("password as written, '/' in it", d("redis://u:p@ss/word@h"), "split-password"),
+    ("empty password, OPTIONS.PASSWORD", d("redis://:@h", {"PASSWORD": "opt"}), None),
+    ("URL password over OPTIONS and pool", d("redis://u:url@h", {"PASSWORD": "opt", **pool(password="kw")}), None),
+    ("pool password over OPTIONS", d("redis://h", {"PASSWORD": "opt", **pool(password="kw")}), None),
+    ("pool password None, OPTIONS.PASSWORD", d("redis://h", {"PASSWORD": "opt", **pool(password=None)}), None),
+    ("pool password empty", d("redis://h", {"PASSWORD": "opt", **pool(password="")}), None),
+    ("query password", d("redis://h?password=q"), None),
+    ("URL password over query", d("redis://:u@h?password=q"), None),
+    ("OPTIONS.USERNAME and PASSWORD", d("redis://h", {"USERNAME": "ou", "PASSWORD": "op"}), None),
+    ("URL user over OPTIONS.USERNAME", d("redis://uu:up@h", {"USERNAME": "ou"}), None),
+    # host and port
+    ("host lower-cased, port 0", d("redis://H.Example:0"), None),
+    ("ipv6 host", d("redis://[::1]:7001"), None),
+    ("no host", d("redis:///0"), None),
+    ("port out of range", d("redis://h:70000"), None),
+    ("port not a number", d("redis://h:abc"), None),
+    ("host and port from the query", d("redis:///?host=q&port=7002"), None),
+    ("URL port over query", d("redis://h:7003?port=7002"), None),
+    ("pool host and port, URL without", d("redis://", pool(host="k", port=7004)), None),
+    # db
+    ("db in path", d("redis://h/3"), None),
+    ("db path with trailing slash", d("redis://h/2/"), None),
+    ("db path of two segments", d("redis://h/1/2"), None),
+    ("path not a db", d("redis://h/abc"), None),
+    ("db path encoded", d("redis://h/%33"), None),
+    ("db query over path", d("redis://h/2?db=5"), None),
+    ("db repeated: the first", d("redis://h?db=4&db=5"), None),
+    ("db blank dropped", d("redis://h/7?db=&db=3"), None),
+    ("db blank, path kept", d("redis://h/7?db="), None),
+    ("db not an integer", d("redis://h?db=x"), None),
+    ("db negative", d("redis://h?db=-1"), "db-range"),
+    ("db in pool kwargs", d("redis://h", pool(db=6)), None),
+    ("URL db over pool kwargs", d("redis://h/2", pool(db=6)), None),
+    # query arguments, typed as URL_QUERY_ARGUMENT_PARSERS types them
+    ("query timeouts", d("redis://h?socket_timeout=2.5&socket_connect_timeout=1"), None),
+    ("query timeout exponent", d("redis://h?socket_timeout=1e1"), None),
+    ("query timeout not a number", d("redis://h?socket_timeout=soon"), None),
+    ("query keepalive No", d("redis://h?socket_keepalive=No"), None),
+    ("query keepalive maybe", d("redis://h?socket_keepalive=maybe"), None),
+    ("query max_connections and protocol", d("redis://h?max_connections=9&protocol=3"), None),
+    ("query protocol 4", d("redis://h?protocol=4"), None),
+    ("query read size with underscore", d("redis://h?socket_read_size=1_024&health_check_interval=3"), None),
+    ("query cert reqs and hostname", d("rediss://h?ssl_cert_reqs=none&ssl_check_hostname=false"), None),
+    ("query cert reqs optional", d("rediss://h?ssl_cert_reqs=optional"), None),
+    ("query cert reqs bogus", d("rediss://h?ssl_cert_reqs=bogus"), None),
+    ("query min version 772", d("rediss://h?ssl_min_version=772"), None),
+    ("query min version by name", d("rediss://h?ssl_min_version=TLSv1_3"), None),
+    ("query timeout (BlockingConnectionPool's)", d("redis://h?timeout=2"), None),
+    ("query unknown argument", d("redis://h?no_such=1"), None),
+    ("query ssl on redis://", d("redis://h?ssl=true"), None),
+    ("query client_name repeated", d("redis://h?client_name=a&client_name=b"), None),
+    ("query client_name decoded", d("redis://h?client_name=a+b%21"), None),
+    ("query retry_on_timeout", d("redis://h?retry_on_timeout=yes"), None),
+    # OPTIONS of the connection factory, and their precedence
+    ("SOCKET_TIMEOUT and SOCKET_CONNECT_TIMEOUT", d("redis://h", {"SOCKET_TIMEOUT": 3, "SOCKET_CONNECT_TIMEOUT": 1}), None),
+    ("SOCKET_TIMEOUT 0 is unset", d("redis://h", {"SOCKET_TIMEOUT": 0}), None),
+    ("SOCKET_TIMEOUT a string", d("redis://h", {"SOCKET_TIMEOUT": "5"}), None),
+    ("pool timeout over SOCKET_TIMEOUT", d("redis://h", {"SOCKET_TIMEOUT": 3, **pool(socket_timeout=4)}), None),
+    ("query timeout over pool", d("redis://h?socket_timeout=6", {"SOCKET_TIMEOUT": 3, **pool(socket_timeout=4)}), None),
+    ("pool timeout None", d("redis://h", pool(socket_timeout=None)), None),
+    ("pool timeout zero", d("redis://h", pool(socket_timeout=0)), "timeout-positive"),
+    ("pool max_connections", d("redis://h", pool(max_connections=7)), None),
+    ("pool max_connections 0 is 100", d("redis://h", pool(max_connections=0)), None),
+    ("pool keepalive off, client name, protocol 3", d("redis://h", pool(socket_keepalive=False, client_name="svc", protocol=3)), None),
+    ("pool cert reqs as a number", d("rediss://h", pool(ssl_cert_reqs=1)), None),
+    ("pool min version 772", d("rediss://h", pool(ssl_min_version=772)), None),
+    ("pool files, rediss", d("rediss://h", pool(**DC_FILES)), None),
+    ("pool hostname check off", d("rediss://h", pool(ssl_check_hostname=False, **DC_FILES)), None),
+    ("pool missing CA, rediss", d("rediss://h", pool(ssl_ca_certs="{MISSING}")), "files-checked"),
+    ("pool ssl on redis://", d("redis://h", pool(ssl=True)), None),
+    ("pool certificate on redis://", d("redis://h", pool(ssl_certfile="{READABLE}")), None),
+    ("pool keepalive a string", d("redis://h", pool(socket_keepalive="false")), "pool-kwargs-typed"),
+    ("pool timeout a string", d("redis://h", pool(socket_timeout="2")), "pool-kwargs-typed"),
+    ("pool unknown key", d("redis://h", pool(no_such_option=1)), None),
+    ("pool unix_socket_path", d("redis://h", pool(unix_socket_path="/tmp/r.sock")), None),
+    ("pool host on unix://", d("unix:///tmp/r.sock", pool(host="h")), None),
+    ("pool ssl_password", d("rediss://h", pool(ssl_password="x")), "no-counterpart"),
+    # several servers: the first written to, reads from the others
+    ("location list", d(["redis://:p1@a:1/2", "redis://:p2@b:2/3"]), None),
+    ("location comma list of three", d("redis://a:1,redis://b:2,redis://c:3"), None),
+    ("list, OPTIONS.PASSWORD where the URL has none", d(["redis://:p1@a:1", "redis://b:2"], {"PASSWORD": "opt"}), None),
+    ("list, a comma in a password", d(["redis://:p,1@a:1", "redis://b:2"]), None),
+    ("list of unix sockets", d(["unix:///tmp/a.sock", "unix:///tmp/b.sock?db=1"]), None),
+    ("comma list with a space", d("redis://a:1, redis://b:2"), None),
+    ("comma list, trailing comma", d("redis://a:1,"), None),
+    ("list, a bad second server", d(["redis://a:1", "http://b:2"]), None),
+    # what is refused by name
+    ("CLIENT_CLASS_KWARGS without CLIENT_CLASS", d("redis://h", {"CLIENT_CLASS_KWARGS": {"ssl": True}}), "kwargs-need-dab"),
+    ("REPLICA_READ_ONLY false", d("redis://a:1,redis://b:2", {"REPLICA_READ_ONLY": False}), "replica-writes"),
+    ("REPLICA_READ_ONLY true", d("redis://a:1,redis://b:2", {"REPLICA_READ_ONLY": True}), None),
+    ("pool class redis-py's", d("redis://h", {"CONNECTION_POOL_CLASS": "redis.connection.ConnectionPool"}), None),
+    ("pool class blocking", d("redis://h", {"CONNECTION_POOL_CLASS": "redis.BlockingConnectionPool"}), "class-refused"),
+    ("pool class of one's own", d("redis://h", {"CONNECTION_POOL_CLASS": "myapp.cache.Pool"}), None),
+    ("redis client class redis-py's", d("redis://h", {"REDIS_CLIENT_CLASS": "redis.client.Redis"}), None),
+    ("redis client kwargs", d("redis://h", {"REDIS_CLIENT_KWARGS": {"decode_responses": True}}), "class-refused"),
+    ("parser class redis-py's", d("redis://h", {"PARSER_CLASS": "redis.connection.DefaultParser"}), None),
+    ("parser class of one's own", d("redis://h", {"PARSER_CLASS": "myapp.cache.Parser"}), None),
+    ("connection factory django-redis's", d("redis://h", {"CONNECTION_FACTORY": "django_redis.pool.ConnectionFactory"}), None),
+    ("ShardClient", d("redis://a:1,redis://b:2", {"CLIENT_CLASS": "django_redis.client.ShardClient"}), "client-refused"),
+    ("HerdClient", d("redis://h", {"CLIENT_CLASS": "django_redis.client.HerdClient"}), "client-refused"),
+]
+
+
+def dj(location: Any, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An entry for Django's own RedisCache: OPTIONS are its pool's."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "parity",
+        "OPTIONS": options or {},
+    }
+
+
+# (id, entry, deliberate difference or None)
+DJANGO_ROWS: list[tuple[str, dict[str, Any], str | None]] = [
+    # schemes
+    ("scheme redis", dj("redis://h:6379"), None),
+    ("scheme rediss", dj("rediss://h:6380"), None),
+    ("scheme unix", dj("unix:///tmp/r.sock"), None),
+    ("unix with db in query", dj("unix:///tmp/r.sock?db=3"), None),
+    ("scheme file", dj("file:///tmp/r.sock"), None),
+    ("scheme in capitals", dj("REDIS://h"), None),
+    ("scheme http", dj("http://h:6379"), None),
+    ("empty location", dj(""), None),
+    ("unix without path", dj("unix://"), "unix-without-path"),
+    # users and passwords
+    ("percent-encoded password", dj("redis://u:p%40ss@h/2"), None),
+    ("every special character encoded", dj("redis://:p%2Fs%3Fs%23w%40o%3Ar%25d@h"), None),
+    ("an invalid escape stays", dj("redis://u:p%zz@h"), None),
+    ("password in OPTIONS", dj("redis://h", {"password": "opt"}), None),
+    ("URL password over OPTIONS", dj("redis://u:url@h", {"password": "opt", "username": "ou"}), None),
+    ("empty URL password, OPTIONS password", dj("redis://:@h", {"password": "opt"}), None),
+    ("query password over OPTIONS", dj("redis://h?password=q", {"password": "opt"}), None),
+    ("password as written, '/' in it", dj("redis://u:p@ss/word@h"), "split-password"),
+    # host and port
+    ("host lower-cased, port 0", dj("redis://H.Example:0"), None),
+    ("ipv6 host", dj("redis://[::1]:7001"), None),
+    ("port out of range", dj("redis://h:70000"), None),
+    ("port not a number", dj("redis://h:abc"), None),
+    ("host and port from the query", dj("redis:///?host=q&port=7002"), None),
+    ("OPTIONS host and port, URL without", dj("redis://", {"host": "k", "port": 7004}), None),
+    ("URL host over OPTIONS", dj("redis://h", {"host": "k"}), None),
+    # db
+    ("db in path", dj("redis://h/3"), None),
+    ("db path of two segments", dj("redis://h/1/2"), None),
+    ("path not a db", dj("redis://h/abc"), None),
+    ("db query over path", dj("redis://h/2?db=5"), None),
+    ("db repeated: the first", dj("redis://h?db=4&db=5"), None),
+    ("db blank dropped", dj("redis://h/7?db=&db=3"), None),
+    ("db not an integer", dj("redis://h?db=x"), None),
+    ("db negative", dj("redis://h?db=-1"), "db-range"),
+    ("db in OPTIONS", dj("redis://h", {"db": 6}), None),
+    ("URL db over OPTIONS", dj("redis://h/2", {"db": 6}), None),
+    # query arguments
+    ("query timeouts", dj("redis://h?socket_timeout=2.5&socket_connect_timeout=1"), None),
+    ("query keepalive No", dj("redis://h?socket_keepalive=No"), None),
+    ("query keepalive maybe", dj("redis://h?socket_keepalive=maybe"), None),
+    ("query max_connections and protocol", dj("redis://h?max_connections=9&protocol=3"), None),
+    ("query protocol 4", dj("redis://h?protocol=4"), None),
+    ("query cert reqs and hostname", dj("rediss://h?ssl_cert_reqs=none&ssl_check_hostname=false"), None),
+    ("query min version 772", dj("rediss://h?ssl_min_version=772"), None),
+    ("query min version by name", dj("rediss://h?ssl_min_version=TLSv1_3"), None),
+    ("query timeout (BlockingConnectionPool's)", dj("redis://h?timeout=2"), None),
+    ("query unknown argument", dj("redis://h?no_such=1"), None),
+    ("query client_name repeated", dj("redis://h?client_name=a&client_name=b"), None),
+    # OPTIONS, the pool's keyword arguments
+    ("OPTIONS timeouts", dj("redis://h", {"socket_timeout": 3, "socket_connect_timeout": 1}), None),
+    ("query timeout over OPTIONS", dj("redis://h?socket_timeout=6", {"socket_timeout": 3}), None),
+    ("OPTIONS timeout None", dj("redis://h", {"socket_timeout": None}), None),
+    ("OPTIONS timeout zero", dj("redis://h", {"socket_timeout": 0}), "timeout-positive"),
+    ("OPTIONS max_connections", dj("redis://h", {"max_connections": 7}), None),
+    ("OPTIONS max_connections 0 is 100", dj("redis://h", {"max_connections": 0}), None),
+    ("OPTIONS keepalive off, client name, protocol 3",
+     dj("redis://h", {"socket_keepalive": False, "client_name": "svc", "protocol": 3}), None),
+    ("OPTIONS cert reqs as a number", dj("rediss://h", {"ssl_cert_reqs": 1}), None),
+    ("OPTIONS files, rediss", dj("rediss://h", DC_FILES), None),
+    ("OPTIONS missing CA, rediss", dj("rediss://h", {"ssl_ca_certs": "{MISSING}"}), "files-checked"),
+    ("OPTIONS ssl on redis://", dj("redis://h", {"ssl": True}), None),
+    ("OPTIONS certificate on redis://", dj("redis://h", {"ssl_certfile": "{READABLE}"}), None),
+    ("OPTIONS keepalive a string", dj("redis://h", {"socket_keepalive": "false"}), "pool-kwargs-typed"),
+    ("OPTIONS unknown key", dj("redis://h", {"no_such_option": 1}), None),
+    ("OPTIONS unix_socket_path", dj("redis://h", {"unix_socket_path": "/tmp/r.sock"}), None),
+    ("OPTIONS ssl_password", dj("rediss://h", {"ssl_password": "x"}), "no-counterpart"),
+    ("django-redis's PASSWORD", dj("redis://h", {"PASSWORD": "x"}), None),
+    ("django-redis's CLIENT_CLASS", dj("redis://h", {"CLIENT_CLASS": "django_redis.client.DefaultClient"}), None),
+    ("our BUSY_POLL", dj("redis://h", {"BUSY_POLL": 10}), None),
+    # several servers
+    ("servers split on semicolons", dj("redis://a:1;redis://b:2"), None),
+    ("servers split on both", dj("redis://a:1;redis://b:2,redis://c:3"), None),
+    ("location list", dj(["redis://:p1@a:1/2", "redis://:p2@b:2/3"]), None),
+    ("list, OPTIONS password where the URL has none", dj(["redis://:p1@a:1", "redis://b:2"], {"password": "opt"}), None),
+    ("trailing semicolon", dj("redis://a:1;"), None),
+    ("a bad second server", dj("redis://a:1;http://b:2"), None),
+    # classes
+    ("serializer Django's", dj("redis://h", {"serializer": "django.core.cache.backends.redis.RedisSerializer"}), None),
+    ("serializer of one's own", dj("redis://h", {"serializer": "myapp.cache.Serializer"}), None),
+    ("pool class redis-py's", dj("redis://h", {"pool_class": "redis.ConnectionPool"}), None),
+    ("pool class blocking", dj("redis://h", {"pool_class": "redis.BlockingConnectionPool"}), "class-refused"),
+    ("parser class redis-py's", dj("redis://h", {"parser_class": "redis.connection.DefaultParser"}), None),
+    ("parser class of one's own", dj("redis://h", {"parser_class": "myapp.cache.Parser"}), None),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reference import CLUSTER_DEFAULTS, REDIS_DEFAULTS
+from reference import CLUSTER_DEFAULTS, CONNECTION_DEFAULTS, REDIS_DEFAULTS
 
 # The settings compared in every row; cluster rows add the cluster ones.
 COMMON = [
@@ -77,3 +77,33 @@ def _spell(settings: dict[str, Any]) -> dict[str, Any]:
 class _Node:
     def __init__(self, host: Any, port: Any) -> None:
         self.host, self.port = host, port
+
+
+# django-redis's DefaultClient: the settings compared for each server.
+DEFAULT_CLIENT = COMMON + ["ssl_min_version", "health_check_interval", "socket_read_size"]
+# A unix socket's connection has no host, port or keep-alive.
+NOT_UNIX = ("host", "port", "socket_keepalive")
+# ssl.TLSVersion by value; None is Python's default minimum, TLS 1.2 since 3.10.
+TLS_VERSIONS = {None: "TLSv1_2", 771: "TLSv1_2", 772: "TLSv1_3"}
+
+
+def effective_default_reference(server: dict[str, Any]) -> dict[str, Any]:
+    """One server's pool as effective settings."""
+    settings = dict(CONNECTION_DEFAULTS)
+    settings.update(server["kwargs"])
+    unix = server["class"] == "UnixDomainSocketConnection"
+    settings["unix_socket_path"] = settings.pop("path", "") if unix else ""
+    settings["mode"] = "standalone"
+    settings["ssl"] = server["class"] == "SSLConnection"
+    settings["max_connections"] = server["max_connections"]
+    settings["ssl_min_version"] = TLS_VERSIONS.get(settings.get("ssl_min_version"), settings.get("ssl_min_version"))
+    if isinstance(settings.get("port"), str):
+        settings["port"] = int(settings["port"])  # as Connection.__init__ reads it
+    return _spell(settings)
+
+
+def default_client_compared(settings: dict[str, Any]) -> list[str]:
+    names = ["mode"] + DEFAULT_CLIENT
+    if settings["unix_socket_path"]:
+        names = [n for n in names if n not in NOT_UNIX]
+    return names

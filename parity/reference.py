@@ -1,12 +1,23 @@
-"""What django-ansible-base does with a CACHES entry, without connecting.
+"""What the real backends do with a CACHES entry, without connecting.
 
-The real Django, django-redis and django-ansible-base build the cache as a
-Django service would (RedisCache -> RedisClient.connect), up to the moment
-the redis-py client is constructed: there the keyword arguments are
-captured instead. Standalone arguments then go through the real redis.Redis
-constructor and one connection object (no I/O), so that what redis-py itself
-refuses at construction is refused here too; RedisCluster connects in its
-constructor, so its own refusals are checked by the same rules it applies.
+django-ansible-base (reference): the real Django, django-redis and
+django-ansible-base build the cache as a Django service would (RedisCache ->
+RedisClient.connect), up to the moment the redis-py client is constructed:
+there the keyword arguments are captured instead. Standalone arguments then
+go through the real redis.Redis constructor and one connection object (no
+I/O), so that what redis-py itself refuses at construction is refused here
+too; RedisCluster connects in its constructor, so its own refusals are
+checked by the same rules it applies.
+
+Django's own RedisCache (reference_django): the same, from its
+RedisCacheClient's pools.
+
+django-redis's DefaultClient (reference_default): the real RedisCache and
+DefaultClient connect every LOCATION server through their ConnectionFactory
+and redis-py's ConnectionPool.from_url, and each pool makes one connection
+object (no I/O); what the pools hold (connection class, keyword arguments,
+max_connections) is the answer, and get_next_client_index(write=False) says
+which servers reads go to.
 """
 
 from __future__ import annotations
@@ -26,7 +37,11 @@ if not settings.configured:
 import redis  # noqa: E402
 import redis.cluster  # noqa: E402
 from ansible_base.lib.redis import client as dab  # noqa: E402
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache  # noqa: E402
 from django_redis.cache import RedisCache  # noqa: E402
+from django_redis.client import DefaultClient  # noqa: E402
+from django_redis.pool import ConnectionFactory  # noqa: E402
+from redis.connection import AbstractConnection, Connection, SSLConnection, UnixDomainSocketConnection  # noqa: E402
 
 
 class _Captured(Exception):
@@ -102,3 +117,71 @@ def _construct(mode: str, kwargs: dict[str, Any]) -> None:
         raise redis.cluster.RedisClusterException("Argument 'db' is not possible to use in cluster mode")
     if not kwargs.get("startup_nodes") and not kwargs.get("host"):
         raise redis.cluster.RedisClusterException("RedisCluster requires at least one node to discover the cluster")
+
+
+# What the pool adds to every connection's keyword arguments by itself: not
+# settings of the entry.
+POOL_ADDED = ("parser_class", "himport_registry", "maint_notifications_pool_handler", "maint_notifications_config",
+              "orig_host_address", "orig_socket_timeout", "orig_socket_connect_timeout")
+
+# The defaults of redis-py's connection classes, for the keys a pool leaves
+# out; "path" is UnixDomainSocketConnection's socket.
+CONNECTION_DEFAULTS: dict[str, Any] = {}
+for _cls in (AbstractConnection, Connection, SSLConnection, UnixDomainSocketConnection):
+    CONNECTION_DEFAULTS.update({
+        name: p.default
+        for name, p in inspect.signature(_cls.__init__).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    })
+
+
+def reference_default(entry: dict[str, Any]) -> dict[str, Any]:
+    """{"servers": [{"class", "kwargs", "max_connections"}], "reads": [indexes]}
+    as django-redis's DefaultClient would connect, or {"error"}; for
+    another django-redis client class, {"client": its name}."""
+    params = {k: v for k, v in copy.deepcopy(entry).items() if k != "LOCATION"}
+    ConnectionFactory._pools.clear()  # a process-wide cache, keyed by URL
+    try:
+        client = RedisCache(copy.deepcopy(entry.get("LOCATION", "")), params).client
+        if type(client) is not DefaultClient:
+            return {"client": type(client).__name__}
+        servers = []
+        for index in range(len(client._server)):
+            pool = client.connect(index).connection_pool
+            pool.make_connection()  # what the connection class refuses; no I/O
+            servers.append({
+                "class": pool.connection_class.__name__,
+                "kwargs": {k: v for k, v in pool.connection_kwargs.items() if k not in POOL_ADDED},
+                "max_connections": pool.max_connections,
+            })
+        reads = sorted({client.get_next_client_index(write=False) for _ in range(200)})
+        return {"servers": servers, "reads": reads}
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}"}
+    finally:
+        ConnectionFactory._pools.clear()
+
+
+def reference_django(entry: dict[str, Any]) -> dict[str, Any]:
+    """{"servers": [...], "reads": [...]} as Django's own RedisCache would
+    connect (its RedisCacheClient's pools), or {"error"}."""
+    params = {k: v for k, v in copy.deepcopy(entry).items() if k != "LOCATION"}
+    try:
+        client = DjangoRedisCache(copy.deepcopy(entry.get("LOCATION", "")), params)._cache
+        servers = []
+        for index in range(len(client._servers)):
+            # The real _get_connection_pool makes server index's pool when
+            # the index it asks for is that one.
+            client._get_connection_pool_index = lambda write, i=index: i
+            pool = client._get_connection_pool(write=True)
+            pool.make_connection()  # what the connection class refuses; no I/O
+            servers.append({
+                "class": pool.connection_class.__name__,
+                "kwargs": {k: v for k, v in pool.connection_kwargs.items() if k not in POOL_ADDED},
+                "max_connections": pool.max_connections,
+            })
+        del client._get_connection_pool_index
+        reads = sorted({client._get_connection_pool_index(False) for _ in range(200)})
+        return {"servers": servers, "reads": reads}
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}"}

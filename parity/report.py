@@ -15,6 +15,8 @@ PACKAGES = ("Django", "django-redis", "redis", "django-ansible-base")
 @dataclass
 class Record:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, reference, ours, verdict
+    default_rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # the same, DefaultClient
+    django_rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # Django's own RedisCache
     live: list[tuple[str, str, str]] = field(default_factory=list)  # server, check, result
     # serializer, compressor, server, values checked, result
     values: list[tuple[str, str, str, int, str]] = field(default_factory=list)
@@ -29,7 +31,7 @@ RECORD = Record()
 def write(path: Path) -> None:
     versions = ", ".join(f"{p} {metadata.version(p)}" for p in PACKAGES)
     lines = [
-        "# Parity with django-ansible-base",
+        "# Parity with Django's Redis cache backends",
         "",
         "Written by the parity suite (`make parity`, run by `make test`); do not edit.",
         "",
@@ -38,7 +40,7 @@ def write(path: Path) -> None:
         "are not on PyPI: rows in that spelling are translated for the reference as those",
         "releases read them (`clustered` by truth value, `clustered_hosts` as `redis_hosts`).",
         "",
-        "## Configuration",
+        "## Configuration: django-ansible-base's RedisClient",
         "",
         "Each CACHES entry goes through django-ansible-base (the keyword arguments it hands to",
         "redis-py, or the error it raises, without connecting) and through redisclient's",
@@ -51,6 +53,30 @@ def write(path: Path) -> None:
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
     agree = sum(1 for r in RECORD.rows if r[3] == "agree")
     lines += ["", f"{len(RECORD.rows)} rows: {agree} agree, {len(RECORD.rows) - agree} differ on purpose.", ""]
+    pool_tables = [
+        (RECORD.default_rows, "django-redis's DefaultClient", "django-redis DefaultClient", [
+            "Entries without OPTIONS.CLIENT_CLASS (or naming django_redis.client.DefaultClient): the",
+            "real RedisCache and DefaultClient make a redis-py connection pool per LOCATION server",
+            "(ConnectionFactory, ConnectionPool.from_url) and one connection object from each, without",
+            "connecting; the pools' connection class, keyword arguments and max_connections, and the",
+            "servers get_next_client_index(write=False) picks for reads, are held against resolve's",
+            "settings of each server (the first, then its replicas).",
+        ]),
+        (RECORD.django_rows, "Django's own RedisCache", "Django RedisCache", [
+            "BACKEND django.core.cache.backends.redis.RedisCache: the real RedisCache and its",
+            "RedisCacheClient make each LOCATION server's pool (_get_connection_pool, from_url with",
+            "OPTIONS) and one connection object from it, without connecting; held as above, with the",
+            "servers _get_connection_pool_index(write=False) picks for reads.",
+        ]),
+    ]
+    for rows, title, column, about in pool_tables:
+        if not rows:
+            continue
+        lines += [f"## Configuration: {title}", "", *about, "", f"| entry | {column} | redisclient | verdict |", "|---|---|---|---|"]
+        for row in rows:
+            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        agree = sum(1 for r in rows if r[3] == "agree")
+        lines += ["", f"{len(rows)} rows: {agree} agree, {len(rows) - agree} differ on purpose.", ""]
     lines += ["## Deliberate differences", ""]
     for key, reason in DIFFERENCES.items():
         lines.append(f"- **{key}**: {reason}")

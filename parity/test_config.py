@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import redisclient
-from cases import DIFFERENCES, ROWS
+from cases import DEFAULT_CLIENT_ROWS, DIFFERENCES, DJANGO_ROWS, ROWS
 from conftest import fill
-from normalize import compared, effective_ours, effective_reference
-from reference import reference
+from normalize import compared, default_client_compared, effective_default_reference, effective_ours, effective_reference
+from reference import reference, reference_default, reference_django
 from report import RECORD
 
 
@@ -75,6 +75,102 @@ def test_configuration_row(row_id: str, entry: dict[str, Any], difference: str |
     RECORD.rows.append((row_id, summary(ref), summary(mine), verdict))
     if "error" in mine:
         for secret in passwords(entry):
+            assert secret not in mine["error"], "the error shows a password"
+    if difference is None:
+        assert not diff, f"unexpected difference: {diff}"
+    else:
+        assert difference in DIFFERENCES
+        assert diff, f"declared difference {difference!r} but both sides agree"
+
+
+# django-redis's DefaultClient: each server's pool, and where reads go.
+
+
+def default_mismatches(ref: dict[str, Any], mine: dict[str, Any]) -> list[str]:
+    if "error" in ref or "error" in mine:
+        return [] if ("error" in ref) == ("error" in mine) else ["one side refused the entry"]
+    if "client" in ref:
+        return [f"the reference builds a {ref['client']}"]
+    ours_servers = [mine["options"], *(mine["options"].get("replicas") or [])]
+    if len(ours_servers) != len(ref["servers"]):
+        return [f"servers: {len(ref['servers'])} vs {len(ours_servers)}"]
+    diff = []
+    for i, (server, options) in enumerate(zip(ref["servers"], ours_servers)):
+        theirs, ours_ = effective_default_reference(server), effective_ours(options)
+        ignored = set(options.get("ignored") or [])
+        diff += [
+            f"server {i}: {name}: {theirs.get(name)!r} vs {ours_.get(name)!r}"
+            for name in default_client_compared(theirs)
+            if name not in ignored and theirs.get(name) != ours_.get(name)
+        ]
+    reads = list(range(1, len(ours_servers))) or [0]
+    if ref["reads"] != reads:
+        diff.append(f"reads: servers {ref['reads']} vs {reads}")
+    return diff
+
+
+def default_passwords(entry: dict[str, Any]) -> list[str]:
+    """Every password a DefaultClient entry (or Django's RedisCache's)
+    holds: OPTIONS.PASSWORD (OPTIONS.password), the pool's, and each
+    LOCATION URL's, as written and decoded."""
+    options = entry["OPTIONS"]
+    found = [options.get("PASSWORD"), options.get("password"), (options.get("CONNECTION_POOL_KWARGS") or {}).get("password")]
+    location = entry["LOCATION"]
+    for url in location if isinstance(location, list) else location.replace(";", ",").split(","):
+        try:
+            p = urlsplit(url).password
+        except ValueError:
+            continue
+        found += [p, unquote(p) if p else None]
+    return [p for p in found if isinstance(p, str) and len(p) >= 2]
+
+
+def default_summary(side: dict[str, Any]) -> str:
+    if "error" in side:
+        return "refused: " + side["error"].split("\n")[0][:90]
+    if "client" in side:
+        return f"a {side['client']}"
+    if "servers" in side:
+        servers = [effective_default_reference(s) for s in side["servers"]]
+        reads = side["reads"]
+    else:
+        servers = [effective_ours(o) for o in [side["options"], *(side["options"].get("replicas") or [])]]
+        reads = list(range(1, len(servers))) or [0]
+    cells = []
+    for s in servers:
+        where = f"unix {s['unix_socket_path']}" if s["unix_socket_path"] else f"{s['host']}:{s['port']}"
+        auth = f" user {s['username']!r}" if s["username"] else ""
+        cells.append(f"{where} db {s['db']}{auth}" + (" TLS" if s["ssl"] else ""))
+    text = ", ".join(cells)
+    return text + (f"; reads from {','.join(str(i + 1) for i in reads)}" if len(servers) > 1 else "")
+
+
+@pytest.mark.parametrize("row_id,entry,difference", DEFAULT_CLIENT_ROWS, ids=[r[0] for r in DEFAULT_CLIENT_ROWS])
+def test_default_client_row(row_id: str, entry: dict[str, Any], difference: str | None, placeholders: dict[str, str]) -> None:
+    pool_row(row_id, entry, difference, placeholders, reference_default, "django_redis.client.DefaultClient",
+             RECORD.default_rows)
+
+
+@pytest.mark.parametrize("row_id,entry,difference", DJANGO_ROWS, ids=[r[0] for r in DJANGO_ROWS])
+def test_django_row(row_id: str, entry: dict[str, Any], difference: str | None, placeholders: dict[str, str]) -> None:
+    pool_row(row_id, entry, difference, placeholders, reference_django, "django.core.cache.backends.redis.RedisCache",
+             RECORD.django_rows)
+
+
+def pool_row(row_id: str, entry: dict[str, Any], difference: str | None, placeholders: dict[str, str],
+             reference_of: Any, backend: str, record: list[tuple[str, str, str, str]]) -> None:
+    entry = fill(entry, placeholders)
+    ref, mine = reference_of(entry), ours(entry)
+    for side in (ref, mine):
+        if "error" in side:
+            side["error"] = side["error"].replace(placeholders["{MISSING}"], "MISSING")
+    if "options" in mine:
+        assert mine["options"]["backend"] == backend
+    diff = default_mismatches(ref, mine)
+    verdict = "agree" if not diff else f"differs: {difference}"
+    record.append((row_id, default_summary(ref), default_summary(mine), verdict))
+    if "error" in mine:
+        for secret in default_passwords(entry):
             assert secret not in mine["error"], "the error shows a password"
     if difference is None:
         assert not diff, f"unexpected difference: {diff}"

@@ -1,12 +1,18 @@
-"""Live parity: Django (django-redis with django-ansible-base's client) and
-redisclient on the same entry, against the same server, see one cache."""
+"""Live parity: Django (django-redis with django-ansible-base's client, or
+with its own DefaultClient) and redisclient on the same entry, against the
+same server, see one cache. The dc- kinds are DefaultClient entries (no
+CLIENT_CLASS): on the standalone server, on the ACL server with the
+password percent-encoded in LOCATION, and on the replica pair, where both
+sides write to the primary and read from the replica."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any, Iterator
+from urllib.parse import quote
 
 import pytest
+import redis
 import redisclient
 from conftest import env
 from django_redis.cache import RedisCache
@@ -32,7 +38,7 @@ def entries(prefix: str) -> dict[str, dict[str, Any]]:
         "tls": ("rediss://" + env("RC_TEST_TLS"), certs()),
         "unix": ("unix://" + env("RC_TEST_UNIX") + "?db=0", {}),
     }
-    return {
+    found = {
         name: {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": location,
@@ -41,15 +47,53 @@ def entries(prefix: str) -> dict[str, dict[str, Any]]:
         }
         for name, (location, kwargs) in kinds.items()
     }
+    acl = f"{quote(env('RC_TEST_ACL_USER'), safe='')}:{quote(env('RC_TEST_ACL_PASSWORD'), safe='')}@{env('RC_TEST_ACL')}"
+    for name, location in {
+        "dc-standalone": "redis://" + env("RC_TEST_STANDALONE") + "/0",
+        "dc-acl": "redis://" + acl + "/0",
+        "dc-pair": ["redis://" + env("RC_TEST_PAIR_PRIMARY") + "/0", "redis://" + env("RC_TEST_PAIR_REPLICA") + "/0"],
+    }.items():
+        found[name] = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": prefix, "OPTIONS": {}}
+    return found
 
 
-@pytest.fixture(params=["standalone", "cluster", "tls", "unix"])
+# What writes, on either side: on the replica pair each is followed by WAIT,
+# so that the reads after it, which both sides send to the replica, see it.
+WRITES = {"set", "set_many", "add", "incr", "decr", "delete", "delete_many", "touch", "expire", "persist", "set_bytes"}
+
+
+class Replicated:
+    def __init__(self, target: Any, primary: redis.Redis) -> None:
+        self._target, self._primary = target, primary
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._target, name)
+        if name not in WRITES:
+            return attr
+
+        def write(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attr(*args, **kwargs)
+            finally:
+                assert self._primary.wait(1, 5000) == 1, "the replica did not acknowledge the write"
+
+        return write
+
+
+@pytest.fixture(params=["standalone", "cluster", "tls", "unix", "dc-standalone", "dc-acl", "dc-pair"])
 def pair(request: pytest.FixtureRequest) -> Iterator[tuple[str, RedisCache, redisclient.Client]]:
     prefix = f"parity-{uuid.uuid4().hex[:8]}"
     entry = entries(prefix)[request.param]
     django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
     with redisclient.Client(entry) as ours:
-        yield request.param, django_cache, ours
+        backend = redisclient.resolve(entry)["backend"]
+        assert backend == ("django_redis.client.DefaultClient" if request.param.startswith("dc-") else DAB)
+        if request.param == "dc-pair":
+            primary = redis.Redis.from_url(entry["LOCATION"][0])
+            yield request.param, Replicated(django_cache, primary), Replicated(ours, primary)  # type: ignore[misc]
+            primary.close()
+        else:
+            yield request.param, django_cache, ours
         ours.clear()
 
 
@@ -179,4 +223,30 @@ def test_our_options_left_to_us(server: str) -> None:
         ours.set("from-us", [1, "two"], timeout=100)
         check(server, "an entry with BUSY_POLL and MAX_DECODED_SIZE works on both sides",
               ours.get("from-django") == {"a": 1} and django_cache.get("from-us") == [1, "two"])
+        ours.clear()
+
+
+def get_calls(address: str) -> int:
+    """How many GETs a server has run (INFO commandstats)."""
+    with redis.Redis.from_url("redis://" + address) as r:
+        return int(r.info("commandstats").get("cmdstat_get", {}).get("calls", 0))
+
+
+def test_reads_where_django_sends_them() -> None:
+    """DefaultClient on the replica pair: Django's get and ours both go to
+    the replica, and neither to the primary."""
+    entry = entries(f"parity-{uuid.uuid4().hex[:8]}")["dc-pair"]
+    primary, replica = env("RC_TEST_PAIR_PRIMARY"), env("RC_TEST_PAIR_REPLICA")
+    django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
+    with redisclient.Client(entry) as ours, redis.Redis.from_url("redis://" + primary) as raw:
+        django_cache.set("k", "v")
+        raw.wait(1, 5000)
+        for side, get in (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))):
+            before = get_calls(primary), get_calls(replica)
+            for _ in range(5):
+                assert get() == "v"
+            after = get_calls(primary), get_calls(replica)
+            ok = after[0] == before[0] and after[1] - before[1] == 5
+            RECORD.live.append(("dc-pair", f"5 gets by {side}: on the replica, none on the primary", "yes" if ok else "NO"))
+            assert ok, f"{side}: primary {before[0]}->{after[0]}, replica {before[1]}->{after[1]}"
         ours.clear()

@@ -1,6 +1,7 @@
 """Live value parity: for every SERIALIZER x COMPRESSOR on the standalone
 server and the cluster, Django (django-redis with django-ansible-base's
-client) and redisclient's Python shim read each other's values.
+client) and redisclient's Python shim read each other's values; and on the
+standalone server with django-redis's own DefaultClient (no CLIENT_CLASS).
 
 - Written by Django, read by the shim: equal (types included) to what
   Django's own cache.get returns.
@@ -37,7 +38,7 @@ from report import RECORD  # noqa: E402
 
 DAB = "ansible_base.lib.redis.RedisClient"
 from django_codecs import COMPRESSORS, SERIALIZERS  # noqa: E402
-SERVERS = ("standalone", "cluster")
+SERVERS = ("standalone", "cluster", "dc-standalone")
 
 PLUS2 = timezone(timedelta(hours=2))
 LARGE = "lorem ipsum dolor sit amet " * 3800  # ~100 KB: every compressor compresses it
@@ -125,17 +126,16 @@ def entry(server: str, prefix: str, serializer: str, compressor: str) -> dict[st
     location, kwargs = {
         "standalone": ("redis://" + env("RC_TEST_STANDALONE") + "/0", {}),
         "cluster": ("redis://" + cluster.split(",")[0], {"mode": "cluster", "redis_hosts": cluster}),
+        "dc-standalone": ("redis://" + env("RC_TEST_STANDALONE") + "/0", None),
     }[server]
+    options: dict[str, Any] = {"SERIALIZER": SERIALIZERS[serializer], "COMPRESSOR": COMPRESSORS[compressor]}
+    if kwargs is not None:  # django-ansible-base's client; else DefaultClient
+        options.update({"CLIENT_CLASS": DAB, "CLIENT_CLASS_KWARGS": kwargs})
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": location,
         "KEY_PREFIX": prefix,
-        "OPTIONS": {
-            "CLIENT_CLASS": DAB,
-            "CLIENT_CLASS_KWARGS": kwargs,
-            "SERIALIZER": SERIALIZERS[serializer],
-            "COMPRESSOR": COMPRESSORS[compressor],
-        },
+        "OPTIONS": options,
     }
 
 

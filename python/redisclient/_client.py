@@ -524,9 +524,11 @@ class Client:
 
 
 def resolve(entry: Mapping[str, Any]) -> Dict[str, Any]:
-    """The effective connection settings of a CACHES entry, as
-    django-ansible-base would pass them to redis-py, without connecting.
-    The answer holds the password (``["password"]``) and prints it masked."""
+    """The effective connection settings of a CACHES entry, as its backend
+    (``["backend"]``: django-redis's DefaultClient or django-ansible-base's
+    RedisClient) would pass them to redis-py, without connecting; the other
+    servers of a LOCATION list in ``["replicas"]``. The answer holds the
+    passwords (``["password"]``) and prints them masked."""
     data = _entry_json(entry)
     lib = _native.load()
     lib.check_fork("rc_resolve")

@@ -73,12 +73,19 @@ def _offset_ok(tz: Any) -> bool:
     return off.microseconds == 0
 
 
+DJANGO_BACKEND = "django.core.cache.backends.redis.RedisCache"
+
+
 class ValueCodec:
     """The conversions for one CACHES entry (its SERIALIZER and
     PICKLE_VERSION decide what happens to values outside the exact types)."""
 
     def __init__(self, entry: Dict[str, Any]) -> None:
         options = entry.get("OPTIONS") or {}
+        if entry.get("BACKEND") == DJANGO_BACKEND:
+            # Its RedisSerializer pickles at pickle.HIGHEST_PROTOCOL; its
+            # OPTIONS are redis-py's.
+            options = {"PICKLE_VERSION": pickle.HIGHEST_PROTOCOL}
         serializer = options.get("SERIALIZER") or PICKLE_SERIALIZER
         self.pickles = serializer == PICKLE_SERIALIZER
         version = options.get("PICKLE_VERSION", pickle.DEFAULT_PROTOCOL)

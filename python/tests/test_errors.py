@@ -93,7 +93,7 @@ def test_close_while_other_threads_call(prefix: str) -> None:
 @pytest.mark.parametrize(
     "bad, setting",
     [
-        ({"LOCATION": "http://127.0.0.1:1", "OPTIONS": {"CLIENT_CLASS_KWARGS": {"password": PASSWORD}}}, "LOCATION"),
+        ({"LOCATION": "http://127.0.0.1:1", "OPTIONS": {"PASSWORD": PASSWORD}}, "LOCATION"),
         ({"LOCATION": f"redis://u:{PASSWORD}@127.0.0.1:1/0", "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "BACKEND"),
         (
             {
@@ -102,7 +102,7 @@ def test_close_while_other_threads_call(prefix: str) -> None:
             },
             "mode",
         ),
-        ({"LOCATION": "redis://127.0.0.1:1/0", "OPTIONS": {"SERIALIZER": "my.Serializer", "CLIENT_CLASS_KWARGS": {"password": PASSWORD}}}, "SERIALIZER"),
+        ({"LOCATION": "redis://127.0.0.1:1/0", "OPTIONS": {"SERIALIZER": "my.Serializer", "PASSWORD": PASSWORD}}, "SERIALIZER"),
         ({"LOCATION": "redis://127.0.0.1:1/0", "TIMEOUT": "soon"}, "TIMEOUT"),
         ({"LOCATION": f"redis://:{PASSWORD}@127.0.0.1:1/0", "OPTIONS": {"BUSY_POLL": -5}}, "OPTIONS.BUSY_POLL = -5"),
     ],

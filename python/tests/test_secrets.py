@@ -85,6 +85,15 @@ def entries(p: str) -> Dict[str, Dict[str, Any]]:
     # does not read: dropped, and never shown.
     es["OPTIONS.PASSWORD"] = entry(f"redis://{acl}", "secrets", {"username": user})
     es["OPTIONS.PASSWORD"]["OPTIONS"]["PASSWORD"] = p
+    # django-redis's DefaultClient (no CLIENT_CLASS) reads the password from
+    # OPTIONS, CONNECTION_POOL_KWARGS and each server of a LOCATION list.
+    es["DefaultClient OPTIONS.PASSWORD"] = {"LOCATION": f"redis://{acl}", "OPTIONS": {"USERNAME": user, "PASSWORD": p}}
+    es["DefaultClient pool kwargs"] = {
+        "LOCATION": f"redis://{acl}",
+        "OPTIONS": {"CONNECTION_POOL_KWARGS": {"username": user, "password": p}},
+    }
+    es["DefaultClient list"] = {"LOCATION": [f"redis://{acl}", f"redis://{user}:{quote(p, safe='')}@{acl}"]}
+    es["DefaultClient list, as written"] = {"LOCATION": f"redis://{acl},redis://{user}:{p}@{acl}"}
     return es
 
 
@@ -120,7 +129,8 @@ def test_secrets_never_shown(p: str) -> None:
             for how, text in printed(settings).items():
                 assert_no_secret(f"{name}: resolve() as {how}", text, p)
             # Nothing but the test servers is dialled.
-            assert settings["host"] in ("127.0.0.1", "localhost"), settings
+            for server in [settings, *settings.get("replicas", [])]:
+                assert server["host"] in ("127.0.0.1", "localhost"), settings
 
         try:
             client = redisclient.Client(e)
@@ -146,6 +156,12 @@ def test_resolve_holds_the_password() -> None:
     for how, text in printed(settings).items():
         assert p not in text, how
     assert settings.copy()["password"] == p
+    replicated = redisclient.resolve({"LOCATION": [f"redis://:{quote(p, safe='')}@h:1", f"redis://:{quote(p, safe='')}@h:2"]})
+    assert replicated["backend"] == "django_redis.client.DefaultClient"
+    assert [replicated["password"], replicated["replicas"][0]["password"]] == [p, p]
+    assert json.loads(json.dumps(replicated))["replicas"][0]["password"] == p
+    for how, text in printed(replicated).items():
+        assert p not in text and quote(p, safe="") not in text, how
     # The settings work: the client authenticates with the same password.
     with redisclient.Client(e) as c:
         c.set("k", b"v", timeout=10)

@@ -658,8 +658,19 @@ static void test_resolve_and_config(void) {
     char *js = NULL;
     size_t len = 0;
     CHECK_ST(rc_resolve(entry, strlen(entry), &js, &len, &E), RC_OK);
-    CHECK(js && strlen(js) == len && strstr(js, "\"mode\":\"standalone\"") && strstr(js, "\"socket_timeout\":5"),
+    CHECK(js && strlen(js) == len && strstr(js, "\"mode\":\"standalone\"") && strstr(js, "\"socket_timeout\":5") &&
+              strstr(js, "\"backend\":\"ansible_base.lib.redis.RedisClient\"") && !strstr(js, "\"replicas\""),
           "resolved: %s", js ? js : "");
+    rc_free(js);
+
+    /* django-redis's DefaultClient (no CLIENT_CLASS): a server per LOCATION
+     * entry, the password percent-decoded, each in the JSON. */
+    const char *list = "{\"LOCATION\": [\"redis://:p%40ss@127.0.0.1:1/2\", \"redis://:r%2Fpw@127.0.0.1:2/3\"]}";
+    js = NULL;
+    CHECK_ST(rc_resolve(list, strlen(list), &js, NULL, &E), RC_OK);
+    CHECK(js && strstr(js, "\"backend\":\"django_redis.client.DefaultClient\"") && strstr(js, "\"password\":\"p@ss\"") &&
+              strstr(js, "\"replicas\":[{") && strstr(js, "\"password\":\"r/pw\"") && strstr(js, "\"port\":2"),
+          "resolved list: %s", js ? js : "");
     rc_free(js);
 
     /* The resolved settings carry the password (documented); errors never. */
@@ -671,7 +682,7 @@ static void test_resolve_and_config(void) {
 
     const char *bad =
         "{\"LOCATION\": \"redis://user:Sup3rS3cretPw@127.0.0.1:1/0\", "
-        "\"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": {\"socket_timeout\": \"soon\"}}}";
+        "\"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": {\"socket_timeout\": \"soon\"}}}";
     char *err = NULL;
     rc_client *c = (rc_client *)&err; /* must be reset to NULL */
     int st = rc_open(bad, strlen(bad), &c, &err);
@@ -726,7 +737,7 @@ static void test_connection_error(void) {
     /* Nothing listens on port 1: refused at once; bounded by the timeouts. */
     const char *entry =
         "{\"LOCATION\": \"redis://:Sup3rS3cretPw@127.0.0.1:1/0\", "
-        "\"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": {\"socket_connect_timeout\": 1, \"socket_timeout\": 1}}}";
+        "\"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": {\"socket_connect_timeout\": 1, \"socket_timeout\": 1}}}";
     rc_client *c = open_entry(entry);
     if (c == NULL) return;
     char *got = NULL, *err = NULL;
@@ -748,7 +759,7 @@ static void test_server_error(void) {
     char entry[1024];
     const char *fmt =
         "{\"LOCATION\": \"redis://%s\", \"KEY_PREFIX\": \"%s-acl\", \"OPTIONS\": "
-        "{\"CLIENT_CLASS_KWARGS\": {\"username\": \"%s\", \"password\": \"%s\"}}}";
+        "{\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": {\"username\": \"%s\", \"password\": \"%s\"}}}";
     snprintf(entry, sizeof entry, fmt, need("RC_TEST_ACL"), prefix, need("RC_TEST_ACL_USER"), "Wr0ngPassw0rd");
     rc_client *c = open_entry(entry);
     if (c == NULL) return;
@@ -823,17 +834,17 @@ static void test_secrets(void) {
         "{\"LOCATION\": \"unix://%2$s:%3$s@/nonexistent/redis.sock\"}",
         "{\"LOCATION\": \"redis://%2$s:%3$s@127.0.0.1:x\"}",
         "{\"LOCATION\": \"redis://%1$s/0?username=%2$s&password=%3$s\"}",
-        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": "
         "{\"username\": \"%2$s\", \"password\": \"%3$s\"}}}",
-        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": "
         "{\"password\": \"%3$s\", \"port\": \"junk\"}}}",
-        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": "
         "{\"ssl\": true, \"ssl_password\": \"%3$s\"}}}",
         "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"PASSWORD\": \"%3$s\", \"CLIENT_CLASS_KWARGS\": "
         "{\"username\": \"%2$s\"}}}",
-        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": "
         "{\"mode\": \"cluster\", \"redis_hosts\": \"redis://:%3$s@127.0.0.1:16999\"}}}",
-        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": "
+        "{\"LOCATION\": \"redis://%1$s\", \"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": "
         "{\"mode\": \"cluster\", \"redis_hosts\": \"%4$s\", \"username\": \"nosuchuser\", \"password\": \"%3$s\"}}}",
     };
     int opened = 0, refused = 0;
@@ -899,7 +910,7 @@ static void test_tls_files(void) {
         for (size_t j = 0; j < 4; j++) {
             char entry[2048], want[256];
             snprintf(entry, sizeof entry,
-                     "{\"LOCATION\": \"rediss://%s\", \"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": {"
+                     "{\"LOCATION\": \"rediss://%s\", \"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": {"
                      "\"ssl_ca_certs\": \"%s/ca.crt\", \"ssl_certfile\": \"%s/client.crt\", "
                      "\"ssl_keyfile\": \"%s/client.key\", \"%s\": \"%s\"}}}",
                      need("RC_TEST_TLS"), certs, certs, certs, settings[i], paths[j]);

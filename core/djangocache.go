@@ -1,0 +1,60 @@
+package core
+
+import (
+	"fmt"
+	"maps"
+)
+
+// Django's own RedisCache (django/core/cache/backends/redis.py) splits
+// LOCATION on commas and semicolons and makes, per server, a redis-py pool
+// with ConnectionPool.from_url(server, parser_class=..., **OPTIONS): every
+// OPTIONS key but serializer, pool_class and parser_class is a keyword
+// argument of redis-py's, and the URL's win over them. There is no
+// PASSWORD, USERNAME or CONNECTION_POOL_KWARGS: OPTIONS is the pool's.
+// Writes go to the first server, reads to one of the others at random when
+// there are others. Values: pickle at pickle.HIGHEST_PROTOCOL (5), integers
+// stored as their digits (its RedisSerializer); timeouts in whole seconds.
+
+// The classes Django's RedisCache lets OPTIONS name.
+var djangoSerializers = []string{"django.core.cache.backends.redis.RedisSerializer"}
+
+// djangoPickleProtocol is pickle.HIGHEST_PROTOCOL of the Pythons Django 4
+// and 5 run on, which its RedisSerializer writes.
+const djangoPickleProtocol = 5
+
+// resolveDjangoCache reads the entry by Django's RedisCache's rules.
+func resolveDjangoCache(e Entry) (Options, error) {
+	kwargs := maps.Clone(e.Options.Raw)
+	if kwargs == nil {
+		kwargs = map[string]any{}
+	}
+	for _, c := range []struct {
+		name     string
+		accepted []string
+	}{
+		{"serializer", djangoSerializers}, {"pool_class", poolClasses}, {"parser_class", parserClasses},
+	} {
+		v, ok := kwargs[c.name]
+		delete(kwargs, c.name)
+		if s, isString := v.(string); ok && v != nil && (!isString || !contains(c.accepted, s)) {
+			return Options{}, configErr("OPTIONS."+c.name, v, "not supported (a class of one's own runs Python code); supported: "+c.accepted[0])
+		}
+	}
+	servers := e.servers()
+	all := make([]Options, len(servers))
+	for i, raw := range servers {
+		o, err := poolSettings(raw, maps.Clone(kwargs), BackendDjango, "")
+		if err != nil {
+			if len(servers) > 1 {
+				return Options{}, fmt.Errorf("LOCATION server %d of %d: %w", i+1, len(servers), err)
+			}
+			return Options{}, err
+		}
+		all[i] = o
+	}
+	primary := all[0]
+	if len(all) > 1 {
+		primary.Replicas = all[1:]
+	}
+	return primary, nil
+}
