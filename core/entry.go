@@ -14,12 +14,14 @@ import (
 // Entry is one Django CACHES entry, as settings.py writes it.
 type Entry struct {
 	// Backend is the Django cache backend: django-redis's RedisCache (or
-	// none, which means it). core/backend.go says which rules apply.
+	// none, which means it) or Django's own RedisCache (BackendDjango).
+	// core/backend.go says which rules apply.
 	Backend string `json:"BACKEND"`
 	// Location is the LOCATION URL: redis://, rediss://, unix:// (or, for
-	// django-ansible-base, file://). A comma-separated string names several
-	// servers for django-redis's replication: the first is written to, the
-	// others read from (django-ansible-base's rules use the first only).
+	// django-ansible-base, file://). A comma-separated string (for Django's
+	// own RedisCache, semicolons too) names several servers: the first is
+	// written to, the others read from (django-ansible-base's rules use the
+	// first only).
 	Location string `json:"LOCATION"`
 	// Locations is LOCATION written as a list; when it is not empty it wins
 	// over Location, which ParseEntry sets to its first server. A list is
