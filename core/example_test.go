@@ -146,7 +146,8 @@ func ExampleCache_Incr() {
 func ExampleResolve() {
 	entry, err := core.ParseEntry([]byte(`{
 		"LOCATION": "rediss://:s3cret@cache.internal:6380/2?socket_timeout=2",
-		"OPTIONS": {"CLIENT_CLASS_KWARGS": {"ssl_cert_reqs": "none"}}
+		"OPTIONS": {"CLIENT_CLASS": "ansible_base.lib.redis.RedisClient",
+			"CLIENT_CLASS_KWARGS": {"ssl_cert_reqs": "none"}}
 	}`))
 	if err != nil {
 		log.Fatal(err)

@@ -104,7 +104,8 @@ func TestReadmeIgnoredOptions(t *testing.T) {
 			}
 			kwargs[k] = v
 		}
-		o, err := core.Resolve(core.Entry{Location: "redis://127.0.0.1:7000/0", Options: core.EntryOptions{ClientClassKwargs: kwargs}})
+		o, err := core.Resolve(core.Entry{Location: "redis://127.0.0.1:7000/0", Options: core.EntryOptions{
+			ClientClass: "ansible_base.lib.redis.RedisClient", ClientClassKwargs: kwargs}})
 		if err != nil {
 			t.Fatalf("%s mode, %v: %v", mode, keys, err)
 		}

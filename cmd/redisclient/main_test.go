@@ -174,7 +174,7 @@ func TestHealth(t *testing.T) {
 
 	cluster := need(t, "RC_TEST_CLUSTER")
 	first, _, _ := strings.Cut(cluster, ",")
-	clusterEntry := entryFile(t, fmt.Sprintf(`{"LOCATION": "redis://%s", "OPTIONS": {"CLIENT_CLASS_KWARGS": {"mode": "cluster", "redis_hosts": %q}}}`, first, cluster))
+	clusterEntry := entryFile(t, fmt.Sprintf(`{"LOCATION": "redis://%s", "OPTIONS": {"CLIENT_CLASS": "ansible_base.lib.redis.RedisClient", "CLIENT_CLASS_KWARGS": {"mode": "cluster", "redis_hosts": %q}}}`, first, cluster))
 	r = cli(t, "", nil, "--entry", clusterEntry, "health", "--json")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	require.Contains(t, r.stdout, `"status": "good"`)
@@ -226,7 +226,7 @@ func TestPasswordNeverPrinted(t *testing.T) {
 			require.NotContains(t, r.stdout+r.stderr, f)
 		}
 	}
-	wrong := entryFile(t, fmt.Sprintf(`{"LOCATION": "redis://%s/0", "OPTIONS": {"CLIENT_CLASS_KWARGS": {"username": %q, "password": %q}}}`,
+	wrong := entryFile(t, fmt.Sprintf(`{"LOCATION": "redis://%s/0", "OPTIONS": {"CLIENT_CLASS": "ansible_base.lib.redis.RedisClient", "CLIENT_CLASS_KWARGS": {"username": %q, "password": %q}}}`,
 		acl, need(t, "RC_TEST_ACL_USER"), canary))
 	for _, args := range [][]string{{"get", "k"}, {"set", "k", `"v"`}, {"health"}, {"health", "--json"}, {"ttl", "k"}, {"incr", "k"}, {"resolve"}} {
 		r := cli(t, "", nil, append([]string{"--entry", wrong}, args...)...)

@@ -56,7 +56,8 @@ def test_export_settings(tmp_path: Path) -> None:
                 "KEY_PREFIX": "{prefix}",
                 "KEY_FUNCTION": default_key_func,
                 "TIMEOUT": None,
-                "OPTIONS": {{"CLIENT_CLASS_KWARGS": {{"ssl_ca_certs": CERTS / "ca.crt", "socket_timeout": 2.5}}}},
+                "OPTIONS": {{"CLIENT_CLASS": "ansible_base.lib.redis.RedisClient",
+                            "CLIENT_CLASS_KWARGS": {{"ssl_ca_certs": CERTS / "ca.crt", "socket_timeout": 2.5}}}},
             }},
             "other": {{"LOCATION": "redis://127.0.0.1:1/0", "KEY_FUNCTION": "{DEFAULT_KEY_FUNCTION}"}},
         }}
@@ -70,7 +71,8 @@ def test_export_settings(tmp_path: Path) -> None:
         "KEY_PREFIX": prefix,
         "KEY_FUNCTION": "django.core.cache.backends.base.default_key_func",
         "TIMEOUT": None,
-        "OPTIONS": {"CLIENT_CLASS_KWARGS": {"ssl_ca_certs": "/etc/certs/ca.crt", "socket_timeout": 2.5}},
+        "OPTIONS": {"CLIENT_CLASS": "ansible_base.lib.redis.RedisClient",
+                    "CLIENT_CLASS_KWARGS": {"ssl_ca_certs": "/etc/certs/ca.crt", "socket_timeout": 2.5}},
     }
     out = export(site, "--settings", "mysite.settings", "--alias", "other", "-o", "other.json")
     assert out.returncode == 0 and out.stdout == "", out.stderr
@@ -123,7 +125,8 @@ def test_client_takes_settings_entry() -> None:
         "LOCATION": f"redis://{env('RC_TEST_STANDALONE')}/0",
         "KEY_PREFIX": "callable",
         "KEY_FUNCTION": default_key_func,
-        "OPTIONS": {"CLIENT_CLASS_KWARGS": {"ssl_ca_certs": Path("/nonexistent/ca.crt")}},
+        "OPTIONS": {"CLIENT_CLASS": "ansible_base.lib.redis.RedisClient",
+                    "CLIENT_CLASS_KWARGS": {"ssl_ca_certs": Path("/nonexistent/ca.crt")}},
     }
     settings = redisclient.resolve(entry)
     assert settings["ssl_ca_certs"] == "/nonexistent/ca.crt"
