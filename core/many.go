@@ -58,6 +58,8 @@ func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, 
 
 // SetMany stores every value with one timeout, in one pipeline (grouped per
 // node in a cluster). A zero or negative timeout deletes the keys instead.
+// When Redis refuses some keys and stores the others, the error is a
+// *SetManyError that lists them (FailedKeys reads it).
 func (c *Cache) SetMany(ctx context.Context, items map[string][]byte, exp Expiry) error {
 	if err := c.check(); err != nil {
 		return err
@@ -67,15 +69,22 @@ func (c *Cache) SetMany(ctx context.Context, items map[string][]byte, exp Expiry
 	}
 	ttl, now := c.lifetime(exp)
 	pipe := c.conn.rdb.Pipeline()
+	keys := make([]string, 0, len(items))
+	cmds := make([]redis.Cmder, 0, len(items))
 	for k, v := range items {
+		keys = append(keys, k)
 		if now {
-			pipe.Del(ctx, c.MakeKey(k))
+			cmds = append(cmds, pipe.Del(ctx, c.MakeKey(k)))
 		} else {
-			pipe.Set(ctx, c.MakeKey(k), v, ttl)
+			cmds = append(cmds, pipe.Set(ctx, c.MakeKey(k), v, ttl))
 		}
 	}
 	_, err := pipe.Exec(ctx)
-	return c.failMany("set_many", mapKeys(items), err)
+	errs := make([]error, len(cmds))
+	for i, cmd := range cmds {
+		errs[i] = cmd.Err()
+	}
+	return c.setManyResult(keys, errs, err)
 }
 
 // DeleteMany removes the keys and returns how many existed.
@@ -293,12 +302,4 @@ func (c *Cache) failMany(op string, keys []string, err error) error {
 		label = keys[0]
 	}
 	return c.fail(op, label, err)
-}
-
-func mapKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	return keys
 }
