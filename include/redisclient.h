@@ -396,6 +396,69 @@ int rc_set_many_values(rc_client *client, const char *const *keys,
                        const size_t *json_lens, size_t n,
                        rc_timeout timeout, int version, char **err);
 
+/* ---- Django's cache API --------------------------------------------------- */
+/* What Django's BaseCache does in more than one command. Same conventions:
+ * every buffer returned is freed with rc_free; safe from any thread. */
+
+/*
+ * Django's get_or_set: the cached value when the key exists; otherwise
+ * `value` is added (never overwriting a value another client stored in the
+ * meantime) and the key read again, as Django reads it again.
+ * RC_OK: *out holds *out_len bytes, the value now cached (free with
+ * rc_free). RC_MISS: nothing is cached (a zero or negative timeout stores
+ * nothing, or the key was gone before the read): *out is NULL and the
+ * answer is the caller's `value`, as Django answers its default.
+ * out and out_len are required.
+ */
+int rc_get_or_set(rc_client *client, const char *key, size_t key_len,
+                  const char *value, size_t value_len, rc_timeout timeout,
+                  int version, char **out, size_t *out_len, char **err);
+
+/* rc_get_or_set with values as value JSON (see "Values"): `json` is the
+ * default, *out the cached value's JSON. RC_ERR_VALUE as rc_get_value and
+ * rc_set_value. A JSON null is stored, as Django stores None. */
+int rc_get_or_set_value(rc_client *client, const char *key, size_t key_len,
+                        const char *json, size_t json_len,
+                        rc_timeout timeout, int version, char **out,
+                        size_t *out_len, char **err);
+
+/*
+ * Django's incr_version: moves the key's value from `version` to
+ * version + delta and sets *new_version (optional) to that version. As
+ * django-redis does, the value keeps its remaining lifetime (here to the
+ * millisecond) and the old key is deleted; the stored bytes move unchanged.
+ * A delta of 0 changes nothing (Django would delete the value).
+ * RC_ERR_NOT_FOUND: the key is missing (Django raises ValueError).
+ * RC_ERR_INVALID_ARGUMENT: the new version is not an int, or would be
+ * RC_DEFAULT_VERSION; nothing moves. rc_decr_version moves it to
+ * version - delta.
+ */
+int rc_incr_version(rc_client *client, const char *key, size_t key_len,
+                    int delta, int version, int *new_version, char **err);
+int rc_decr_version(rc_client *client, const char *key, size_t key_len,
+                    int delta, int version, int *new_version, char **err);
+
+/*
+ * rc_set_many and rc_set_many_values that also say which keys failed, as
+ * Django's set_many returns them. `failed` is the caller's array of n
+ * bytes (required when n > 0); each is set to 1 when Redis refused that
+ * key (an error reply such as OOM or NOPERM) and to 0 otherwise. RC_OK:
+ * every key was stored. RC_MISS: the flagged keys were refused and every
+ * other key stored. An error status (a connection error, say) leaves
+ * unknown which keys were written; `failed` is then all zeros.
+ */
+int rc_set_many_report(rc_client *client, const char *const *keys,
+                       const size_t *key_lens, const char *const *values,
+                       const size_t *value_lens, size_t n,
+                       rc_timeout timeout, int version,
+                       unsigned char *failed, char **err);
+int rc_set_many_values_report(rc_client *client, const char *const *keys,
+                              const size_t *key_lens,
+                              const char *const *jsons,
+                              const size_t *json_lens, size_t n,
+                              rc_timeout timeout, int version,
+                              unsigned char *failed, char **err);
+
 #ifdef __cplusplus
 }
 #endif

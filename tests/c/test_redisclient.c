@@ -624,6 +624,125 @@ static void test_values(rc_client *c) {
     CHECK_ST(rc_has_key(c, K("mvn1"), V, &E), RC_MISS);
 }
 
+/* ---- Django's cache API ------------------------------------------------ */
+
+static void test_django_api(rc_client *c) {
+    char *got = (char *)1;
+    size_t n = 9;
+    /* get_or_set: added on a miss, the stored value on a hit. */
+    CHECK_ST(rc_get_or_set(c, K("gos"), K("first"), rc_timeout_seconds(60), V, &got, &n, &E), RC_OK);
+    CHECK(got != NULL && n == 5 && memcmp(got, "first", 5) == 0 && got[n] == 0, "get_or_set stores on a miss");
+    rc_free(got);
+    CHECK_ST(rc_get_or_set(c, K("gos"), K("second"), rc_timeout_seconds(60), V, &got, &n, &E), RC_OK);
+    CHECK(got != NULL && n == 5 && memcmp(got, "first", 5) == 0, "get_or_set returns the stored value");
+    rc_free(got);
+    got = (char *)1;
+    CHECK_ST(rc_get_or_set(c, K("gos0"), K("x"), rc_timeout_seconds(0), V, &got, &n, &E), RC_MISS);
+    CHECK(got == NULL && n == 0, "nothing cached: NULL and 0");
+    CHECK_ST(rc_has_key(c, K("gos0"), V, &E), RC_MISS);
+    CHECK_ST(rc_get_or_set(c, K("gos"), K("x"), rc_timeout_default(), V, NULL, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_get_or_set_value(c, K("gosv"), K("null"), rc_timeout_default(), V, &got, &n, &E), RC_OK);
+    CHECK(got != NULL && n == 4 && memcmp(got, "null", 4) == 0, "None is stored: %s", got ? got : "(null)");
+    rc_free(got);
+    CHECK_ST(rc_get_or_set_value(c, K("gosv"), K("[1"), rc_timeout_default(), V, &got, &n, &E), RC_ERR_INVALID_ARGUMENT);
+
+    /* incr_version keeps the value and its lifetime, and deletes the old key. */
+    int moved = 0;
+    CHECK_ST(rc_set(c, K("iv"), K("val"), rc_timeout_seconds(60), V, &E), RC_OK);
+    CHECK_ST(rc_incr_version(c, K("iv"), 2, V, &moved, &E), RC_OK);
+    CHECK(moved == 3, "incr_version -> %d", moved);
+    CHECK_ST(rc_has_key(c, K("iv"), V, &E), RC_MISS);
+    int st;
+    ttl_of(c, K("iv"), &st);
+    CHECK(st == RC_MISS, "old version gone");
+    int64_t left = 0;
+    CHECK_ST(rc_ttl(c, K("iv"), 3, &left, &E), RC_OK);
+    CHECK(left > 50000 && left <= 60000, "TTL kept: %lld", (long long)left);
+    CHECK_ST(rc_decr_version(c, K("iv"), 1, 3, &moved, &E), RC_OK);
+    CHECK(moved == 2, "decr_version -> %d", moved);
+    CHECK_ST(rc_get(c, K("iv"), 2, &got, &n, &E), RC_OK);
+    CHECK(n == 3 && memcmp(got, "val", 3) == 0, "the value moved");
+    rc_free(got);
+    CHECK_ST(rc_incr_version(c, K("missing"), 1, V, &moved, &E), RC_ERR_NOT_FOUND);
+    CHECK(moved == 0, "nothing returned on error");
+    CHECK_ST(rc_incr_version(c, K("iv"), 1, 2147483647, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_decr_version(c, K("iv"), 1, -2147483647, NULL, &E), RC_ERR_INVALID_ARGUMENT); /* would be RC_DEFAULT_VERSION */
+    CHECK_ST(rc_has_key(c, K("iv"), 2, &E), RC_OK);
+
+    /* set_many with a report: all stored; the flags are cleared. */
+    const char *keys[] = {"r1", "r2", "r1"};
+    size_t klens[] = {2, 2, 2};
+    unsigned char refused[3] = {7, 7, 7};
+    CHECK_ST(rc_set_many_report(c, keys, klens, keys, klens, 3, rc_timeout_default(), V, refused, &E), RC_OK);
+    CHECK(refused[0] == 0 && refused[1] == 0 && refused[2] == 0, "flags cleared");
+    CHECK_ST(rc_set_many_report(c, keys, klens, keys, klens, 3, rc_timeout_default(), V, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_set_many_report(c, NULL, NULL, NULL, NULL, 0, rc_timeout_default(), V, NULL, &E), RC_OK);
+    const char *vals[] = {"1", "{\"a\": [1]}", "2"};
+    size_t vlens[] = {1, 10, 1};
+    CHECK_ST(rc_set_many_values_report(c, keys, klens, vals, vlens, 3, rc_timeout_default(), V, refused, &E), RC_OK);
+    check_value(c, K("r1"), "2");
+    check_value(c, K("r2"), "{\"a\":[1]}");
+}
+
+/* Sends one command to a standalone server over a socket of its own and
+ * reads a one-line reply; 0 when it is +OK or an integer. */
+static int raw_command(const char *addr, int argc, const char **argv) {
+    char host[64];
+    const char *colon = strrchr(addr, ':');
+    if (colon == NULL || (size_t)(colon - addr) >= sizeof host) return -1;
+    snprintf(host, sizeof host, "%.*s", (int)(colon - addr), addr);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) return -1;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    char cmd[1024], line[256];
+    int len = snprintf(cmd, sizeof cmd, "*%d\r\n", argc);
+    for (int i = 0; i < argc && len > 0 && (size_t)len < sizeof cmd; i++)
+        len += snprintf(cmd + len, sizeof cmd - (size_t)len, "$%zu\r\n%s\r\n", strlen(argv[i]), argv[i]);
+    int st = -1;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && len > 0 && (size_t)len < sizeof cmd &&
+        send(fd, cmd, (size_t)len, 0) == len && read_line(fd, line, sizeof line) == 0)
+        st = (line[0] == '+' || line[0] == ':') ? 0 : -1;
+    close(fd);
+    return st;
+}
+
+/* Redis refuses the writes of a user allowed only KEY_PREFIX:1:ok*: those
+ * keys are flagged and the others stored. */
+static void test_set_many_refused(void) {
+    const char *server = need("RC_TEST_STANDALONE");
+    char user[96], allowed[128], entry[1024];
+    snprintf(user, sizeof user, "%s-limited", prefix);
+    snprintf(allowed, sizeof allowed, "~%s-acl:1:ok*", prefix);
+    const char *setuser[] = {"ACL", "SETUSER", user, "on", ">pw", allowed, "&*", "+@all"};
+    CHECK(raw_command(server, 8, setuser) == 0, "ACL SETUSER");
+    snprintf(entry, sizeof entry,
+             "{\"LOCATION\": \"redis://%s/0\", \"KEY_PREFIX\": \"%s-acl\", "
+             "\"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": {\"username\": \"%s\", \"password\": \"pw\"}}}",
+             server, prefix, user);
+    rc_client *c = open_entry(entry);
+    if (c != NULL) {
+        const char *keys[] = {"ok1", "no1", "ok2", "no1"};
+        size_t klens[] = {3, 3, 3, 3};
+        unsigned char refused[4] = {9, 9, 9, 9};
+        CHECK_ST(rc_set_many_report(c, keys, klens, keys, klens, 4, rc_timeout_default(), V, refused, &E), RC_MISS);
+        CHECK(refused[0] == 0 && refused[1] == 1 && refused[2] == 0 && refused[3] == 1, "flags %d %d %d %d", refused[0], refused[1], refused[2], refused[3]);
+        CHECK_ST(rc_has_key(c, K("ok2"), V, &E), RC_OK);
+        CHECK_ST(rc_set_many(c, keys, klens, keys, klens, 4, rc_timeout_default(), V, &E), RC_ERR_SERVER);
+        const char *vals[] = {"1", "2", "3", "4"};
+        size_t vlens[] = {1, 1, 1, 1};
+        CHECK_ST(rc_set_many_values_report(c, keys, klens, vals, vlens, 4, rc_timeout_default(), V, refused, &E), RC_MISS);
+        CHECK(refused[0] == 0 && refused[1] == 1, "value flags");
+        const char *mine[] = {"ok1", "ok2"};
+        int64_t deleted = 0;
+        CHECK_ST(rc_delete_many(c, mine, klens, 2, V, &deleted, &E), RC_OK);
+        CHECK(deleted == 2, "the allowed keys were stored: %lld", (long long)deleted);
+        CHECK_ST(rc_close(c, &E), RC_OK);
+    }
+    const char *deluser[] = {"ACL", "DELUSER", user};
+    CHECK(raw_command(server, 3, deluser) == 0, "ACL DELUSER");
+}
+
 static void test_server(const char *name, const char *entry, const char *mode, const char *server, const char *suffix) {
     printf("-- %s\n", name);
     rc_client *c = open_entry(entry);
@@ -640,6 +759,7 @@ static void test_server(const char *name, const char *entry, const char *mode, c
     test_many(c);
     test_bad_arguments(c);
     test_values(c);
+    test_django_api(c);
     test_clear_and_health(c, mode);
     CHECK_ST(rc_close(c, &E), RC_OK);
 }
@@ -926,6 +1046,14 @@ static void check_all_calls(rc_client *c, int want) {
     CHECK_ST(rc_add_value(c, K("k"), K("1"), rc_timeout_default(), V, &E), want);
     CHECK_ST(rc_get_many_values(c, keys, lens, 1, V, &bufs, &E), want);
     CHECK_ST(rc_set_many_values(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, &E), want);
+    unsigned char flags[1];
+    int version = 0;
+    CHECK_ST(rc_get_or_set(c, K("k"), K("v"), rc_timeout_default(), V, &got, &n, &E), want);
+    CHECK_ST(rc_get_or_set_value(c, K("k"), K("1"), rc_timeout_default(), V, &got, &n, &E), want);
+    CHECK_ST(rc_incr_version(c, K("k"), 1, V, &version, &E), want);
+    CHECK_ST(rc_decr_version(c, K("k"), 1, V, &version, &E), want);
+    CHECK_ST(rc_set_many_report(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, flags, &E), want);
+    CHECK_ST(rc_set_many_values_report(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, flags, &E), want);
     CHECK_ST(rc_close(c, &E), want);
     CHECK(got == NULL && bufs == NULL, "nothing returned on error");
     rc_free(json); /* rc_health may describe the failure */
@@ -1120,6 +1248,7 @@ int main(void) {
     test_server("cluster", entry, "cluster", need("RC_TEST_CLUSTER"), "c");
     test_connection_error();
     test_server_error();
+    test_set_many_refused();
     test_secrets();
     test_tls_files();
     test_misuse();
