@@ -5,8 +5,11 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import struct
 import sys
+import threading
+import warnings
 import weakref
 from array import array
 from ctypes import byref, c_char_p, c_int64, c_size_t, c_void_p
@@ -30,9 +33,9 @@ from ._native import (
 )
 from ._settings import Settings
 from ._values import OpaqueValue, ValueCodec
-from .errors import ConfigurationError, ValueDecodeError
+from .errors import CacheKeyWarning, ConfigurationError, ValueDecodeError
 
-__all__ = ["Client", "resolve", "DEFAULT_TIMEOUT", "Key", "Value", "RawValue", "TimeoutT", "OpaqueValue"]
+__all__ = ["Client", "resolve", "DEFAULT_TIMEOUT", "Key", "Value", "RawValue", "TimeoutT", "OpaqueValue", "CacheKeyWarning"]
 
 
 class _DefaultTimeout:
@@ -53,7 +56,9 @@ class _DefaultTimeout:
 #: django.core.cache.backends.base.DEFAULT_TIMEOUT is accepted too.
 DEFAULT_TIMEOUT: Final = _DefaultTimeout()
 
-Key = Union[str, bytes]
+#: A key is formatted as Django's default key function formats it: str(key),
+#: so 1 is the key "1" and b"k" the key "b'k'", as in Django.
+Key = Any
 #: Any value Django's cache takes: None, bool, int, float, str, bytes, list,
 #: tuple, dict, set, frozenset, datetime, date, time, timedelta, Decimal,
 #: UUID, OpaqueValue, and (pickle serializer) any picklable object.
@@ -68,16 +73,41 @@ _T_NEVER: Final = Timeout(RC_TIMEOUT_NEVER, 0.0)
 _getpid = os.getpid
 
 
-def _key(key: Key) -> bytes:
-    if type(key) is str:
-        return key.encode("utf-8")
-    if type(key) is bytes:
-        return key
-    if isinstance(key, str):
-        return str.encode(key, "utf-8")
-    if isinstance(key, (bytes, bytearray, memoryview)):
-        return bytes(key)
-    raise TypeError(f"a key is str or bytes, not {type(key).__name__}")
+# Memcached's limits, which Django's validate_key warns about.
+MEMCACHE_MAX_KEY_LENGTH = 250
+_MEMCACHE_BAD = re.compile(r"[\x00-\x20\x7f]").search
+_MISSING: Final = object()
+
+
+def _warning_class() -> type:
+    """CacheKeyWarning, also Django's when Django is installed, so that
+    either class catches it (looked up at the first warning, so that
+    importing this package never imports Django)."""
+    global _KEY_WARNING
+    if _KEY_WARNING is None:
+        try:
+            from django.core.cache.backends.base import CacheKeyWarning as Django
+        except ImportError:
+            _KEY_WARNING = CacheKeyWarning
+        else:
+            _KEY_WARNING = type("CacheKeyWarning", (CacheKeyWarning, Django), {"__module__": __name__})
+    return _KEY_WARNING
+
+
+_KEY_WARNING: Optional[type] = None
+
+
+def _key_warnings(full: str) -> List[str]:
+    """Django's memcache_key_warnings, word for word."""
+    found = []
+    if len(full) > MEMCACHE_MAX_KEY_LENGTH:
+        found.append(
+            "Cache key will cause errors if used with memcached: %r "
+            "(longer than %s)" % (full, MEMCACHE_MAX_KEY_LENGTH)
+        )
+    if _MEMCACHE_BAD(full):
+        found.append(f"Cache key contains characters that will cause errors if used with memcached: {full!r}")
+    return found
 
 
 def _value(value: RawValue) -> bytes:
@@ -213,21 +243,48 @@ class Client:
         if status != RC_OK:
             raise lib.error(status, err)
         self._lib: Library = lib
+        self._entry = data  # to open again after close()
         self._codec = ValueCodec(dict(caches_entry))
         self._h: int = out.value  # type: ignore[assignment]
         self._finalizer = weakref.finalize(self, _release, lib, self._h)
+        self._closed = False
+        self._lock = threading.Lock()
+        # Django's key function, for the memcached warnings: the full key is
+        # KEY_PREFIX:VERSION:key, and every key warns when the prefix does.
+        self._prefix = "%s" % (caches_entry.get("KEY_PREFIX", ""),)
+        self._default_version = caches_entry.get("VERSION", 1)
+        self._room = MEMCACHE_MAX_KEY_LENGTH - len(f"{self._prefix}:{self._default_version}:")
+        self._always_warn = bool(_MEMCACHE_BAD(self._prefix))
 
     # -- lifecycle ---------------------------------------------------------
 
-    def close(self) -> None:
-        """Closes the client and its connections. Calls in flight on other
-        threads, and later calls, raise ClosedError. A second close does
-        nothing."""
-        self._finalizer()
+    def close(self, **kwargs: Any) -> None:
+        """Closes the connections, as Django closes its caches after every
+        request: the client stays usable, and the next call connects again.
+        Calls in flight on other threads raise ClosedError. Until then the
+        client holds nothing native; a second close does nothing."""
+        with self._lock:
+            self._closed = True
+            self._finalizer()
 
     @property
     def closed(self) -> bool:
-        return not self._finalizer.alive
+        """True after close(), until a call opens the client again."""
+        return self._closed
+
+    def _reopen(self, op: str) -> None:
+        with self._lock:
+            if not self._closed:
+                return
+            lib = self._lib
+            lib.check_fork(op)
+            out, err = c_void_p(), c_void_p()
+            status = lib.rc_open(self._entry, len(self._entry), byref(out), byref(err))
+            if status != RC_OK:
+                raise lib.error(status, err)
+            self._h = out.value  # type: ignore[assignment]
+            self._finalizer = weakref.finalize(self, _release, lib, self._h)
+            self._closed = False
 
     def __enter__(self) -> "Client":
         return self
@@ -242,7 +299,24 @@ class Client:
         lib = self._lib
         if _getpid() != lib.pid:
             lib.check_fork(op)
+        if self._closed:
+            self._reopen(op)
         return lib
+
+    def _key(self, key: Key, version: Optional[int]) -> bytes:
+        """The key as Django's default key function writes it, str(key), in
+        UTF-8; warns (CacheKeyWarning) where Django's validate_key would."""
+        if type(key) is not str:
+            key = "%s" % (key,)
+        room = self._room if version is None else self._room_for(version)
+        if len(key) > room or self._always_warn or _MEMCACHE_BAD(key):
+            v = self._default_version if version is None else version
+            for message in _key_warnings(f"{self._prefix}:{v}:{key}"):
+                warnings.warn(message, _warning_class(), stacklevel=3)
+        return key.encode("utf-8")
+
+    def _room_for(self, version: Any) -> int:
+        return MEMCACHE_MAX_KEY_LENGTH - len(f"{self._prefix}:{version}:")
 
     # -- one key -----------------------------------------------------------
 
@@ -253,7 +327,7 @@ class Client:
         ValueDecodeError; a pickled object of a class redisclient does not
         represent is an OpaqueValue."""
         lib = self._check("rc_get_value")
-        k = _key(key)
+        k = self._key(key, version)
         val, n, err = c_void_p(), c_size_t(), c_void_p()
         status = lib.rc_get_value(self._h, k, len(k), _version(version), byref(val), byref(n), byref(err))
         if status == RC_OK:
@@ -269,7 +343,7 @@ class Client:
         timeout deletes the key. A value the serializer cannot write raises
         ValueEncodeError (or TypeError)."""
         lib = self._check("rc_set_value")
-        k, v = _key(key), self._codec.dumps(value)
+        k, v = self._key(key, version), self._codec.dumps(value)
         err = c_void_p()
         status = lib.rc_set_value(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
         if status != RC_OK:
@@ -280,7 +354,7 @@ class Client:
     ) -> bool:
         """Stores a value only if the key is missing; True when it was."""
         lib = self._check("rc_add_value")
-        k, v = _key(key), self._codec.dumps(value)
+        k, v = self._key(key, version), self._codec.dumps(value)
         err = c_void_p()
         status = lib.rc_add_value(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
         if status in (RC_OK, RC_MISS):
@@ -290,7 +364,7 @@ class Client:
     def get_bytes(self, key: Key, default: Any = None, version: Optional[int] = None) -> Any:
         """The stored bytes, or default when the key is missing."""
         lib = self._check("rc_get")
-        k = _key(key)
+        k = self._key(key, version)
         val, n, err = c_void_p(), c_size_t(), c_void_p()
         status = lib.rc_get(self._h, k, len(k), _version(version), byref(val), byref(n), byref(err))
         if status == RC_OK:
@@ -305,7 +379,7 @@ class Client:
         """Stores bytes as they are (str as UTF-8, int as digits); a zero or
         negative timeout deletes the key."""
         lib = self._check("rc_set")
-        k, v = _key(key), _value(value)
+        k, v = self._key(key, version), _value(value)
         err = c_void_p()
         status = lib.rc_set(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
         if status != RC_OK:
@@ -316,10 +390,63 @@ class Client:
     ) -> bool:
         """add() of bytes as they are; True when stored."""
         lib = self._check("rc_add")
-        k, v = _key(key), _value(value)
+        k, v = self._key(key, version), _value(value)
         err = c_void_p()
         status = lib.rc_add(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
         return self._found(lib, status, err)
+
+    def get_or_set(
+        self, key: Key, default: Any, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
+    ) -> Any:
+        """Django's get_or_set: the cached value; on a miss default (called
+        first when it is callable, and only then) is added, never over a
+        value stored meanwhile, and the key read again. A default of None
+        is stored, as Django stores it. When nothing could be cached (a
+        zero or negative timeout) the answer is the default."""
+        if callable(default):
+            val = self.get(key, _MISSING, version=version)
+            if val is not _MISSING:
+                return val
+            default = default()
+        lib = self._check("rc_get_or_set_value")
+        k, v = self._key(key, version), self._codec.dumps(default)
+        out, n, err = c_void_p(), c_size_t(), c_void_p()
+        status = lib.rc_get_or_set_value(
+            self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(out), byref(n), byref(err)
+        )
+        if status == RC_OK:
+            return _loads(lib.take(out.value, n.value))
+        if status == RC_MISS:
+            return default
+        raise lib.error(status, err, reading=None)
+
+    def incr_version(self, key: Key, delta: int = 1, version: Optional[int] = None) -> int:
+        """Django's incr_version: moves the value to version + delta, with
+        its remaining timeout kept (as django-redis keeps it), and returns
+        the new version. A missing key raises NotFoundError (a ValueError,
+        as Django)."""
+        return self._move_version("rc_incr_version", key, delta, version)
+
+    def decr_version(self, key: Key, delta: int = 1, version: Optional[int] = None) -> int:
+        """Django's decr_version: incr_version by -delta."""
+        return self._move_version("rc_decr_version", key, delta, version)
+
+    def _move_version(self, op: str, key: Key, delta: int, version: Optional[int]) -> int:
+        lib = self._check(op)
+        if isinstance(delta, bool) or not isinstance(delta, int):
+            raise TypeError(f"delta is an int, not {type(delta).__name__}")
+        if not -(2**31) <= delta < 2**31:
+            raise ValueError(f"delta {delta} is out of range")
+        k = self._key(key, version)
+        moved, err = ctypes.c_int(), c_void_p()
+        status = getattr(lib, op)(self._h, k, len(k), delta, _version(version), byref(moved), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return moved.value
+
+    def __contains__(self, key: Key) -> bool:
+        """``key in client``: has_key(key)."""
+        return self.has_key(key)
 
     def delete(self, key: Key, version: Optional[int] = None) -> bool:
         """True when the key existed."""
@@ -354,7 +481,7 @@ class Client:
         """Seconds left as django-redis answers: None when the key has no
         expiry, 0 when it is missing."""
         lib = self._check("rc_ttl")
-        k = _key(key)
+        k = self._key(key, version)
         ms, err = c_int64(), c_void_p()
         status = lib.rc_ttl(self._h, k, len(k), _version(version), byref(ms), byref(err))
         if status == RC_MISS:
@@ -385,11 +512,15 @@ class Client:
         mapping: Mapping[Key, Value],
         timeout: TimeoutT = DEFAULT_TIMEOUT,
         version: Optional[int] = None,
-    ) -> None:
-        """Stores every value with one timeout, one round trip per node."""
-        lib = self._check("rc_set_many_values")
+    ) -> List[Key]:
+        """Stores every value with one timeout, one round trip per node, and
+        returns the keys that failed, as Django's set_many: those Redis
+        refused (an error reply such as OOM), while the others were stored.
+        An error that leaves unknown what was written (a lost connection)
+        raises."""
+        lib = self._check("rc_set_many_values_report")
         values = [self._codec.dumps(v) for v in mapping.values()]
-        self._store_many(lib, lib.rc_set_many_values, mapping, values, timeout, version, reading=False)
+        return self._store_many(lib, lib.rc_set_many_values_report, mapping, values, timeout, version, reading=False)
 
     def get_many_bytes(self, keys: Iterable[Key], version: Optional[int] = None) -> Dict[Key, bytes]:
         """The found keys (as given) and their stored bytes."""
@@ -404,7 +535,7 @@ class Client:
         n = len(keys)
         if n == 0:
             return []
-        arrays = _Arrays([_key(k) for k in keys])
+        arrays = _Arrays([self._key(k, version) for k in keys])
         out, err = c_void_p(), c_void_p()
         status = getattr(lib, name)(self._h, arrays.ptrs, arrays.lens, n, _version(version), byref(out), byref(err))
         if status != RC_OK:
@@ -419,11 +550,11 @@ class Client:
         mapping: Mapping[Key, RawValue],
         timeout: TimeoutT = DEFAULT_TIMEOUT,
         version: Optional[int] = None,
-    ) -> None:
-        """set_many() of bytes as they are."""
-        lib = self._check("rc_set_many")
+    ) -> List[Key]:
+        """set_many() of bytes as they are; returns the keys that failed."""
+        lib = self._check("rc_set_many_report")
         values = [_value(v) for v in mapping.values()]
-        self._store_many(lib, lib.rc_set_many, mapping, values, timeout, version, reading=True)
+        return self._store_many(lib, lib.rc_set_many_report, mapping, values, timeout, version, reading=True)
 
     def _store_many(
         self,
@@ -434,30 +565,38 @@ class Client:
         timeout: TimeoutT,
         version: Optional[int],
         reading: bool,
-    ) -> None:
-        """The call both set_many kinds make: keys and encoded values as arrays."""
+    ) -> List[Key]:
+        """The call both set_many kinds make: keys and encoded values as
+        arrays; the answer is the keys (as given) the library flagged."""
         if not values:
-            return
-        ks = _Arrays([_key(k) for k in keys])
+            return []
+        keys = list(keys)
+        ks = _Arrays([self._key(k, version) for k in keys])
         vs = _Arrays(values)
+        n = len(values)
+        failed = (ctypes.c_ubyte * n)()
         err = c_void_p()
-        status = store(self._h, ks.ptrs, ks.lens, vs.ptrs, vs.lens, len(values), _timeout(timeout), _version(version), byref(err))
-        if status != RC_OK:
-            raise lib.error(status, err, reading=reading)
+        status = store(self._h, ks.ptrs, ks.lens, vs.ptrs, vs.lens, n, _timeout(timeout), _version(version), failed, byref(err))
+        if status == RC_OK:
+            return []
+        if status == RC_MISS:
+            return [key for key, flag in zip(keys, failed) if flag]
+        raise lib.error(status, err, reading=reading)
 
-    def delete_many(self, keys: Iterable[Key], version: Optional[int] = None) -> int:
-        """Deletes the keys; returns how many existed."""
+    def delete_many(self, keys: Iterable[Key], version: Optional[int] = None) -> None:
+        """Deletes the keys. Returns None, as Django's delete_many does
+        (django-redis returns a count; rc_delete_many has it)."""
         lib = self._check("rc_delete_many")
-        encoded = [_key(k) for k in keys]
+        encoded = [self._key(k, version) for k in keys]
         n = len(encoded)
         if n == 0:
-            return 0
+            return None
         arrays = _Arrays(encoded)
-        deleted, err = c_int64(), c_void_p()
-        status = lib.rc_delete_many(self._h, arrays.ptrs, arrays.lens, n, _version(version), byref(deleted), byref(err))
+        err = c_void_p()
+        status = lib.rc_delete_many(self._h, arrays.ptrs, arrays.lens, n, _version(version), None, byref(err))
         if status != RC_OK:
             raise lib.error(status, err)
-        return deleted.value
+        return None
 
     def clear(self) -> int:
         """Deletes every key of this entry's KEY_PREFIX (all versions) on
@@ -497,14 +636,14 @@ class Client:
 
     def _key_call(self, op: str, key: Key, version: Optional[int]) -> bool:
         lib = self._check(op)
-        k = _key(key)
+        k = self._key(key, version)
         err = c_void_p()
         status = getattr(lib, op)(self._h, k, len(k), _version(version), byref(err))
         return self._found(lib, status, err)
 
     def _timeout_call(self, op: str, key: Key, timeout: TimeoutT, version: Optional[int]) -> bool:
         lib = self._check(op)
-        k = _key(key)
+        k = self._key(key, version)
         err = c_void_p()
         status = getattr(lib, op)(self._h, k, len(k), _timeout(timeout), _version(version), byref(err))
         return self._found(lib, status, err)
@@ -515,7 +654,7 @@ class Client:
             raise TypeError(f"delta is an int, not {type(delta).__name__}")
         if not -(2**63) <= delta < 2**63:
             raise ValueError(f"delta {delta} is out of the 64-bit range")
-        k = _key(key)
+        k = self._key(key, version)
         result, err = c_int64(), c_void_p()
         status = getattr(lib, op)(self._h, k, len(k), delta, _version(version), byref(result), byref(err))
         if status != RC_OK:

@@ -19,6 +19,7 @@ from ctypes import (
     c_int,
     c_int64,
     c_size_t,
+    c_ubyte,
     c_void_p,
 )
 from pathlib import Path
@@ -84,6 +85,7 @@ _size = POINTER(c_size_t)
 _i64 = POINTER(c_int64)
 _keys = POINTER(c_char_p)
 _client = c_void_p  # the token from rc_open; never dereferenced
+_flags = POINTER(c_ubyte)  # unsigned char *failed: the caller's array
 
 # Every rc_ function: (restype, argtypes). Inputs are c_char_p so that bytes
 # pass without a copy; owned outputs are c_void_p so that ctypes never turns
@@ -116,6 +118,12 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_add_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
     "rc_get_many_values": (c_int, [_client, _keys, _size, c_size_t, c_int, POINTER(c_void_p), _err]),
     "rc_set_many_values": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _err]),
+    "rc_get_or_set": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _out, _size, _err]),
+    "rc_get_or_set_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _out, _size, _err]),
+    "rc_incr_version": (c_int, [_client, c_char_p, c_size_t, c_int, c_int, POINTER(c_int), _err]),
+    "rc_decr_version": (c_int, [_client, c_char_p, c_size_t, c_int, c_int, POINTER(c_int), _err]),
+    "rc_set_many_report": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _flags, _err]),
+    "rc_set_many_values_report": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _flags, _err]),
 }
 
 # Status -> exception. Status handling is one function (check) rather than a
@@ -166,6 +174,12 @@ class Library:
     rc_add_value: Any
     rc_get_many_values: Any
     rc_set_many_values: Any
+    rc_get_or_set: Any
+    rc_get_or_set_value: Any
+    rc_incr_version: Any
+    rc_decr_version: Any
+    rc_set_many_report: Any
+    rc_set_many_values_report: Any
 
     def __init__(self, dll: ctypes.CDLL, path: str) -> None:
         self.dll = dll
@@ -206,9 +220,10 @@ class Library:
         finally:
             self.free(ptr)
 
-    def error(self, status: int, err: c_void_p, reading: bool = True) -> RedisClientError:
+    def error(self, status: int, err: c_void_p, reading: Optional[bool] = True) -> RedisClientError:
         """The exception for an error status, freeing the message. An
-        RC_ERR_VALUE is ValueDecodeError when reading, else ValueEncodeError."""
+        RC_ERR_VALUE is ValueDecodeError when reading, else ValueEncodeError
+        (reading None: as the message says, for calls that do both)."""
         message = ""
         if err.value:
             try:
@@ -218,6 +233,8 @@ class Library:
                 err.value = None
         cls = _ERRORS.get(status, InternalError)
         if cls is ValueCodecError:
+            if reading is None:
+                reading = "decoding" in message
             cls = ValueDecodeError if reading else ValueEncodeError
         return cls(message or f"redisclient status {status}", status)
 

@@ -23,6 +23,7 @@ __all__ = [
     "ClosedError",
     "ForkedError",
     "InternalError",
+    "CacheKeyWarning",
 ]
 
 
@@ -102,3 +103,10 @@ class ForkedError(RedisClientError):
 
 class InternalError(RedisClientError):
     """A bug in the library (a recovered panic) or an unknown status."""
+
+
+class CacheKeyWarning(RuntimeWarning):
+    """A key memcached would refuse (longer than 250 characters, or with
+    control characters or spaces), warned about as Django's validate_key
+    warns; Redis stores it. When Django is installed the warning is also
+    Django's CacheKeyWarning, so that either class catches it."""
