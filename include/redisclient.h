@@ -459,6 +459,138 @@ int rc_set_many_values_report(rc_client *client, const char *const *keys,
                               rc_timeout timeout, int version,
                               unsigned char *failed, char **err);
 
+/* ---- django-redis's API ----------------------------------------------------- */
+/* The verbs django-redis adds to Django's cache, with its names and
+ * semantics. Same conventions as above. */
+
+/* pexpire: the key expires in `ms` milliseconds (zero or less: now).
+ * rc_pexpire_at: at `unix_ms`, milliseconds since the epoch (in the past:
+ * now); django-redis's expire_at is this at whole seconds. RC_OK: the key
+ * exists. RC_MISS: it does not. */
+int rc_pexpire(rc_client *client, const char *key, size_t key_len,
+               int64_t ms, int version, char **err);
+int rc_pexpire_at(rc_client *client, const char *key, size_t key_len,
+                  int64_t unix_ms, int version, char **err);
+
+/* set(..., xx=True): stores the value only if the key exists. RC_OK:
+ * stored. RC_MISS: the key is missing, nothing written. A zero or negative
+ * timeout deletes the key instead: RC_OK when it existed. (set(nx=True)
+ * is rc_add.) rc_replace_value takes value JSON. */
+int rc_replace(rc_client *client, const char *key, size_t key_len,
+               const char *value, size_t value_len, rc_timeout timeout,
+               int version, char **err);
+int rc_replace_value(rc_client *client, const char *key, size_t key_len,
+                     const char *json, size_t json_len, rc_timeout timeout,
+                     int version, char **err);
+
+/* incr(..., ignore_key_check=True): INCRBY, which starts a missing key at 0
+ * (without a timeout); *result (optional) gets the new value.
+ * RC_ERR_NOT_INTEGER as rc_incr. Never resent after a timeout. */
+int rc_incr_create(rc_client *client, const char *key, size_t key_len,
+                   int64_t delta, int version, int64_t *result, char **err);
+
+/*
+ * Keys by pattern. `pattern` is a Redis glob of the key part (what Django
+ * calls the key): the full pattern is KEY_PREFIX:VERSION:pattern with
+ * every glob character of the prefix escaped, so that no other prefix's
+ * keys match. Every primary of a cluster is scanned (SCAN, never KEYS).
+ * The keys returned are key parts, in an rc_buf array (all found) of *n
+ * entries, in ONE allocation freed by rc_free(*keys); keys and n are
+ * required.
+ *
+ * rc_keys: every matching key, sorted, each once.
+ * rc_scan_keys: one SCAN step, for iterating without holding every key:
+ *   start with *cursor = 0; each call returns some keys and sets *cursor
+ *   for the next call; the scan is done when *cursor is 0 again. A key may
+ *   come twice (as with SCAN). `count` is SCAN's COUNT hint (0: 10).
+ *   RC_ERR_INVALID_ARGUMENT for a cursor no scan made.
+ * rc_delete_pattern: removes every matching key; *deleted (optional) gets
+ *   how many. `count` is SCAN's COUNT (0: 1000).
+ */
+int rc_keys(rc_client *client, const char *pattern, size_t pattern_len,
+            int version, rc_buf **keys, size_t *n, char **err);
+int rc_scan_keys(rc_client *client, const char *pattern, size_t pattern_len,
+                 int version, uint64_t *cursor, int64_t count, rc_buf **keys,
+                 size_t *n, char **err);
+int rc_delete_pattern(rc_client *client, const char *pattern,
+                      size_t pattern_len, int version, int64_t count,
+                      int64_t *deleted, char **err);
+
+/*
+ * Hashes (django-redis's hset, hdel, hlen, hkeys, hexists). rc_hset sets n
+ * fields (fields[i] holds field_lens[i] bytes) to values as given, and
+ * *added (optional) gets how many fields were new; rc_hset_values takes
+ * value JSON, stored as django-redis encodes it (an int as its digits).
+ * n must be at least 1 (RC_ERR_INVALID_ARGUMENT). rc_hdel removes n fields
+ * (*removed: how many existed). rc_hlen: *length, 0 for a missing key.
+ * rc_hkeys: the field names, as rc_keys returns keys. rc_hexists: RC_OK
+ * when the hash has the field, RC_MISS when not. A key holding another
+ * type is RC_ERR_SERVER (WRONGTYPE).
+ */
+int rc_hset(rc_client *client, const char *key, size_t key_len,
+            const char *const *fields, const size_t *field_lens,
+            const char *const *values, const size_t *value_lens, size_t n,
+            int version, int64_t *added, char **err);
+int rc_hset_values(rc_client *client, const char *key, size_t key_len,
+                   const char *const *fields, const size_t *field_lens,
+                   const char *const *jsons, const size_t *json_lens,
+                   size_t n, int version, int64_t *added, char **err);
+int rc_hdel(rc_client *client, const char *key, size_t key_len,
+            const char *const *fields, const size_t *field_lens, size_t n,
+            int version, int64_t *removed, char **err);
+int rc_hlen(rc_client *client, const char *key, size_t key_len, int version,
+            int64_t *length, char **err);
+int rc_hkeys(rc_client *client, const char *key, size_t key_len, int version,
+             rc_buf **fields, size_t *n, char **err);
+int rc_hexists(rc_client *client, const char *key, size_t key_len,
+               const char *field, size_t field_len, int version, char **err);
+
+/*
+ * Locks: the lock django-redis's cache.lock(name) hands out (redis-py's
+ * Lock). The cache's key for `name` holds the holder's token; only the
+ * holder of the token may release, extend or reacquire it (redis-py's own
+ * scripts), so a holder here and a holder in Django exclude each other.
+ * The lock lives in Redis: the caller keeps the token, and any client of
+ * the same entry may act with it.
+ *
+ * rc_lock_acquire takes the lock. `timeout`: seconds it lives once taken
+ * (0: never expires; negative, NaN: RC_ERR_INVALID_ARGUMENT). `blocking`
+ * 0 tries once; otherwise it tries every `sleep` seconds (0: 0.1) until it
+ * has the lock, `blocking_timeout` seconds would pass before the next try
+ * (negative: no limit; 0: one try), or the client is closed. `token`
+ * (token_len bytes) is the holder's; NULL with 0 makes a random one.
+ * RC_OK: taken, and *token_out (optional; free with rc_free) holds the
+ * token. RC_MISS: not taken. Blocks the calling thread while it waits.
+ *
+ * With the holder's token: rc_lock_release (RC_OK released), rc_lock_extend
+ * (adds `additional` seconds, or sets the time left to it when replace_ttl
+ * is non-zero), rc_lock_reacquire (the time left becomes `timeout` again,
+ * which must be more than 0), rc_lock_owned (RC_OK when the token holds the
+ * lock). Each answers RC_MISS when the token no longer holds the lock (it
+ * expired or another holder has it; redis-py's LockNotOwnedError), and
+ * then changes nothing; extend also for a lock without a timeout.
+ * rc_lock_locked: RC_OK when anyone holds the lock.
+ */
+int rc_lock_acquire(rc_client *client, const char *name, size_t name_len,
+                    int version, double timeout, double sleep, int blocking,
+                    double blocking_timeout, const char *token,
+                    size_t token_len, char **token_out, size_t *token_out_len,
+                    char **err);
+int rc_lock_release(rc_client *client, const char *name, size_t name_len,
+                    int version, const char *token, size_t token_len,
+                    char **err);
+int rc_lock_extend(rc_client *client, const char *name, size_t name_len,
+                   int version, const char *token, size_t token_len,
+                   double additional, int replace_ttl, char **err);
+int rc_lock_reacquire(rc_client *client, const char *name, size_t name_len,
+                      int version, const char *token, size_t token_len,
+                      double timeout, char **err);
+int rc_lock_owned(rc_client *client, const char *name, size_t name_len,
+                  int version, const char *token, size_t token_len,
+                  char **err);
+int rc_lock_locked(rc_client *client, const char *name, size_t name_len,
+                   int version, char **err);
+
 #ifdef __cplusplus
 }
 #endif

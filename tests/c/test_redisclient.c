@@ -684,6 +684,159 @@ static void test_django_api(rc_client *c) {
     check_value(c, K("r2"), "{\"a\":[1]}");
 }
 
+/* ---- django-redis's API ----------------------------------------------- */
+
+/* Whether an rc_buf list holds exactly the n strings want, in any order. */
+static int same_list(const rc_buf *got, size_t ngot, const char *const *want, size_t n) {
+    if (ngot != n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        int hit = 0;
+        for (size_t j = 0; j < ngot; j++)
+            if (got[j].found && got[j].len == strlen(want[i]) && memcmp(got[j].data, want[i], got[j].len) == 0 &&
+                got[j].data[got[j].len] == 0)
+                hit = 1;
+        if (!hit) return 0;
+    }
+    return 1;
+}
+
+static void test_redis_api(rc_client *c) {
+    int st;
+    int64_t n = -1;
+    CHECK_ST(rc_set(c, K("px"), K("v"), rc_timeout_never(), V, &E), RC_OK);
+    CHECK_ST(rc_pexpire(c, K("px"), 40500, V, &E), RC_OK);
+    int64_t ms = ttl_of(c, K("px"), &st);
+    CHECK(st == RC_OK && ms > 35000 && ms <= 40500, "pexpire: %lld", (long long)ms);
+    CHECK_ST(rc_pexpire(c, K("absent"), 1000, V, &E), RC_MISS);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    CHECK_ST(rc_pexpire_at(c, K("px"), now_ms + 30000, V, &E), RC_OK);
+    ms = ttl_of(c, K("px"), &st);
+    CHECK(st == RC_OK && ms > 25000 && ms <= 30000, "pexpire_at: %lld", (long long)ms);
+    CHECK_ST(rc_pexpire_at(c, K("px"), now_ms - 1000, V, &E), RC_OK);
+    CHECK_ST(rc_has_key(c, K("px"), V, &E), RC_MISS);
+
+    CHECK_ST(rc_replace(c, K("xx"), K("v"), rc_timeout_default(), V, &E), RC_MISS);
+    CHECK_ST(rc_has_key(c, K("xx"), V, &E), RC_MISS);
+    CHECK_ST(rc_set(c, K("xx"), K("old"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_replace(c, K("xx"), K("new"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_replace_value(c, K("xx"), K("[1, 2]"), rc_timeout_default(), V, &E), RC_OK);
+    check_value(c, K("xx"), "[1,2]");
+
+    CHECK_ST(rc_incr_create(c, K("ic"), 4, V, &n, &E), RC_OK);
+    CHECK(n == 4, "incr_create of a missing key: %lld", (long long)n);
+    CHECK_ST(rc_incr_create(c, K("ic"), 4, V, &n, &E), RC_OK);
+    CHECK(n == 8, "incr_create: %lld", (long long)n);
+    CHECK_ST(rc_incr_create(c, K("xx"), 1, V, &n, &E), RC_ERR_NOT_INTEGER);
+
+    /* Keys by pattern: 30 keys over every primary, and one of another version. */
+    for (int i = 0; i < 30; i++) {
+        char k[16];
+        int len = snprintf(k, sizeof k, "pat:%02d", i);
+        CHECK_ST(rc_set(c, k, (size_t)len, K("v"), rc_timeout_default(), V, &E), RC_OK);
+    }
+    CHECK_ST(rc_set(c, K("pat:v2"), K("v"), rc_timeout_default(), 2, &E), RC_OK);
+    rc_buf *keys = NULL;
+    size_t nkeys = 0;
+    CHECK_ST(rc_keys(c, K("pat:1*"), V, &keys, &nkeys, &E), RC_OK);
+    const char *tens[] = {"pat:10", "pat:11", "pat:12", "pat:13", "pat:14", "pat:15", "pat:16", "pat:17", "pat:18", "pat:19"};
+    CHECK(keys != NULL && same_list(keys, nkeys, tens, 10), "rc_keys found %zu", nkeys);
+    rc_free(keys);
+    keys = NULL;
+    CHECK_ST(rc_keys(c, K("pat:*"), 2, &keys, &nkeys, &E), RC_OK);
+    const char *v2[] = {"pat:v2"};
+    CHECK(same_list(keys, nkeys, v2, 1), "version 2 has one key");
+    rc_free(keys);
+    CHECK_ST(rc_keys(c, K("*"), V, NULL, &nkeys, &E), RC_ERR_INVALID_ARGUMENT);
+
+    uint64_t cursor = 0;
+    size_t seen = 0;
+    int steps = 0;
+    do {
+        keys = NULL;
+        CHECK_ST(rc_scan_keys(c, K("pat:*"), V, &cursor, 4, &keys, &nkeys, &E), RC_OK);
+        for (size_t i = 0; i < nkeys; i++)
+            if (keys[i].found && keys[i].len == 6 && memcmp(keys[i].data, "pat:", 4) == 0) seen++;
+        rc_free(keys);
+    } while (cursor != 0 && ++steps < 1000);
+    CHECK(seen >= 30 && steps > 1, "rc_scan_keys saw %zu keys in %d steps", seen, steps);
+    cursor = (uint64_t)1 << 60;
+    CHECK_ST(rc_scan_keys(c, K("*"), V, &cursor, 4, &keys, &nkeys, &E), RC_ERR_INVALID_ARGUMENT);
+
+    CHECK_ST(rc_delete_pattern(c, K("pat:2*"), V, 0, &n, &E), RC_OK);
+    CHECK(n == 10, "delete_pattern removed %lld", (long long)n);
+    CHECK_ST(rc_delete_pattern(c, K("pat:*"), V, 3, &n, &E), RC_OK);
+    CHECK(n == 20, "delete_pattern removed %lld", (long long)n);
+    CHECK_ST(rc_has_key(c, K("pat:v2"), 2, &E), RC_OK);
+    CHECK_ST(rc_delete(c, K("pat:v2"), 2, &E), RC_OK);
+
+    /* Hashes. */
+    const char *fields[] = {"f1", "f2"};
+    size_t flens[] = {2, 2};
+    const char *vals[] = {"a", "\0b"};
+    size_t vlens[] = {1, 2};
+    CHECK_ST(rc_hset(c, K("h"), fields, flens, vals, vlens, 2, V, &n, &E), RC_OK);
+    CHECK(n == 2, "hset added %lld", (long long)n);
+    const char *jsons[] = {"7", "{\"$tuple\": [1]}"};
+    size_t jlens[] = {1, 15};
+    CHECK_ST(rc_hset_values(c, K("h"), fields, flens, jsons, jlens, 2, V, &n, &E), RC_OK);
+    CHECK(n == 0, "hset_values added %lld", (long long)n);
+    CHECK_ST(rc_hset(c, K("h"), NULL, NULL, NULL, NULL, 0, V, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_hlen(c, K("h"), V, &n, &E), RC_OK);
+    CHECK(n == 2, "hlen %lld", (long long)n);
+    rc_buf *fs = NULL;
+    size_t nfs = 0;
+    CHECK_ST(rc_hkeys(c, K("h"), V, &fs, &nfs, &E), RC_OK);
+    CHECK(same_list(fs, nfs, fields, 2), "hkeys");
+    rc_free(fs);
+    CHECK_ST(rc_hexists(c, K("h"), K("f1"), V, &E), RC_OK);
+    CHECK_ST(rc_hexists(c, K("h"), K("zz"), V, &E), RC_MISS);
+    CHECK_ST(rc_hdel(c, K("h"), fields, flens, 1, V, &n, &E), RC_OK);
+    CHECK(n == 1, "hdel %lld", (long long)n);
+    CHECK_ST(rc_hexists(c, K("h"), K("f1"), V, &E), RC_MISS);
+    CHECK_ST(rc_hlen(c, K("xx"), V, &n, &E), RC_ERR_SERVER);
+
+    /* Locks: the holder's token, and a second holder excluded. */
+    char *token = NULL;
+    size_t tlen = 0;
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, 30, 0, 1, -1, NULL, 0, &token, &tlen, &E), RC_OK);
+    CHECK(token != NULL && tlen == 32 && token[tlen] == 0, "a random token of 32 characters");
+    CHECK_ST(rc_lock_locked(c, K("lk"), V, &E), RC_OK);
+    CHECK_ST(rc_lock_owned(c, K("lk"), V, token, tlen, &E), RC_OK);
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, 30, 0, 0, -1, NULL, 0, NULL, NULL, &E), RC_MISS);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, 30, 0.05, 1, 0.3, K("mine"), NULL, NULL, &E), RC_MISS);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CHECK(waited >= 0.2 && waited < 3, "blocking_timeout 0.3 waited %.3f s", waited);
+    CHECK_ST(rc_lock_release(c, K("lk"), V, K("mine"), &E), RC_MISS);
+    CHECK_ST(rc_lock_owned(c, K("lk"), V, K("mine"), &E), RC_MISS);
+    CHECK_ST(rc_lock_extend(c, K("lk"), V, token, tlen, 60, 0, &E), RC_OK);
+    ms = ttl_of(c, K("lk"), &st);
+    CHECK(ms > 80000 && ms <= 90000, "extended to %lld", (long long)ms);
+    CHECK_ST(rc_lock_reacquire(c, K("lk"), V, token, tlen, 10, &E), RC_OK);
+    ms = ttl_of(c, K("lk"), &st);
+    CHECK(ms > 5000 && ms <= 10000, "reacquired: %lld", (long long)ms);
+    CHECK_ST(rc_lock_reacquire(c, K("lk"), V, token, tlen, 0, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_lock_release(c, K("lk"), V, token, tlen, &E), RC_OK);
+    CHECK_ST(rc_lock_release(c, K("lk"), V, token, tlen, &E), RC_MISS);
+    CHECK_ST(rc_lock_locked(c, K("lk"), V, &E), RC_MISS);
+    CHECK_ST(rc_lock_release(c, K("lk"), V, NULL, 0, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, -1, 0, 0, -1, NULL, 0, NULL, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, NAN, 0, 0, -1, NULL, 0, NULL, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    rc_free(token);
+    /* A caller's token, and a lock without a timeout. */
+    CHECK_ST(rc_lock_acquire(c, K("lk2"), V, 0, 0, 0, -1, K("tok"), &token, &tlen, &E), RC_OK);
+    CHECK(tlen == 3 && memcmp(token, "tok", 3) == 0, "the caller's token");
+    rc_free(token);
+    CHECK_ST(rc_ttl(c, K("lk2"), V, &ms, &E), RC_OK);
+    CHECK(ms == RC_TTL_NEVER, "timeout 0 never expires");
+    CHECK_ST(rc_lock_extend(c, K("lk2"), V, K("tok"), 5, 0, &E), RC_MISS);
+    CHECK_ST(rc_lock_release(c, K("lk2"), V, K("tok"), &E), RC_OK);
+}
+
 /* Sends one command to a standalone server over a socket of its own and
  * reads a one-line reply; 0 when it is +OK or an integer. */
 static int raw_command(const char *addr, int argc, const char **argv) {
@@ -760,6 +913,7 @@ static void test_server(const char *name, const char *entry, const char *mode, c
     test_bad_arguments(c);
     test_values(c);
     test_django_api(c);
+    test_redis_api(c);
     test_clear_and_health(c, mode);
     CHECK_ST(rc_close(c, &E), RC_OK);
 }
@@ -1054,6 +1208,27 @@ static void check_all_calls(rc_client *c, int want) {
     CHECK_ST(rc_decr_version(c, K("k"), 1, V, &version, &E), want);
     CHECK_ST(rc_set_many_report(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, flags, &E), want);
     CHECK_ST(rc_set_many_values_report(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, flags, &E), want);
+    uint64_t cursor = 0;
+    CHECK_ST(rc_pexpire(c, K("k"), 1, V, &E), want);
+    CHECK_ST(rc_pexpire_at(c, K("k"), 1, V, &E), want);
+    CHECK_ST(rc_replace(c, K("k"), K("v"), rc_timeout_default(), V, &E), want);
+    CHECK_ST(rc_replace_value(c, K("k"), K("1"), rc_timeout_default(), V, &E), want);
+    CHECK_ST(rc_incr_create(c, K("k"), 1, V, &i64, &E), want);
+    CHECK_ST(rc_keys(c, K("*"), V, &bufs, &n, &E), want);
+    CHECK_ST(rc_scan_keys(c, K("*"), V, &cursor, 0, &bufs, &n, &E), want);
+    CHECK_ST(rc_delete_pattern(c, K("*"), V, 0, &i64, &E), want);
+    CHECK_ST(rc_hset(c, K("k"), keys, lens, keys, lens, 1, V, &i64, &E), want);
+    CHECK_ST(rc_hset_values(c, K("k"), keys, lens, keys, lens, 1, V, &i64, &E), want);
+    CHECK_ST(rc_hdel(c, K("k"), keys, lens, 1, V, &i64, &E), want);
+    CHECK_ST(rc_hlen(c, K("k"), V, &i64, &E), want);
+    CHECK_ST(rc_hkeys(c, K("k"), V, &bufs, &n, &E), want);
+    CHECK_ST(rc_hexists(c, K("k"), K("f"), V, &E), want);
+    CHECK_ST(rc_lock_acquire(c, K("k"), V, 1, 0, 0, -1, NULL, 0, &got, &n, &E), want);
+    CHECK_ST(rc_lock_release(c, K("k"), V, K("t"), &E), want);
+    CHECK_ST(rc_lock_extend(c, K("k"), V, K("t"), 1, 0, &E), want);
+    CHECK_ST(rc_lock_reacquire(c, K("k"), V, K("t"), 1, &E), want);
+    CHECK_ST(rc_lock_owned(c, K("k"), V, K("t"), &E), want);
+    CHECK_ST(rc_lock_locked(c, K("k"), V, &E), want);
     CHECK_ST(rc_close(c, &E), want);
     CHECK(got == NULL && bufs == NULL, "nothing returned on error");
     rc_free(json); /* rc_health may describe the failure */
