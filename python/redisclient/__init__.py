@@ -15,6 +15,7 @@ this package, then the checkout's lib/, then the system's library path.
 """
 
 from ._client import DEFAULT_TIMEOUT, Client, Key, RawValue, TimeoutT, Value, resolve
+from ._lock import Lock
 from ._values import OpaqueValue
 from . import errors
 from .errors import *  # noqa: F401,F403  (the exceptions, listed in errors.__all__)
@@ -30,5 +31,6 @@ __all__ = [
     "RawValue",
     "TimeoutT",
     "OpaqueValue",
+    "Lock",
 ]
 __all__ += errors.__all__

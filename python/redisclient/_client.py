@@ -12,9 +12,10 @@ import threading
 import warnings
 import weakref
 from array import array
-from ctypes import byref, c_char_p, c_int64, c_size_t, c_void_p
+from ctypes import byref, c_char_p, c_int64, c_size_t, c_uint64, c_void_p
+from datetime import datetime, timedelta
 from itertools import accumulate
-from typing import Any, Dict, Final, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Final, Iterable, Iterator, List, Mapping, Optional, Union
 
 from . import _native
 from ._native import (
@@ -31,11 +32,12 @@ from ._native import (
     Library,
     Timeout,
 )
+from ._lock import Lock
 from ._settings import Settings
 from ._values import OpaqueValue, ValueCodec
 from .errors import CacheKeyWarning, ConfigurationError, ValueDecodeError
 
-__all__ = ["Client", "resolve", "DEFAULT_TIMEOUT", "Key", "Value", "RawValue", "TimeoutT", "OpaqueValue", "CacheKeyWarning"]
+__all__ = ["Client", "resolve", "DEFAULT_TIMEOUT", "Key", "Value", "RawValue", "TimeoutT", "OpaqueValue", "CacheKeyWarning", "Lock"]
 
 
 class _DefaultTimeout:
@@ -142,6 +144,41 @@ def _version(version: Optional[int]) -> int:
     if not -(2**31) < version < 2**31:
         raise ValueError(f"version {version} is out of range")
     return version
+
+
+def _pattern(search: Any) -> bytes:
+    """The glob of the key part, as django-redis's make_pattern formats it."""
+    return ("%s" % (search,)).encode("utf-8")
+
+
+def _count(itersize: Optional[int]) -> int:
+    if itersize is None:
+        return 0
+    if isinstance(itersize, bool) or not isinstance(itersize, int) or itersize <= 0:
+        raise ValueError(f"itersize is a positive int, not {itersize!r}")
+    return itersize
+
+
+def _field(field: Any) -> bytes:
+    """A hash field as redis-py's encoder writes it."""
+    if isinstance(field, bytes):
+        return field
+    if isinstance(field, str):
+        return field.encode("utf-8")
+    if isinstance(field, (int, float)) and not isinstance(field, bool):
+        return repr(field).encode("ascii")
+    if isinstance(field, memoryview):
+        return field.tobytes()
+    raise TypeError(f"a hash field is bytes, str, int or float, not {type(field).__name__}")
+
+
+def _take_list(lib: Library, out: c_void_p, n: c_size_t) -> List[str]:
+    """The strings of an rc_buf list, freed; decoded as django-redis
+    decodes keys."""
+    try:
+        return [b.decode() for b in _read_bufs(out.value or 0, n.value)]  # type: ignore[union-attr]
+    finally:
+        lib.rc_free(out.value)
 
 
 def _timeout(timeout: Any) -> Timeout:
@@ -337,17 +374,38 @@ class Client:
         raise lib.error(status, err)
 
     def set(
-        self, key: Key, value: Value, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
-    ) -> None:
+        self,
+        key: Key,
+        value: Value,
+        timeout: TimeoutT = DEFAULT_TIMEOUT,
+        version: Optional[int] = None,
+        nx: bool = False,
+        xx: bool = False,
+    ) -> Optional[bool]:
         """Stores a value as Django's cache.set does; a zero or negative
         timeout deletes the key. A value the serializer cannot write raises
-        ValueEncodeError (or TypeError)."""
+        ValueEncodeError (or TypeError). django-redis's nx=True stores only
+        a missing key (add), xx=True only an existing one; both answer
+        whether they stored."""
+        if nx and xx:
+            raise ValueError("set: nx and xx exclude each other")
+        if nx:
+            return self.add(key, value, timeout, version)
+        if xx:
+            lib = self._check("rc_replace_value")
+            k, v = self._key(key, version), self._codec.dumps(value)
+            err = c_void_p()
+            status = lib.rc_replace_value(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
+            if status in (RC_OK, RC_MISS):
+                return status == RC_OK
+            raise lib.error(status, err, reading=False)
         lib = self._check("rc_set_value")
         k, v = self._key(key, version), self._codec.dumps(value)
         err = c_void_p()
         status = lib.rc_set_value(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
         if status != RC_OK:
             raise lib.error(status, err, reading=False)
+        return None
 
     def add(
         self, key: Key, value: Value, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
@@ -463,14 +521,51 @@ class Client:
         """Gives the key a new timeout; True when it exists."""
         return self._timeout_call("rc_touch", key, timeout, version)
 
-    def expire(self, key: Key, timeout: TimeoutT, version: Optional[int] = None) -> bool:
-        """django-redis's expire(): the same as touch()."""
+    def expire(self, key: Key, timeout: Union[TimeoutT, timedelta], version: Optional[int] = None) -> bool:
+        """django-redis's expire(): the same as touch(); a timedelta is
+        whole seconds, as redis-py counts it."""
+        if isinstance(timeout, timedelta):
+            timeout = int(timeout.total_seconds())
         return self._timeout_call("rc_expire", key, timeout, version)
 
-    def incr(self, key: Key, delta: int = 1, version: Optional[int] = None) -> int:
+    def pexpire(self, key: Key, timeout: Union[int, timedelta], version: Optional[int] = None) -> bool:
+        """django-redis's pexpire(): the key expires in ``timeout``
+        milliseconds (zero or less: now); True when it exists."""
+        if isinstance(timeout, timedelta):
+            timeout = int(timeout.total_seconds() * 1000)
+        return self._ms_call("rc_pexpire", key, timeout, version)
+
+    def expire_at(self, key: Key, when: Union[int, datetime], version: Optional[int] = None) -> bool:
+        """django-redis's expire_at(): the key expires at ``when``, a unix
+        time in seconds or a datetime (whole seconds, as redis-py sends it)."""
+        if isinstance(when, datetime):
+            when = int(when.timestamp())
+        if isinstance(when, bool) or not isinstance(when, int):
+            raise TypeError(f"when is a unix time or a datetime, not {type(when).__name__}")
+        return self._ms_call("rc_pexpire_at", key, when * 1000, version)
+
+    def pexpire_at(self, key: Key, when: Union[int, datetime], version: Optional[int] = None) -> bool:
+        """django-redis's pexpire_at(): at ``when``, a unix time in
+        milliseconds or a datetime."""
+        if isinstance(when, datetime):
+            when = int(when.timestamp() * 1000)
+        return self._ms_call("rc_pexpire_at", key, when, version)
+
+    def _ms_call(self, op: str, key: Key, ms: Any, version: Optional[int]) -> bool:
+        lib = self._check(op)
+        if isinstance(ms, bool) or not isinstance(ms, int):
+            raise TypeError(f"{op[3:]}: an int, not {type(ms).__name__}")
+        if not -(2**63) <= ms < 2**63:
+            raise ValueError(f"{op[3:]}: {ms} is out of the 64-bit range")
+        k = self._key(key, version)
+        err = c_void_p()
+        return self._found(lib, getattr(lib, op)(self._h, k, len(k), ms, _version(version), byref(err)), err)
+
+    def incr(self, key: Key, delta: int = 1, version: Optional[int] = None, ignore_key_check: bool = False) -> int:
         """Adds delta atomically and returns the new value. A missing key
-        raises NotFoundError (a ValueError, as Django)."""
-        return self._incr("rc_incr", key, delta, version)
+        raises NotFoundError (a ValueError, as Django); with django-redis's
+        ignore_key_check=True it starts at 0 instead (INCRBY)."""
+        return self._incr("rc_incr_create" if ignore_key_check else "rc_incr", key, delta, version)
 
     def decr(self, key: Key, delta: int = 1, version: Optional[int] = None) -> int:
         """Subtracts delta atomically and returns the new value. A delta of
@@ -492,6 +587,143 @@ class Client:
             return None
         # Redis's TTL command rounds milliseconds to the nearest second.
         return (ms.value + 500) // 1000
+
+    def pttl(self, key: Key, version: Optional[int] = None) -> Optional[int]:
+        """Milliseconds left, as django-redis's pttl: None when the key has
+        no expiry, 0 when it is missing."""
+        lib = self._check("rc_ttl")
+        k = self._key(key, version)
+        ms, err = c_int64(), c_void_p()
+        status = lib.rc_ttl(self._h, k, len(k), _version(version), byref(ms), byref(err))
+        if status == RC_MISS:
+            return 0
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return None if ms.value == RC_TTL_NEVER else ms.value
+
+    # -- django-redis: keys by pattern, locks, hashes ----------------------
+
+    def keys(self, search: str, version: Optional[int] = None) -> List[str]:
+        """django-redis's keys(): the keys (as given to set) of this
+        version that match the glob ``search``, on every primary. The
+        prefix's glob characters are escaped; SCAN is used, never KEYS."""
+        lib = self._check("rc_keys")
+        p = _pattern(search)
+        out, n, err = c_void_p(), c_size_t(), c_void_p()
+        status = lib.rc_keys(self._h, p, len(p), _version(version), byref(out), byref(n), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return _take_list(lib, out, n)
+
+    def iter_keys(self, search: str, itersize: Optional[int] = None, version: Optional[int] = None) -> Iterator[str]:
+        """django-redis's iter_keys(): keys() a SCAN page (about
+        ``itersize`` keys, 10 by default) at a time; a key may come twice,
+        as with SCAN."""
+        p = _pattern(search)
+        count = _count(itersize)
+        cursor = c_uint64(0)
+        while True:
+            lib = self._check("rc_scan_keys")
+            out, n, err = c_void_p(), c_size_t(), c_void_p()
+            status = lib.rc_scan_keys(self._h, p, len(p), _version(version), byref(cursor), count, byref(out), byref(n), byref(err))
+            if status != RC_OK:
+                raise lib.error(status, err)
+            yield from _take_list(lib, out, n)
+            if cursor.value == 0:
+                return
+
+    def delete_pattern(self, pattern: str, version: Optional[int] = None, itersize: Optional[int] = None) -> int:
+        """django-redis's delete_pattern(): deletes the keys keys(pattern)
+        names; returns how many."""
+        lib = self._check("rc_delete_pattern")
+        p = _pattern(pattern)
+        deleted, err = c_int64(), c_void_p()
+        status = lib.rc_delete_pattern(self._h, p, len(p), _version(version), _count(itersize), byref(deleted), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return deleted.value
+
+    def lock(
+        self,
+        key: Key,
+        version: Optional[int] = None,
+        timeout: Optional[float] = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: Optional[float] = None,
+        thread_local: bool = True,
+    ) -> Lock:
+        """django-redis's lock(): redis-py's Lock on this cache's key for
+        ``key``. A holder here and one in Django exclude each other."""
+        return Lock(self, key, version, timeout, sleep, blocking, blocking_timeout, thread_local)
+
+    def hset(
+        self,
+        key: Key,
+        field: Any = None,
+        value: Value = None,
+        mapping: Optional[Mapping[Any, Value]] = None,
+        version: Optional[int] = None,
+    ) -> int:
+        """django-redis's hset(): sets ``field`` to ``value`` and/or the
+        fields of ``mapping``, values encoded as django-redis encodes them;
+        returns how many fields were new."""
+        items: Dict[bytes, Value] = {}
+        if field is not None:
+            if value is None:
+                raise TypeError("hset: a value of None cannot be sent (redis-py refuses it)")
+            items[_field(field)] = value
+        for f, v in (mapping or {}).items():
+            items[_field(f)] = v
+        if not items:
+            raise ValueError("hset: no field and value")
+        lib = self._check("rc_hset_values")
+        k = self._key(key, version)
+        fs = _Arrays(list(items))
+        vs = _Arrays([self._codec.dumps(v) for v in items.values()])
+        added, err = c_int64(), c_void_p()
+        status = lib.rc_hset_values(self._h, k, len(k), fs.ptrs, fs.lens, vs.ptrs, vs.lens, len(items), _version(version), byref(added), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err, reading=False)
+        return added.value
+
+    def hdel(self, key: Key, field: Any, version: Optional[int] = None) -> int:
+        """django-redis's hdel(): removes the field; 1 when it existed."""
+        lib = self._check("rc_hdel")
+        k = self._key(key, version)
+        fs = _Arrays([_field(field)])
+        removed, err = c_int64(), c_void_p()
+        status = lib.rc_hdel(self._h, k, len(k), fs.ptrs, fs.lens, 1, _version(version), byref(removed), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return removed.value
+
+    def hlen(self, key: Key, version: Optional[int] = None) -> int:
+        """django-redis's hlen(): the number of fields."""
+        lib = self._check("rc_hlen")
+        k = self._key(key, version)
+        n, err = c_int64(), c_void_p()
+        status = lib.rc_hlen(self._h, k, len(k), _version(version), byref(n), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return n.value
+
+    def hkeys(self, key: Key, version: Optional[int] = None) -> List[str]:
+        """django-redis's hkeys(): the field names, as str."""
+        lib = self._check("rc_hkeys")
+        k = self._key(key, version)
+        out, n, err = c_void_p(), c_size_t(), c_void_p()
+        status = lib.rc_hkeys(self._h, k, len(k), _version(version), byref(out), byref(n), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return _take_list(lib, out, n)
+
+    def hexists(self, key: Key, field: Any, version: Optional[int] = None) -> bool:
+        """django-redis's hexists(): whether the hash has the field."""
+        lib = self._check("rc_hexists")
+        k, f = self._key(key, version), _field(field)
+        err = c_void_p()
+        return self._found(lib, lib.rc_hexists(self._h, k, len(k), f, len(f), _version(version), byref(err)), err)
 
     # -- many keys ---------------------------------------------------------
 
@@ -625,6 +857,8 @@ class Client:
         raise lib.error(status, err)
 
     # -- frames --------------------------------------------------------------
+
+    _version_of = staticmethod(_version)
 
     @staticmethod
     def _found(lib: Library, status: int, err: c_void_p) -> bool:

@@ -20,6 +20,7 @@ from ctypes import (
     c_int64,
     c_size_t,
     c_ubyte,
+    c_uint64,
     c_void_p,
 )
 from pathlib import Path
@@ -124,6 +125,29 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_decr_version": (c_int, [_client, c_char_p, c_size_t, c_int, c_int, POINTER(c_int), _err]),
     "rc_set_many_report": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _flags, _err]),
     "rc_set_many_values_report": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _flags, _err]),
+    "rc_pexpire": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _err]),
+    "rc_pexpire_at": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _err]),
+    "rc_replace": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
+    "rc_replace_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
+    "rc_incr_create": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _i64, _err]),
+    "rc_keys": (c_int, [_client, c_char_p, c_size_t, c_int, _out, _size, _err]),
+    "rc_scan_keys": (c_int, [_client, c_char_p, c_size_t, c_int, POINTER(c_uint64), c_int64, _out, _size, _err]),
+    "rc_delete_pattern": (c_int, [_client, c_char_p, c_size_t, c_int, c_int64, _i64, _err]),
+    "rc_hset": (c_int, [_client, c_char_p, c_size_t, _keys, _size, _keys, _size, c_size_t, c_int, _i64, _err]),
+    "rc_hset_values": (c_int, [_client, c_char_p, c_size_t, _keys, _size, _keys, _size, c_size_t, c_int, _i64, _err]),
+    "rc_hdel": (c_int, [_client, c_char_p, c_size_t, _keys, _size, c_size_t, c_int, _i64, _err]),
+    "rc_hlen": (c_int, [_client, c_char_p, c_size_t, c_int, _i64, _err]),
+    "rc_hkeys": (c_int, [_client, c_char_p, c_size_t, c_int, _out, _size, _err]),
+    "rc_hexists": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, c_int, _err]),
+    "rc_lock_acquire": (
+        c_int,
+        [_client, c_char_p, c_size_t, c_int, c_double, c_double, c_int, c_double, c_char_p, c_size_t, _out, _size, _err],
+    ),
+    "rc_lock_release": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, _err]),
+    "rc_lock_extend": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, c_double, c_int, _err]),
+    "rc_lock_reacquire": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, c_double, _err]),
+    "rc_lock_owned": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, _err]),
+    "rc_lock_locked": (c_int, [_client, c_char_p, c_size_t, c_int, _err]),
 }
 
 # Status -> exception. Status handling is one function (check) rather than a
@@ -180,6 +204,26 @@ class Library:
     rc_decr_version: Any
     rc_set_many_report: Any
     rc_set_many_values_report: Any
+    rc_pexpire: Any
+    rc_pexpire_at: Any
+    rc_replace: Any
+    rc_replace_value: Any
+    rc_incr_create: Any
+    rc_keys: Any
+    rc_scan_keys: Any
+    rc_delete_pattern: Any
+    rc_hset: Any
+    rc_hset_values: Any
+    rc_hdel: Any
+    rc_hlen: Any
+    rc_hkeys: Any
+    rc_hexists: Any
+    rc_lock_acquire: Any
+    rc_lock_release: Any
+    rc_lock_extend: Any
+    rc_lock_reacquire: Any
+    rc_lock_owned: Any
+    rc_lock_locked: Any
 
     def __init__(self, dll: ctypes.CDLL, path: str) -> None:
         self.dll = dll

@@ -24,6 +24,8 @@ __all__ = [
     "ForkedError",
     "InternalError",
     "CacheKeyWarning",
+    "LockError",
+    "LockNotOwnedError",
 ]
 
 
@@ -110,3 +112,14 @@ class CacheKeyWarning(RuntimeWarning):
     control characters or spaces), warned about as Django's validate_key
     warns; Redis stores it. When Django is installed the warning is also
     Django's CacheKeyWarning, so that either class catches it."""
+
+
+class LockError(RedisClientError, ValueError):
+    """redis-py's LockError: a lock used as it cannot be (released or
+    extended without being held, extended without a timeout, not taken
+    within its blocking timeout by ``with``)."""
+
+
+class LockNotOwnedError(LockError):
+    """redis-py's LockNotOwnedError: the lock expired, or another holder
+    has it; nothing was changed."""
