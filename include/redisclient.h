@@ -591,6 +591,106 @@ int rc_lock_owned(rc_client *client, const char *name, size_t name_len,
 int rc_lock_locked(rc_client *client, const char *name, size_t name_len,
                    int version, char **err);
 
+/*
+ * Sorted sets: django-redis 7's zadd, zcard, zcount, zincrby, zpopmax,
+ * zpopmin, zrange, zrangebyscore, zrank, zrem, zremrangebyscore,
+ * zrevrange, zrevrangebyscore, zscore. Members are the stored bytes;
+ * django-redis stores a member as its serializer writes it, an int too:
+ * rc_encode_values with serialized = 1 makes those bytes from value JSON,
+ * and rc_decode_values reads them back. `min` and `max` are Redis's score
+ * bounds as NUL-terminated strings: a number, "-inf", "+inf", or "(" and a
+ * number for an open bound.
+ *
+ * rc_zadd: n members (members[i], member_lens[i]) with scores[i]; `flags`
+ *   ORs RC_ZADD_*; *result (optional): how many were added (with CH: added
+ *   or changed). n must be at least 1.
+ * rc_zadd_incr: zadd(..., incr=True): RC_OK with the new score in *result,
+ *   RC_MISS when a flag kept it from changing (django-redis: None).
+ * rc_zincrby: *result (optional) gets the new score.
+ * rc_zcard, rc_zcount, rc_zremrangebyscore: *n (optional) gets the count.
+ * rc_zrange: ranks start to stop (negative counts from the end), lowest
+ *   score first, or highest with `desc` (zrevrange).
+ * rc_zrangebyscore: scores in [min, max], from `offset`, at most `count`
+ *   when count >= 0 (count < 0: all); highest first with `rev`
+ *   (zrevrangebyscore: pass its min and max, not its max and min).
+ * rc_zpopmax, rc_zpopmin: remove and return up to `count` (0: 1).
+ *   These four return *n rc_scored in ONE allocation, freed by
+ *   rc_free(*out); out and n are required.
+ * rc_zrank, rc_zscore: RC_OK with *rank / *score (optional), RC_MISS when
+ *   the member is not in the set.
+ * rc_zrem: *removed (optional) gets how many of the n members were there.
+ */
+#define RC_ZADD_NX 1
+#define RC_ZADD_XX 2
+#define RC_ZADD_CH 4
+#define RC_ZADD_GT 8
+#define RC_ZADD_LT 16
+
+/* A member of a sorted set and its score; `data` holds `len` bytes and a
+ * NUL, inside the array's own allocation. */
+typedef struct rc_scored {
+    char *data;
+    size_t len;
+    double score;
+} rc_scored;
+
+int rc_zadd(rc_client *client, const char *key, size_t key_len,
+            const char *const *members, const size_t *member_lens,
+            const double *scores, size_t n, int flags, int version,
+            int64_t *result, char **err);
+int rc_zadd_incr(rc_client *client, const char *key, size_t key_len,
+                 const char *member, size_t member_len, double score,
+                 int flags, int version, double *result, char **err);
+int rc_zincrby(rc_client *client, const char *key, size_t key_len,
+               double amount, const char *member, size_t member_len,
+               int version, double *result, char **err);
+int rc_zcard(rc_client *client, const char *key, size_t key_len, int version,
+             int64_t *n, char **err);
+int rc_zcount(rc_client *client, const char *key, size_t key_len,
+              const char *min, const char *max, int version, int64_t *n,
+              char **err);
+int rc_zremrangebyscore(rc_client *client, const char *key, size_t key_len,
+                        const char *min, const char *max, int version,
+                        int64_t *n, char **err);
+int rc_zpopmax(rc_client *client, const char *key, size_t key_len,
+               int64_t count, int version, rc_scored **out, size_t *n,
+               char **err);
+int rc_zpopmin(rc_client *client, const char *key, size_t key_len,
+               int64_t count, int version, rc_scored **out, size_t *n,
+               char **err);
+int rc_zrange(rc_client *client, const char *key, size_t key_len,
+              int64_t start, int64_t stop, int desc, int version,
+              rc_scored **out, size_t *n, char **err);
+int rc_zrangebyscore(rc_client *client, const char *key, size_t key_len,
+                     const char *min, const char *max, int64_t offset,
+                     int64_t count, int rev, int version, rc_scored **out,
+                     size_t *n, char **err);
+int rc_zrank(rc_client *client, const char *key, size_t key_len,
+             const char *member, size_t member_len, int version,
+             int64_t *rank, char **err);
+int rc_zscore(rc_client *client, const char *key, size_t key_len,
+              const char *member, size_t member_len, int version,
+              double *score, char **err);
+int rc_zrem(rc_client *client, const char *key, size_t key_len,
+            const char *const *members, const size_t *member_lens, size_t n,
+            int version, int64_t *removed, char **err);
+
+/*
+ * The entry's value codec without Redis. rc_encode_values: n value-JSON
+ * texts to the bytes django-redis stores for them (serialized = 0: as
+ * rc_set_value stores them, an int as its digits; 1: serialized, an int
+ * too, as sorted-set members are). rc_decode_values: n stored values to
+ * value JSON, as rc_get_value reads them. On RC_OK, *out is an rc_buf
+ * array of n (all found) in one allocation, freed by rc_free(*out).
+ * RC_ERR_VALUE (the message names the index) or RC_ERR_INVALID_ARGUMENT
+ * for one that cannot be read; then nothing is returned. No I/O.
+ */
+int rc_encode_values(rc_client *client, const char *const *jsons,
+                     const size_t *json_lens, size_t n, int serialized,
+                     rc_buf **out, char **err);
+int rc_decode_values(rc_client *client, const char *const *data,
+                     const size_t *lens, size_t n, rc_buf **out, char **err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -837,6 +837,95 @@ static void test_redis_api(rc_client *c) {
     CHECK_ST(rc_lock_release(c, K("lk2"), V, K("tok"), &E), RC_OK);
 }
 
+static void test_sorted_sets(rc_client *c) {
+    const char *ms[] = {"a", "b", "c", "d"};
+    size_t mlens[] = {1, 1, 1, 1};
+    const double scores[] = {1, 2, 3, 4.5};
+    int64_t n = -1;
+    CHECK_ST(rc_zadd(c, K("z"), ms, mlens, scores, 4, 0, V, &n, &E), RC_OK);
+    CHECK(n == 4, "zadd added %lld", (long long)n);
+    const double again[] = {10};
+    CHECK_ST(rc_zadd(c, K("z"), ms, mlens, again, 1, RC_ZADD_NX, V, &n, &E), RC_OK);
+    CHECK(n == 0, "nx leaves a member alone");
+    CHECK_ST(rc_zadd(c, K("z"), ms, mlens, again, 1, RC_ZADD_XX | RC_ZADD_CH, V, &n, &E), RC_OK);
+    CHECK(n == 1, "xx ch changed one");
+    CHECK_ST(rc_zadd(c, K("z"), NULL, NULL, NULL, 0, 0, V, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    double score = 0;
+    CHECK_ST(rc_zadd_incr(c, K("z"), K("a"), -9, 0, V, &score, &E), RC_OK);
+    CHECK(score == 1, "incr to %g", score);
+    CHECK_ST(rc_zadd_incr(c, K("z"), K("new"), 1, RC_ZADD_XX, V, &score, &E), RC_MISS);
+    CHECK_ST(rc_zincrby(c, K("z"), 0.5, K("a"), V, &score, &E), RC_OK);
+    CHECK(score == 1.5, "zincrby to %g", score);
+    CHECK_ST(rc_zcard(c, K("z"), V, &n, &E), RC_OK);
+    CHECK(n == 4, "zcard %lld", (long long)n);
+    CHECK_ST(rc_zcount(c, K("z"), "(1.5", "+inf", V, &n, &E), RC_OK);
+    CHECK(n == 3, "zcount %lld", (long long)n);
+    CHECK_ST(rc_zcount(c, K("z"), NULL, "1", V, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    rc_scored *got = NULL;
+    size_t ng = 0;
+    CHECK_ST(rc_zrange(c, K("z"), 0, -1, 0, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 4 && got[0].len == 1 && got[0].data[0] == 'a' && got[0].score == 1.5 && got[0].data[1] == 0 &&
+              got[3].data[0] == 'd' && got[3].score == 4.5,
+          "zrange");
+    rc_free(got);
+    CHECK_ST(rc_zrange(c, K("z"), 0, 0, 1, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 1 && got[0].data[0] == 'd', "zrevrange");
+    rc_free(got);
+    CHECK_ST(rc_zrangebyscore(c, K("z"), "2", "4.5", 1, 1, 0, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 1 && got[0].data[0] == 'c', "zrangebyscore with a limit");
+    rc_free(got);
+    CHECK_ST(rc_zrangebyscore(c, K("z"), "-inf", "3", 0, -1, 1, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 3 && got[0].data[0] == 'c' && got[2].data[0] == 'a', "zrevrangebyscore");
+    rc_free(got);
+    int64_t rank = -1;
+    CHECK_ST(rc_zrank(c, K("z"), K("c"), V, &rank, &E), RC_OK);
+    CHECK(rank == 2, "zrank %lld", (long long)rank);
+    CHECK_ST(rc_zrank(c, K("z"), K("zz"), V, &rank, &E), RC_MISS);
+    CHECK_ST(rc_zscore(c, K("z"), K("d"), V, &score, &E), RC_OK);
+    CHECK(score == 4.5, "zscore %g", score);
+    CHECK_ST(rc_zscore(c, K("z"), K("zz"), V, &score, &E), RC_MISS);
+    CHECK_ST(rc_zpopmax(c, K("z"), 2, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 2 && got[0].data[0] == 'd' && got[1].data[0] == 'c', "zpopmax");
+    rc_free(got);
+    CHECK_ST(rc_zpopmin(c, K("z"), 0, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 1 && got[0].data[0] == 'a', "zpopmin");
+    rc_free(got);
+    CHECK_ST(rc_zrem(c, K("z"), ms, mlens, 2, V, &n, &E), RC_OK);
+    CHECK(n == 1, "zrem %lld", (long long)n);
+    CHECK_ST(rc_zremrangebyscore(c, K("z"), "-inf", "+inf", V, &n, &E), RC_OK);
+    CHECK(n == 0, "zremrangebyscore %lld", (long long)n);
+    CHECK_ST(rc_zpopmax(c, K("z"), 1, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 0, "an empty set pops nothing");
+    rc_free(got);
+    CHECK_ST(rc_zrange(c, K("z"), 0, 1, 0, V, NULL, &ng, &E), RC_ERR_INVALID_ARGUMENT);
+
+    /* Members as django-redis stores them. */
+    const char *jsons[] = {"7", "\"s\""};
+    size_t jlens[] = {1, 3};
+    rc_buf *enc = NULL;
+    CHECK_ST(rc_encode_values(c, jsons, jlens, 2, 1, &enc, &E), RC_OK);
+    CHECK(enc != NULL && enc[0].len == 5 && memcmp(enc[0].data, "\x80\x04K\x07.", 5) == 0, "an int pickled");
+    rc_buf *plain = NULL;
+    CHECK_ST(rc_encode_values(c, jsons, jlens, 1, 0, &plain, &E), RC_OK);
+    CHECK(plain != NULL && plain[0].len == 1 && plain[0].data[0] == '7', "an int as digits");
+    rc_free(plain);
+    const char *data[] = {enc[0].data, enc[1].data};
+    size_t dlens[] = {enc[0].len, enc[1].len};
+    rc_buf *dec = NULL;
+    CHECK_ST(rc_decode_values(c, data, dlens, 2, &dec, &E), RC_OK);
+    CHECK(dec != NULL && dec[0].len == 1 && dec[0].data[0] == '7' && dec[1].len == 3 && memcmp(dec[1].data, "\"s\"", 3) == 0,
+          "decoded back");
+    rc_free(dec);
+    rc_free(enc);
+    const char *bad[] = {"[1"};
+    size_t badlen[] = {2};
+    CHECK_ST(rc_encode_values(c, bad, badlen, 1, 1, &enc, &E), RC_ERR_INVALID_ARGUMENT);
+    const char *junk[] = {"\x80\x04junk"};
+    size_t junklen[] = {6};
+    CHECK_ST(rc_decode_values(c, junk, junklen, 1, &dec, &E), RC_ERR_VALUE);
+    CHECK(dec == NULL, "nothing returned on error");
+}
+
 /* Sends one command to a standalone server over a socket of its own and
  * reads a one-line reply; 0 when it is +OK or an integer. */
 static int raw_command(const char *addr, int argc, const char **argv) {
@@ -914,6 +1003,7 @@ static void test_server(const char *name, const char *entry, const char *mode, c
     test_values(c);
     test_django_api(c);
     test_redis_api(c);
+    test_sorted_sets(c);
     test_clear_and_health(c, mode);
     CHECK_ST(rc_close(c, &E), RC_OK);
 }
@@ -1229,6 +1319,25 @@ static void check_all_calls(rc_client *c, int want) {
     CHECK_ST(rc_lock_reacquire(c, K("k"), V, K("t"), 1, &E), want);
     CHECK_ST(rc_lock_owned(c, K("k"), V, K("t"), &E), want);
     CHECK_ST(rc_lock_locked(c, K("k"), V, &E), want);
+    const double score = 1;
+    double f = 0;
+    rc_scored *scored = NULL;
+    CHECK_ST(rc_zadd(c, K("k"), keys, lens, &score, 1, 0, V, &i64, &E), want);
+    CHECK_ST(rc_zadd_incr(c, K("k"), K("m"), 1, 0, V, &f, &E), want);
+    CHECK_ST(rc_zincrby(c, K("k"), 1, K("m"), V, &f, &E), want);
+    CHECK_ST(rc_zcard(c, K("k"), V, &i64, &E), want);
+    CHECK_ST(rc_zcount(c, K("k"), "0", "1", V, &i64, &E), want);
+    CHECK_ST(rc_zremrangebyscore(c, K("k"), "0", "1", V, &i64, &E), want);
+    CHECK_ST(rc_zpopmax(c, K("k"), 1, V, &scored, &n, &E), want);
+    CHECK_ST(rc_zpopmin(c, K("k"), 1, V, &scored, &n, &E), want);
+    CHECK_ST(rc_zrange(c, K("k"), 0, 1, 0, V, &scored, &n, &E), want);
+    CHECK_ST(rc_zrangebyscore(c, K("k"), "0", "1", 0, -1, 0, V, &scored, &n, &E), want);
+    CHECK_ST(rc_zrank(c, K("k"), K("m"), V, &i64, &E), want);
+    CHECK_ST(rc_zscore(c, K("k"), K("m"), V, &f, &E), want);
+    CHECK_ST(rc_zrem(c, K("k"), keys, lens, 1, V, &i64, &E), want);
+    CHECK_ST(rc_encode_values(c, keys, lens, 1, 1, &bufs, &E), want);
+    CHECK_ST(rc_decode_values(c, keys, lens, 1, &bufs, &E), want);
+    CHECK(scored == NULL, "nothing returned on error");
     CHECK_ST(rc_close(c, &E), want);
     CHECK(got == NULL && bufs == NULL, "nothing returned on error");
     rc_free(json); /* rc_health may describe the failure */
