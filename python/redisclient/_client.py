@@ -35,6 +35,7 @@ from ._native import (
 from ._lock import Lock
 from ._settings import Settings
 from ._values import OpaqueValue, ValueCodec
+from ._zset import SortedSetMixin
 from .errors import CacheKeyWarning, ConfigurationError, ValueDecodeError
 
 __all__ = ["Client", "resolve", "DEFAULT_TIMEOUT", "Key", "Value", "RawValue", "TimeoutT", "OpaqueValue", "CacheKeyWarning", "Lock"]
@@ -256,7 +257,7 @@ def _read_bufs(base: int, n: int) -> List[Optional[bytes]]:
     return [block[data - base : data - base + size] if found else None for data, size, found in entries]
 
 
-class Client:
+class Client(SortedSetMixin):
     """A client of one Django CACHES entry (the dict from settings.CACHES).
 
     get/set/add/get_many/set_many carry Python values as Django's cache

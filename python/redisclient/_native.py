@@ -84,6 +84,7 @@ _err = POINTER(c_void_p)  # char **err: c_void_p so ctypes never copies or frees
 _out = POINTER(c_void_p)  # char **value, rc_client **client, rc_buf **values
 _size = POINTER(c_size_t)
 _i64 = POINTER(c_int64)
+_f64 = POINTER(c_double)
 _keys = POINTER(c_char_p)
 _client = c_void_p  # the token from rc_open; never dereferenced
 _flags = POINTER(c_ubyte)  # unsigned char *failed: the caller's array
@@ -148,6 +149,24 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_lock_reacquire": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, c_double, _err]),
     "rc_lock_owned": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, _err]),
     "rc_lock_locked": (c_int, [_client, c_char_p, c_size_t, c_int, _err]),
+    "rc_zadd": (c_int, [_client, c_char_p, c_size_t, _keys, _size, POINTER(c_double), c_size_t, c_int, c_int, _i64, _err]),
+    "rc_zadd_incr": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, c_double, c_int, c_int, _f64, _err]),
+    "rc_zincrby": (c_int, [_client, c_char_p, c_size_t, c_double, c_char_p, c_size_t, c_int, _f64, _err]),
+    "rc_zcard": (c_int, [_client, c_char_p, c_size_t, c_int, _i64, _err]),
+    "rc_zcount": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_char_p, c_int, _i64, _err]),
+    "rc_zremrangebyscore": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_char_p, c_int, _i64, _err]),
+    "rc_zpopmax": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _out, _size, _err]),
+    "rc_zpopmin": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _out, _size, _err]),
+    "rc_zrange": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int64, c_int, c_int, _out, _size, _err]),
+    "rc_zrangebyscore": (
+        c_int,
+        [_client, c_char_p, c_size_t, c_char_p, c_char_p, c_int64, c_int64, c_int, c_int, _out, _size, _err],
+    ),
+    "rc_zrank": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, c_int, _i64, _err]),
+    "rc_zscore": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, c_int, _f64, _err]),
+    "rc_zrem": (c_int, [_client, c_char_p, c_size_t, _keys, _size, c_size_t, c_int, _i64, _err]),
+    "rc_encode_values": (c_int, [_client, _keys, _size, c_size_t, c_int, _out, _err]),
+    "rc_decode_values": (c_int, [_client, _keys, _size, c_size_t, _out, _err]),
 }
 
 # Status -> exception. Status handling is one function (check) rather than a
@@ -224,6 +243,21 @@ class Library:
     rc_lock_reacquire: Any
     rc_lock_owned: Any
     rc_lock_locked: Any
+    rc_zadd: Any
+    rc_zadd_incr: Any
+    rc_zincrby: Any
+    rc_zcard: Any
+    rc_zcount: Any
+    rc_zremrangebyscore: Any
+    rc_zpopmax: Any
+    rc_zpopmin: Any
+    rc_zrange: Any
+    rc_zrangebyscore: Any
+    rc_zrank: Any
+    rc_zscore: Any
+    rc_zrem: Any
+    rc_encode_values: Any
+    rc_decode_values: Any
 
     def __init__(self, dll: ctypes.CDLL, path: str) -> None:
         self.dll = dll

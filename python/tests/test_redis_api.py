@@ -230,3 +230,41 @@ def test_hashes(pair: Pair) -> None:
     ours.set("s", "string")
     with pytest.raises(redisclient.CacheError):
         ours.hlen("s")
+
+
+def test_sorted_sets(pair: Pair) -> None:
+    dj, ours = pair
+    members = {"a": 1, 2: 2.5, ("t", 1): 3, "d": 4}
+    assert ours.zadd("o", members) == dj.zadd("d", members) == 4
+    raw = dj.client.get_client()
+    assert sorted(raw.zrange(dj.make_key("o"), 0, -1)) == sorted(raw.zrange(dj.make_key("d"), 0, -1)), "members stored alike"
+    for key in ("o", "d"):
+        other = "d" if key == "o" else "o"
+        assert ours.zrange(key, 0, -1) == dj.zrange(other, 0, -1) == ["a", 2, ("t", 1), "d"]
+        assert ours.zrange(key, 0, -1, withscores=True) == dj.zrange(other, 0, -1, withscores=True)
+        assert ours.zrevrange(key, 0, 1, withscores=True) == dj.zrevrange(other, 0, 1, withscores=True) == [("d", 4.0), (("t", 1), 3.0)]
+        assert ours.zrange(key, 0, 0, desc=True) == dj.zrange(other, 0, 0, desc=True) == ["d"]
+        assert ours.zcard(key) == dj.zcard(other) == 4
+        assert ours.zcount(key, 2, "(4") == dj.zcount(other, 2, "(4") == 2
+        assert ours.zcount(key, "-inf", "+inf") == 4
+        assert ours.zrangebyscore(key, 1, 3) == dj.zrangebyscore(other, 1, 3) == ["a", 2, ("t", 1)]
+        assert ours.zrangebyscore(key, 1, 3, start=1, num=1, withscores=True) == dj.zrangebyscore(other, 1, 3, start=1, num=1, withscores=True)
+        assert ours.zrevrangebyscore(key, 4, 2.5) == dj.zrevrangebyscore(other, 4, 2.5) == ["d", ("t", 1), 2]
+        assert ours.zrank(key, 2) == dj.zrank(other, 2) == 1
+        assert ours.zrank(key, "zz") is dj.zrank(other, "zz") is None
+        assert ours.zscore(key, ("t", 1)) == dj.zscore(other, ("t", 1)) == 3.0
+        assert ours.zscore(key, "zz") is dj.zscore(other, "zz") is None
+        assert ours.zrange(key, 0, 0, withscores=True, score_cast_func=int) == [("a", 1)]
+    assert ours.zadd("o", {"a": 10}, nx=True) == dj.zadd("d", {"a": 10}, nx=True) == 0
+    assert ours.zadd("o", {"a": 0.5}, xx=True, ch=True) == dj.zadd("d", {"a": 0.5}, xx=True, ch=True) == 1
+    assert ours.zadd("o", {"a": 1}, incr=True) == dj.zadd("d", {"a": 1}, incr=True) == 1.5
+    assert ours.zadd("o", {"new": 1}, incr=True, xx=True) is dj.zadd("d", {"new": 1}, incr=True, xx=True) is None
+    assert ours.zincrby("o", 2, "a") == dj.zincrby("d", 2, "a") == 3.5
+    assert ours.zpopmax("o") == dj.zpopmax("d") == ("d", 4.0)
+    assert ours.zpopmin("o", 2) == dj.zpopmin("d", 2) == [(2, 2.5), (("t", 1), 3.0)]
+    assert ours.zrem("o", "a", "zz") == dj.zrem("d", "a", "zz") == 1
+    assert ours.zpopmax("o") is dj.zpopmax("d") is None
+    assert ours.zpopmin("o", 3) == dj.zpopmin("d", 3) == []
+    assert ours.zadd("o", {1: 1, 2: 2, 3: 3}) == dj.zadd("d", {1: 1, 2: 2, 3: 3}) == 3
+    assert ours.zremrangebyscore("o", "(1", 3) == dj.zremrangebyscore("d", "(1", 3) == 2
+    assert ours.zrange("d", 0, -1) == dj.zrange("o", 0, -1) == [1]
