@@ -87,7 +87,8 @@ func statusOf(err error) C.int {
 		return C.RC_ERR_INVALID_HANDLE
 	case errors.Is(err, errClosedHandle), errors.Is(err, core.ErrClosed):
 		return C.RC_ERR_CLOSED
-	case errors.Is(err, errInvalidArgument):
+	case errors.Is(err, errInvalidArgument), errors.Is(err, core.ErrVersionRange), errors.Is(err, core.ErrArgument),
+		errors.Is(err, core.ErrCursor), errors.Is(err, core.ErrLockNotHeld), errors.Is(err, core.ErrLockNoExpiry):
 		return C.RC_ERR_INVALID_ARGUMENT
 	case errors.Is(err, errInternal):
 		return C.RC_ERR_INTERNAL

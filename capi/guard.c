@@ -173,3 +173,208 @@ int rc_set_many_values(rc_client *client, const char *const *keys, const size_t 
     if (forked()) return refuse_forked("rc_set_many_values", err);
     return rcgo_set_many_values(client, keys, key_lens, jsons, json_lens, n, timeout, version, err);
 }
+
+int rc_get_or_set(rc_client *client, const char *key, size_t key_len, const char *value, size_t value_len, rc_timeout timeout, int version, char **out, size_t *out_len, char **err) {
+    if (forked()) return refuse_forked("rc_get_or_set", err);
+    return rcgo_get_or_set(client, key, key_len, value, value_len, timeout, version, out, out_len, err);
+}
+
+int rc_get_or_set_value(rc_client *client, const char *key, size_t key_len, const char *json, size_t json_len, rc_timeout timeout, int version, char **out, size_t *out_len, char **err) {
+    if (forked()) return refuse_forked("rc_get_or_set_value", err);
+    return rcgo_get_or_set_value(client, key, key_len, json, json_len, timeout, version, out, out_len, err);
+}
+
+int rc_incr_version(rc_client *client, const char *key, size_t key_len, int delta, int version, int *new_version, char **err) {
+    if (forked()) return refuse_forked("rc_incr_version", err);
+    return rcgo_incr_version(client, key, key_len, delta, version, new_version, err);
+}
+
+int rc_decr_version(rc_client *client, const char *key, size_t key_len, int delta, int version, int *new_version, char **err) {
+    if (forked()) return refuse_forked("rc_decr_version", err);
+    return rcgo_decr_version(client, key, key_len, delta, version, new_version, err);
+}
+
+int rc_set_many_report(rc_client *client, const char *const *keys, const size_t *key_lens, const char *const *values, const size_t *value_lens, size_t n, rc_timeout timeout, int version, unsigned char *failed, char **err) {
+    if (forked()) return refuse_forked("rc_set_many_report", err);
+    return rcgo_set_many_report(client, keys, key_lens, values, value_lens, n, timeout, version, failed, err);
+}
+
+int rc_set_many_values_report(rc_client *client, const char *const *keys, const size_t *key_lens, const char *const *jsons, const size_t *json_lens, size_t n, rc_timeout timeout, int version, unsigned char *failed, char **err) {
+    if (forked()) return refuse_forked("rc_set_many_values_report", err);
+    return rcgo_set_many_values_report(client, keys, key_lens, jsons, json_lens, n, timeout, version, failed, err);
+}
+
+int rc_pexpire(rc_client *client, const char *key, size_t key_len, int64_t ms, int version, char **err) {
+    if (forked()) return refuse_forked("rc_pexpire", err);
+    return rcgo_pexpire(client, key, key_len, ms, version, err);
+}
+
+int rc_pexpire_at(rc_client *client, const char *key, size_t key_len, int64_t unix_ms, int version, char **err) {
+    if (forked()) return refuse_forked("rc_pexpire_at", err);
+    return rcgo_pexpire_at(client, key, key_len, unix_ms, version, err);
+}
+
+int rc_replace(rc_client *client, const char *key, size_t key_len, const char *value, size_t value_len, rc_timeout timeout, int version, char **err) {
+    if (forked()) return refuse_forked("rc_replace", err);
+    return rcgo_replace(client, key, key_len, value, value_len, timeout, version, err);
+}
+
+int rc_replace_value(rc_client *client, const char *key, size_t key_len, const char *json, size_t json_len, rc_timeout timeout, int version, char **err) {
+    if (forked()) return refuse_forked("rc_replace_value", err);
+    return rcgo_replace_value(client, key, key_len, json, json_len, timeout, version, err);
+}
+
+int rc_incr_create(rc_client *client, const char *key, size_t key_len, int64_t delta, int version, int64_t *result, char **err) {
+    if (forked()) return refuse_forked("rc_incr_create", err);
+    return rcgo_incr_create(client, key, key_len, delta, version, result, err);
+}
+
+int rc_keys(rc_client *client, const char *pattern, size_t pattern_len, int version, rc_buf **keys, size_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_keys", err);
+    return rcgo_keys(client, pattern, pattern_len, version, keys, n, err);
+}
+
+int rc_scan_keys(rc_client *client, const char *pattern, size_t pattern_len, int version, uint64_t *cursor, int64_t count, rc_buf **keys, size_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_scan_keys", err);
+    return rcgo_scan_keys(client, pattern, pattern_len, version, cursor, count, keys, n, err);
+}
+
+int rc_delete_pattern(rc_client *client, const char *pattern, size_t pattern_len, int version, int64_t count, int64_t *deleted, char **err) {
+    if (forked()) return refuse_forked("rc_delete_pattern", err);
+    return rcgo_delete_pattern(client, pattern, pattern_len, version, count, deleted, err);
+}
+
+int rc_hset(rc_client *client, const char *key, size_t key_len, const char *const *fields, const size_t *field_lens, const char *const *values, const size_t *value_lens, size_t n, int version, int64_t *added, char **err) {
+    if (forked()) return refuse_forked("rc_hset", err);
+    return rcgo_hset(client, key, key_len, fields, field_lens, values, value_lens, n, version, added, err);
+}
+
+int rc_hset_values(rc_client *client, const char *key, size_t key_len, const char *const *fields, const size_t *field_lens, const char *const *jsons, const size_t *json_lens, size_t n, int version, int64_t *added, char **err) {
+    if (forked()) return refuse_forked("rc_hset_values", err);
+    return rcgo_hset_values(client, key, key_len, fields, field_lens, jsons, json_lens, n, version, added, err);
+}
+
+int rc_hdel(rc_client *client, const char *key, size_t key_len, const char *const *fields, const size_t *field_lens, size_t n, int version, int64_t *removed, char **err) {
+    if (forked()) return refuse_forked("rc_hdel", err);
+    return rcgo_hdel(client, key, key_len, fields, field_lens, n, version, removed, err);
+}
+
+int rc_hlen(rc_client *client, const char *key, size_t key_len, int version, int64_t *length, char **err) {
+    if (forked()) return refuse_forked("rc_hlen", err);
+    return rcgo_hlen(client, key, key_len, version, length, err);
+}
+
+int rc_hkeys(rc_client *client, const char *key, size_t key_len, int version, rc_buf **fields, size_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_hkeys", err);
+    return rcgo_hkeys(client, key, key_len, version, fields, n, err);
+}
+
+int rc_hexists(rc_client *client, const char *key, size_t key_len, const char *field, size_t field_len, int version, char **err) {
+    if (forked()) return refuse_forked("rc_hexists", err);
+    return rcgo_hexists(client, key, key_len, field, field_len, version, err);
+}
+
+int rc_lock_acquire(rc_client *client, const char *name, size_t name_len, int version, double timeout, double sleep, int blocking, double blocking_timeout, const char *token, size_t token_len, char **token_out, size_t *token_out_len, char **err) {
+    if (forked()) return refuse_forked("rc_lock_acquire", err);
+    return rcgo_lock_acquire(client, name, name_len, version, timeout, sleep, blocking, blocking_timeout, token, token_len, token_out, token_out_len, err);
+}
+
+int rc_lock_release(rc_client *client, const char *name, size_t name_len, int version, const char *token, size_t token_len, char **err) {
+    if (forked()) return refuse_forked("rc_lock_release", err);
+    return rcgo_lock_release(client, name, name_len, version, token, token_len, err);
+}
+
+int rc_lock_extend(rc_client *client, const char *name, size_t name_len, int version, const char *token, size_t token_len, double additional, int replace_ttl, char **err) {
+    if (forked()) return refuse_forked("rc_lock_extend", err);
+    return rcgo_lock_extend(client, name, name_len, version, token, token_len, additional, replace_ttl, err);
+}
+
+int rc_lock_reacquire(rc_client *client, const char *name, size_t name_len, int version, const char *token, size_t token_len, double timeout, char **err) {
+    if (forked()) return refuse_forked("rc_lock_reacquire", err);
+    return rcgo_lock_reacquire(client, name, name_len, version, token, token_len, timeout, err);
+}
+
+int rc_lock_owned(rc_client *client, const char *name, size_t name_len, int version, const char *token, size_t token_len, char **err) {
+    if (forked()) return refuse_forked("rc_lock_owned", err);
+    return rcgo_lock_owned(client, name, name_len, version, token, token_len, err);
+}
+
+int rc_lock_locked(rc_client *client, const char *name, size_t name_len, int version, char **err) {
+    if (forked()) return refuse_forked("rc_lock_locked", err);
+    return rcgo_lock_locked(client, name, name_len, version, err);
+}
+
+int rc_zadd(rc_client *client, const char *key, size_t key_len, const char *const *members, const size_t *member_lens, const double *scores, size_t n, int flags, int version, int64_t *result, char **err) {
+    if (forked()) return refuse_forked("rc_zadd", err);
+    return rcgo_zadd(client, key, key_len, members, member_lens, scores, n, flags, version, result, err);
+}
+
+int rc_zadd_incr(rc_client *client, const char *key, size_t key_len, const char *member, size_t member_len, double score, int flags, int version, double *result, char **err) {
+    if (forked()) return refuse_forked("rc_zadd_incr", err);
+    return rcgo_zadd_incr(client, key, key_len, member, member_len, score, flags, version, result, err);
+}
+
+int rc_zincrby(rc_client *client, const char *key, size_t key_len, double amount, const char *member, size_t member_len, int version, double *result, char **err) {
+    if (forked()) return refuse_forked("rc_zincrby", err);
+    return rcgo_zincrby(client, key, key_len, amount, member, member_len, version, result, err);
+}
+
+int rc_zcard(rc_client *client, const char *key, size_t key_len, int version, int64_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_zcard", err);
+    return rcgo_zcard(client, key, key_len, version, n, err);
+}
+
+int rc_zcount(rc_client *client, const char *key, size_t key_len, const char *min, const char *max, int version, int64_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_zcount", err);
+    return rcgo_zcount(client, key, key_len, min, max, version, n, err);
+}
+
+int rc_zremrangebyscore(rc_client *client, const char *key, size_t key_len, const char *min, const char *max, int version, int64_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_zremrangebyscore", err);
+    return rcgo_zremrangebyscore(client, key, key_len, min, max, version, n, err);
+}
+
+int rc_zpopmax(rc_client *client, const char *key, size_t key_len, int64_t count, int version, rc_scored **out, size_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_zpopmax", err);
+    return rcgo_zpopmax(client, key, key_len, count, version, out, n, err);
+}
+
+int rc_zpopmin(rc_client *client, const char *key, size_t key_len, int64_t count, int version, rc_scored **out, size_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_zpopmin", err);
+    return rcgo_zpopmin(client, key, key_len, count, version, out, n, err);
+}
+
+int rc_zrange(rc_client *client, const char *key, size_t key_len, int64_t start, int64_t stop, int desc, int version, rc_scored **out, size_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_zrange", err);
+    return rcgo_zrange(client, key, key_len, start, stop, desc, version, out, n, err);
+}
+
+int rc_zrangebyscore(rc_client *client, const char *key, size_t key_len, const char *min, const char *max, int64_t offset, int64_t count, int rev, int version, rc_scored **out, size_t *n, char **err) {
+    if (forked()) return refuse_forked("rc_zrangebyscore", err);
+    return rcgo_zrangebyscore(client, key, key_len, min, max, offset, count, rev, version, out, n, err);
+}
+
+int rc_zrank(rc_client *client, const char *key, size_t key_len, const char *member, size_t member_len, int version, int64_t *rank, char **err) {
+    if (forked()) return refuse_forked("rc_zrank", err);
+    return rcgo_zrank(client, key, key_len, member, member_len, version, rank, err);
+}
+
+int rc_zscore(rc_client *client, const char *key, size_t key_len, const char *member, size_t member_len, int version, double *score, char **err) {
+    if (forked()) return refuse_forked("rc_zscore", err);
+    return rcgo_zscore(client, key, key_len, member, member_len, version, score, err);
+}
+
+int rc_zrem(rc_client *client, const char *key, size_t key_len, const char *const *members, const size_t *member_lens, size_t n, int version, int64_t *removed, char **err) {
+    if (forked()) return refuse_forked("rc_zrem", err);
+    return rcgo_zrem(client, key, key_len, members, member_lens, n, version, removed, err);
+}
+
+int rc_encode_values(rc_client *client, const char *const *jsons, const size_t *json_lens, size_t n, int serialized, rc_buf **out, char **err) {
+    if (forked()) return refuse_forked("rc_encode_values", err);
+    return rcgo_encode_values(client, jsons, json_lens, n, serialized, out, err);
+}
+
+int rc_decode_values(rc_client *client, const char *const *data, const size_t *lens, size_t n, rc_buf **out, char **err) {
+    if (forked()) return refuse_forked("rc_decode_values", err);
+    return rcgo_decode_values(client, data, lens, n, out, err);
+}

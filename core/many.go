@@ -58,6 +58,8 @@ func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, 
 
 // SetMany stores every value with one timeout, in one pipeline (grouped per
 // node in a cluster). A zero or negative timeout deletes the keys instead.
+// When Redis refuses some keys and stores the others, the error is a
+// *SetManyError that lists them (FailedKeys reads it).
 func (c *Cache) SetMany(ctx context.Context, items map[string][]byte, exp Expiry) error {
 	if err := c.check(); err != nil {
 		return err
@@ -67,15 +69,22 @@ func (c *Cache) SetMany(ctx context.Context, items map[string][]byte, exp Expiry
 	}
 	ttl, now := c.lifetime(exp)
 	pipe := c.conn.rdb.Pipeline()
+	keys := make([]string, 0, len(items))
+	cmds := make([]redis.Cmder, 0, len(items))
 	for k, v := range items {
+		keys = append(keys, k)
 		if now {
-			pipe.Del(ctx, c.MakeKey(k))
+			cmds = append(cmds, pipe.Del(ctx, c.MakeKey(k)))
 		} else {
-			pipe.Set(ctx, c.MakeKey(k), v, ttl)
+			cmds = append(cmds, pipe.Set(ctx, c.MakeKey(k), v, ttl))
 		}
 	}
 	_, err := pipe.Exec(ctx)
-	return c.failMany("set_many", mapKeys(items), err)
+	errs := make([]error, len(cmds))
+	for i, cmd := range cmds {
+		errs[i] = cmd.Err()
+	}
+	return c.setManyResult(keys, errs, err)
 }
 
 // DeleteMany removes the keys and returns how many existed.
@@ -117,12 +126,28 @@ func (c *Cache) Clear(ctx context.Context) (int64, error) {
 	if err := c.check(); err != nil {
 		return 0, err
 	}
-	pattern := globEscape(c.conn.prefix) + ":*"
+	// "svc:*" also matches the keys of a prefix "svc:x": only a key that
+	// reads as ours, KEY_PREFIX:VERSION:key, is removed.
+	removed, err := c.deleteMatching(ctx, globEscape(c.conn.prefix)+":*", scanBatch, c.ownsKey)
+	return removed, c.fail("clear", c.conn.prefix+":*", err)
+}
+
+// scanBatch is the COUNT of the SCANs that clear and collect keys.
+const scanBatch = 1000
+
+// deleteMatching removes, on every primary, the keys that match pattern
+// and that keep accepts, one SCAN page at a time, and returns how many it
+// removed.
+func (c *Cache) deleteMatching(ctx context.Context, pattern string, count int64, keep func(string) bool) (int64, error) {
 	var removed atomic.Int64
-	clearNode := func(ctx context.Context, node *redis.Client) error {
-		iter := node.Scan(ctx, 0, pattern, 1000).Iterator()
-		var batch []string
-		flush := func() error {
+	err := c.eachPrimary(ctx, func(ctx context.Context, node *redis.Client) error {
+		return scanNode(ctx, node, pattern, count, func(page []string) error {
+			var batch []string
+			for _, k := range page {
+				if keep(k) {
+					batch = append(batch, k)
+				}
+			}
 			if len(batch) == 0 {
 				return nil
 			}
@@ -136,34 +161,38 @@ func (c *Cache) Clear(ctx context.Context) (int64, error) {
 			for _, cmd := range cmds {
 				removed.Add(cmd.Val())
 			}
-			batch = batch[:0]
 			return err
-		}
-		for iter.Next(ctx) {
-			// "svc:*" also matches the keys of a prefix "svc:x": only a
-			// key that reads as ours, KEY_PREFIX:VERSION:key, is removed.
-			if !c.ownsKey(iter.Val()) {
-				continue
-			}
-			batch = append(batch, iter.Val())
-			if len(batch) == 1000 {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-		if err := iter.Err(); err != nil {
-			return err
-		}
-		return flush()
-	}
-	var err error
+		})
+	})
+	return removed.Load(), err
+}
+
+// eachPrimary runs fn on every primary of a cluster, at once, or on the
+// one server: SCAN and FLUSHDB reach only the node they are sent to.
+func (c *Cache) eachPrimary(ctx context.Context, fn func(ctx context.Context, node *redis.Client) error) error {
 	if c.conn.cluster != nil {
-		err = c.conn.cluster.ForEachMaster(ctx, clearNode)
-	} else {
-		err = clearNode(ctx, c.conn.rdb.(*redis.Client))
+		return c.conn.cluster.ForEachMaster(ctx, fn)
 	}
-	return removed.Load(), c.fail("clear", c.conn.prefix+":*", err)
+	return fn(ctx, c.conn.rdb.(*redis.Client))
+}
+
+// scanNode hands fn the keys matching pattern on one node, a SCAN page at
+// a time, so that no more than a page is held. SCAN may repeat a key.
+func scanNode(ctx context.Context, node *redis.Client, pattern string, count int64, fn func(page []string) error) error {
+	var cursor uint64
+	for {
+		page, next, err := node.Scan(ctx, cursor, pattern, count).Result()
+		if err != nil {
+			return err
+		}
+		if err := fn(page); err != nil {
+			return err
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
 }
 
 // globEscape makes s match only itself in a Redis glob (stringmatchlen):
@@ -310,12 +339,4 @@ func (c *Cache) failMany(op string, keys []string, err error) error {
 		label = keys[0]
 	}
 	return c.fail(op, label, err)
-}
-
-func mapKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	return keys
 }

@@ -415,6 +415,301 @@ int rc_set_many_values(rc_client *client, const char *const *keys,
                        const size_t *json_lens, size_t n,
                        rc_timeout timeout, int version, char **err);
 
+/* ---- Django's cache API --------------------------------------------------- */
+/* What Django's BaseCache does in more than one command. Same conventions:
+ * every buffer returned is freed with rc_free; safe from any thread. */
+
+/*
+ * Django's get_or_set: the cached value when the key exists; otherwise
+ * `value` is added (never overwriting a value another client stored in the
+ * meantime) and the key read again, as Django reads it again.
+ * RC_OK: *out holds *out_len bytes, the value now cached (free with
+ * rc_free). RC_MISS: nothing is cached (a zero or negative timeout stores
+ * nothing, or the key was gone before the read): *out is NULL and the
+ * answer is the caller's `value`, as Django answers its default.
+ * out and out_len are required.
+ */
+int rc_get_or_set(rc_client *client, const char *key, size_t key_len,
+                  const char *value, size_t value_len, rc_timeout timeout,
+                  int version, char **out, size_t *out_len, char **err);
+
+/* rc_get_or_set with values as value JSON (see "Values"): `json` is the
+ * default, *out the cached value's JSON. RC_ERR_VALUE as rc_get_value and
+ * rc_set_value. A JSON null is stored, as Django stores None. */
+int rc_get_or_set_value(rc_client *client, const char *key, size_t key_len,
+                        const char *json, size_t json_len,
+                        rc_timeout timeout, int version, char **out,
+                        size_t *out_len, char **err);
+
+/*
+ * Django's incr_version: moves the key's value from `version` to
+ * version + delta and sets *new_version (optional) to that version. As
+ * django-redis does, the value keeps its remaining lifetime (here to the
+ * millisecond) and the old key is deleted; the stored bytes move unchanged.
+ * A delta of 0 changes nothing (Django would delete the value).
+ * RC_ERR_NOT_FOUND: the key is missing (Django raises ValueError).
+ * RC_ERR_INVALID_ARGUMENT: the new version is not an int, or would be
+ * RC_DEFAULT_VERSION; nothing moves. rc_decr_version moves it to
+ * version - delta.
+ */
+int rc_incr_version(rc_client *client, const char *key, size_t key_len,
+                    int delta, int version, int *new_version, char **err);
+int rc_decr_version(rc_client *client, const char *key, size_t key_len,
+                    int delta, int version, int *new_version, char **err);
+
+/*
+ * rc_set_many and rc_set_many_values that also say which keys failed, as
+ * Django's set_many returns them. `failed` is the caller's array of n
+ * bytes (required when n > 0); each is set to 1 when Redis refused that
+ * key (an error reply such as OOM or NOPERM) and to 0 otherwise. RC_OK:
+ * every key was stored. RC_MISS: the flagged keys were refused and every
+ * other key stored. An error status (a connection error, say) leaves
+ * unknown which keys were written; `failed` is then all zeros.
+ */
+int rc_set_many_report(rc_client *client, const char *const *keys,
+                       const size_t *key_lens, const char *const *values,
+                       const size_t *value_lens, size_t n,
+                       rc_timeout timeout, int version,
+                       unsigned char *failed, char **err);
+int rc_set_many_values_report(rc_client *client, const char *const *keys,
+                              const size_t *key_lens,
+                              const char *const *jsons,
+                              const size_t *json_lens, size_t n,
+                              rc_timeout timeout, int version,
+                              unsigned char *failed, char **err);
+
+/* ---- django-redis's API ----------------------------------------------------- */
+/* The verbs django-redis adds to Django's cache, with its names and
+ * semantics. Same conventions as above. */
+
+/* pexpire: the key expires in `ms` milliseconds (zero or less: now).
+ * rc_pexpire_at: at `unix_ms`, milliseconds since the epoch (in the past:
+ * now); django-redis's expire_at is this at whole seconds. RC_OK: the key
+ * exists. RC_MISS: it does not. */
+int rc_pexpire(rc_client *client, const char *key, size_t key_len,
+               int64_t ms, int version, char **err);
+int rc_pexpire_at(rc_client *client, const char *key, size_t key_len,
+                  int64_t unix_ms, int version, char **err);
+
+/* set(..., xx=True): stores the value only if the key exists. RC_OK:
+ * stored. RC_MISS: the key is missing, nothing written. A zero or negative
+ * timeout deletes the key instead: RC_OK when it existed. (set(nx=True)
+ * is rc_add.) rc_replace_value takes value JSON. */
+int rc_replace(rc_client *client, const char *key, size_t key_len,
+               const char *value, size_t value_len, rc_timeout timeout,
+               int version, char **err);
+int rc_replace_value(rc_client *client, const char *key, size_t key_len,
+                     const char *json, size_t json_len, rc_timeout timeout,
+                     int version, char **err);
+
+/* incr(..., ignore_key_check=True): INCRBY, which starts a missing key at 0
+ * (without a timeout); *result (optional) gets the new value.
+ * RC_ERR_NOT_INTEGER as rc_incr. Never resent after a timeout. */
+int rc_incr_create(rc_client *client, const char *key, size_t key_len,
+                   int64_t delta, int version, int64_t *result, char **err);
+
+/*
+ * Keys by pattern. `pattern` is a Redis glob of the key part (what Django
+ * calls the key): the full pattern is KEY_PREFIX:VERSION:pattern with
+ * every glob character of the prefix escaped, so that no other prefix's
+ * keys match. Every primary of a cluster is scanned (SCAN, never KEYS).
+ * The keys returned are key parts, in an rc_buf array (all found) of *n
+ * entries, in ONE allocation freed by rc_free(*keys); keys and n are
+ * required.
+ *
+ * rc_keys: every matching key, sorted, each once.
+ * rc_scan_keys: one SCAN step, for iterating without holding every key:
+ *   start with *cursor = 0; each call returns some keys and sets *cursor
+ *   for the next call; the scan is done when *cursor is 0 again. A key may
+ *   come twice (as with SCAN). `count` is SCAN's COUNT hint (0: 10).
+ *   RC_ERR_INVALID_ARGUMENT for a cursor no scan made.
+ * rc_delete_pattern: removes every matching key; *deleted (optional) gets
+ *   how many. `count` is SCAN's COUNT (0: 1000).
+ */
+int rc_keys(rc_client *client, const char *pattern, size_t pattern_len,
+            int version, rc_buf **keys, size_t *n, char **err);
+int rc_scan_keys(rc_client *client, const char *pattern, size_t pattern_len,
+                 int version, uint64_t *cursor, int64_t count, rc_buf **keys,
+                 size_t *n, char **err);
+int rc_delete_pattern(rc_client *client, const char *pattern,
+                      size_t pattern_len, int version, int64_t count,
+                      int64_t *deleted, char **err);
+
+/*
+ * Hashes (django-redis's hset, hdel, hlen, hkeys, hexists). rc_hset sets n
+ * fields (fields[i] holds field_lens[i] bytes) to values as given, and
+ * *added (optional) gets how many fields were new; rc_hset_values takes
+ * value JSON, stored as django-redis encodes it (an int as its digits).
+ * n must be at least 1 (RC_ERR_INVALID_ARGUMENT). rc_hdel removes n fields
+ * (*removed: how many existed). rc_hlen: *length, 0 for a missing key.
+ * rc_hkeys: the field names, as rc_keys returns keys. rc_hexists: RC_OK
+ * when the hash has the field, RC_MISS when not. A key holding another
+ * type is RC_ERR_SERVER (WRONGTYPE).
+ */
+int rc_hset(rc_client *client, const char *key, size_t key_len,
+            const char *const *fields, const size_t *field_lens,
+            const char *const *values, const size_t *value_lens, size_t n,
+            int version, int64_t *added, char **err);
+int rc_hset_values(rc_client *client, const char *key, size_t key_len,
+                   const char *const *fields, const size_t *field_lens,
+                   const char *const *jsons, const size_t *json_lens,
+                   size_t n, int version, int64_t *added, char **err);
+int rc_hdel(rc_client *client, const char *key, size_t key_len,
+            const char *const *fields, const size_t *field_lens, size_t n,
+            int version, int64_t *removed, char **err);
+int rc_hlen(rc_client *client, const char *key, size_t key_len, int version,
+            int64_t *length, char **err);
+int rc_hkeys(rc_client *client, const char *key, size_t key_len, int version,
+             rc_buf **fields, size_t *n, char **err);
+int rc_hexists(rc_client *client, const char *key, size_t key_len,
+               const char *field, size_t field_len, int version, char **err);
+
+/*
+ * Locks: the lock django-redis's cache.lock(name) hands out (redis-py's
+ * Lock). The cache's key for `name` holds the holder's token; only the
+ * holder of the token may release, extend or reacquire it (redis-py's own
+ * scripts), so a holder here and a holder in Django exclude each other.
+ * The lock lives in Redis: the caller keeps the token, and any client of
+ * the same entry may act with it.
+ *
+ * rc_lock_acquire takes the lock. `timeout`: seconds it lives once taken
+ * (0: never expires; negative, NaN: RC_ERR_INVALID_ARGUMENT). `blocking`
+ * 0 tries once; otherwise it tries every `sleep` seconds (0: 0.1) until it
+ * has the lock, `blocking_timeout` seconds would pass before the next try
+ * (negative: no limit; 0: one try), or the client is closed. `token`
+ * (token_len bytes) is the holder's; NULL with 0 makes a random one.
+ * RC_OK: taken, and *token_out (optional; free with rc_free) holds the
+ * token. RC_MISS: not taken. Blocks the calling thread while it waits.
+ *
+ * With the holder's token: rc_lock_release (RC_OK released), rc_lock_extend
+ * (adds `additional` seconds, or sets the time left to it when replace_ttl
+ * is non-zero), rc_lock_reacquire (the time left becomes `timeout` again,
+ * which must be more than 0), rc_lock_owned (RC_OK when the token holds the
+ * lock). Each answers RC_MISS when the token no longer holds the lock (it
+ * expired or another holder has it; redis-py's LockNotOwnedError), and
+ * then changes nothing; extend also for a lock without a timeout.
+ * rc_lock_locked: RC_OK when anyone holds the lock.
+ */
+int rc_lock_acquire(rc_client *client, const char *name, size_t name_len,
+                    int version, double timeout, double sleep, int blocking,
+                    double blocking_timeout, const char *token,
+                    size_t token_len, char **token_out, size_t *token_out_len,
+                    char **err);
+int rc_lock_release(rc_client *client, const char *name, size_t name_len,
+                    int version, const char *token, size_t token_len,
+                    char **err);
+int rc_lock_extend(rc_client *client, const char *name, size_t name_len,
+                   int version, const char *token, size_t token_len,
+                   double additional, int replace_ttl, char **err);
+int rc_lock_reacquire(rc_client *client, const char *name, size_t name_len,
+                      int version, const char *token, size_t token_len,
+                      double timeout, char **err);
+int rc_lock_owned(rc_client *client, const char *name, size_t name_len,
+                  int version, const char *token, size_t token_len,
+                  char **err);
+int rc_lock_locked(rc_client *client, const char *name, size_t name_len,
+                   int version, char **err);
+
+/*
+ * Sorted sets: django-redis 7's zadd, zcard, zcount, zincrby, zpopmax,
+ * zpopmin, zrange, zrangebyscore, zrank, zrem, zremrangebyscore,
+ * zrevrange, zrevrangebyscore, zscore. Members are the stored bytes;
+ * django-redis stores a member as its serializer writes it, an int too:
+ * rc_encode_values with serialized = 1 makes those bytes from value JSON,
+ * and rc_decode_values reads them back. `min` and `max` are Redis's score
+ * bounds as NUL-terminated strings: a number, "-inf", "+inf", or "(" and a
+ * number for an open bound.
+ *
+ * rc_zadd: n members (members[i], member_lens[i]) with scores[i]; `flags`
+ *   ORs RC_ZADD_*; *result (optional): how many were added (with CH: added
+ *   or changed). n must be at least 1.
+ * rc_zadd_incr: zadd(..., incr=True): RC_OK with the new score in *result,
+ *   RC_MISS when a flag kept it from changing (django-redis: None).
+ * rc_zincrby: *result (optional) gets the new score.
+ * rc_zcard, rc_zcount, rc_zremrangebyscore: *n (optional) gets the count.
+ * rc_zrange: ranks start to stop (negative counts from the end), lowest
+ *   score first, or highest with `desc` (zrevrange).
+ * rc_zrangebyscore: scores in [min, max], from `offset`, at most `count`
+ *   when count >= 0 (count < 0: all); highest first with `rev`
+ *   (zrevrangebyscore: pass its min and max, not its max and min).
+ * rc_zpopmax, rc_zpopmin: remove and return up to `count` (0: 1).
+ *   These four return *n rc_scored in ONE allocation, freed by
+ *   rc_free(*out); out and n are required.
+ * rc_zrank, rc_zscore: RC_OK with *rank / *score (optional), RC_MISS when
+ *   the member is not in the set.
+ * rc_zrem: *removed (optional) gets how many of the n members were there.
+ */
+#define RC_ZADD_NX 1
+#define RC_ZADD_XX 2
+#define RC_ZADD_CH 4
+#define RC_ZADD_GT 8
+#define RC_ZADD_LT 16
+
+/* A member of a sorted set and its score; `data` holds `len` bytes and a
+ * NUL, inside the array's own allocation. */
+typedef struct rc_scored {
+    char *data;
+    size_t len;
+    double score;
+} rc_scored;
+
+int rc_zadd(rc_client *client, const char *key, size_t key_len,
+            const char *const *members, const size_t *member_lens,
+            const double *scores, size_t n, int flags, int version,
+            int64_t *result, char **err);
+int rc_zadd_incr(rc_client *client, const char *key, size_t key_len,
+                 const char *member, size_t member_len, double score,
+                 int flags, int version, double *result, char **err);
+int rc_zincrby(rc_client *client, const char *key, size_t key_len,
+               double amount, const char *member, size_t member_len,
+               int version, double *result, char **err);
+int rc_zcard(rc_client *client, const char *key, size_t key_len, int version,
+             int64_t *n, char **err);
+int rc_zcount(rc_client *client, const char *key, size_t key_len,
+              const char *min, const char *max, int version, int64_t *n,
+              char **err);
+int rc_zremrangebyscore(rc_client *client, const char *key, size_t key_len,
+                        const char *min, const char *max, int version,
+                        int64_t *n, char **err);
+int rc_zpopmax(rc_client *client, const char *key, size_t key_len,
+               int64_t count, int version, rc_scored **out, size_t *n,
+               char **err);
+int rc_zpopmin(rc_client *client, const char *key, size_t key_len,
+               int64_t count, int version, rc_scored **out, size_t *n,
+               char **err);
+int rc_zrange(rc_client *client, const char *key, size_t key_len,
+              int64_t start, int64_t stop, int desc, int version,
+              rc_scored **out, size_t *n, char **err);
+int rc_zrangebyscore(rc_client *client, const char *key, size_t key_len,
+                     const char *min, const char *max, int64_t offset,
+                     int64_t count, int rev, int version, rc_scored **out,
+                     size_t *n, char **err);
+int rc_zrank(rc_client *client, const char *key, size_t key_len,
+             const char *member, size_t member_len, int version,
+             int64_t *rank, char **err);
+int rc_zscore(rc_client *client, const char *key, size_t key_len,
+              const char *member, size_t member_len, int version,
+              double *score, char **err);
+int rc_zrem(rc_client *client, const char *key, size_t key_len,
+            const char *const *members, const size_t *member_lens, size_t n,
+            int version, int64_t *removed, char **err);
+
+/*
+ * The entry's value codec without Redis. rc_encode_values: n value-JSON
+ * texts to the bytes django-redis stores for them (serialized = 0: as
+ * rc_set_value stores them, an int as its digits; 1: serialized, an int
+ * too, as sorted-set members are). rc_decode_values: n stored values to
+ * value JSON, as rc_get_value reads them. On RC_OK, *out is an rc_buf
+ * array of n (all found) in one allocation, freed by rc_free(*out).
+ * RC_ERR_VALUE (the message names the index) or RC_ERR_INVALID_ARGUMENT
+ * for one that cannot be read; then nothing is returned. No I/O.
+ */
+int rc_encode_values(rc_client *client, const char *const *jsons,
+                     const size_t *json_lens, size_t n, int serialized,
+                     rc_buf **out, char **err);
+int rc_decode_values(rc_client *client, const char *const *data,
+                     const size_t *lens, size_t n, rc_buf **out, char **err);
+
 #ifdef __cplusplus
 }
 #endif

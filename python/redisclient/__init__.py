@@ -17,6 +17,7 @@ this package, then the checkout's lib/, then the system's library path.
 from ._version import __version__
 from ._client import DEFAULT_TIMEOUT, Client, Key, RawValue, TimeoutT, Value, resolve
 from ._entry import entry_data, expand_env
+from ._lock import Lock
 from ._values import OpaqueValue
 from . import errors
 from .errors import *  # noqa: F401,F403  (the exceptions, listed in errors.__all__)
@@ -32,5 +33,6 @@ __all__ = [
     "OpaqueValue",
     "entry_data",
     "expand_env",
+    "Lock",
 ]
 __all__ += errors.__all__

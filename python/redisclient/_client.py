@@ -5,13 +5,17 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import struct
 import sys
+import threading
+import warnings
 import weakref
 from array import array
-from ctypes import byref, c_char_p, c_int64, c_size_t, c_void_p
+from ctypes import byref, c_char_p, c_int64, c_size_t, c_uint64, c_void_p
+from datetime import datetime, timedelta
 from itertools import accumulate
-from typing import Any, Dict, Final, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Final, Iterable, Iterator, List, Mapping, Optional, Union
 
 from . import _native
 from ._native import (
@@ -29,11 +33,13 @@ from ._native import (
     Timeout,
 )
 from ._entry import entry_data
+from ._lock import Lock
 from ._settings import Settings
 from ._values import OpaqueValue, ValueCodec
-from .errors import ConfigurationError, ValueDecodeError
+from ._zset import SortedSetMixin
+from .errors import CacheKeyWarning, ConfigurationError, ValueDecodeError
 
-__all__ = ["Client", "resolve", "DEFAULT_TIMEOUT", "Key", "Value", "RawValue", "TimeoutT", "OpaqueValue"]
+__all__ = ["Client", "resolve", "DEFAULT_TIMEOUT", "Key", "Value", "RawValue", "TimeoutT", "OpaqueValue", "CacheKeyWarning", "Lock"]
 
 
 class _DefaultTimeout:
@@ -54,7 +60,9 @@ class _DefaultTimeout:
 #: django.core.cache.backends.base.DEFAULT_TIMEOUT is accepted too.
 DEFAULT_TIMEOUT: Final = _DefaultTimeout()
 
-Key = Union[str, bytes]
+#: A key is formatted as Django's default key function formats it: str(key),
+#: so 1 is the key "1" and b"k" the key "b'k'", as in Django.
+Key = Any
 #: Any value Django's cache takes: None, bool, int, float, str, bytes, list,
 #: tuple, dict, set, frozenset, datetime, date, time, timedelta, Decimal,
 #: UUID, OpaqueValue, and (pickle serializer) any picklable object.
@@ -69,16 +77,41 @@ _T_NEVER: Final = Timeout(RC_TIMEOUT_NEVER, 0.0)
 _getpid = os.getpid
 
 
-def _key(key: Key) -> bytes:
-    if type(key) is str:
-        return key.encode("utf-8")
-    if type(key) is bytes:
-        return key
-    if isinstance(key, str):
-        return str.encode(key, "utf-8")
-    if isinstance(key, (bytes, bytearray, memoryview)):
-        return bytes(key)
-    raise TypeError(f"a key is str or bytes, not {type(key).__name__}")
+# Memcached's limits, which Django's validate_key warns about.
+MEMCACHE_MAX_KEY_LENGTH = 250
+_MEMCACHE_BAD = re.compile(r"[\x00-\x20\x7f]").search
+_MISSING: Final = object()
+
+
+def _warning_class() -> type:
+    """CacheKeyWarning, also Django's when Django is installed, so that
+    either class catches it (looked up at the first warning, so that
+    importing this package never imports Django)."""
+    global _KEY_WARNING
+    if _KEY_WARNING is None:
+        try:
+            from django.core.cache.backends.base import CacheKeyWarning as Django
+        except ImportError:
+            _KEY_WARNING = CacheKeyWarning
+        else:
+            _KEY_WARNING = type("CacheKeyWarning", (CacheKeyWarning, Django), {"__module__": __name__})
+    return _KEY_WARNING
+
+
+_KEY_WARNING: Optional[type] = None
+
+
+def _key_warnings(full: str) -> List[str]:
+    """Django's memcache_key_warnings, word for word."""
+    found = []
+    if len(full) > MEMCACHE_MAX_KEY_LENGTH:
+        found.append(
+            "Cache key will cause errors if used with memcached: %r "
+            "(longer than %s)" % (full, MEMCACHE_MAX_KEY_LENGTH)
+        )
+    if _MEMCACHE_BAD(full):
+        found.append(f"Cache key contains characters that will cause errors if used with memcached: {full!r}")
+    return found
 
 
 def _value(value: RawValue) -> bytes:
@@ -113,6 +146,41 @@ def _version(version: Optional[int]) -> int:
     if not -(2**31) < version < 2**31:
         raise ValueError(f"version {version} is out of range")
     return version
+
+
+def _pattern(search: Any) -> bytes:
+    """The glob of the key part, as django-redis's make_pattern formats it."""
+    return ("%s" % (search,)).encode("utf-8")
+
+
+def _count(itersize: Optional[int]) -> int:
+    if itersize is None:
+        return 0
+    if isinstance(itersize, bool) or not isinstance(itersize, int) or itersize <= 0:
+        raise ValueError(f"itersize is a positive int, not {itersize!r}")
+    return itersize
+
+
+def _field(field: Any) -> bytes:
+    """A hash field as redis-py's encoder writes it."""
+    if isinstance(field, bytes):
+        return field
+    if isinstance(field, str):
+        return field.encode("utf-8")
+    if isinstance(field, (int, float)) and not isinstance(field, bool):
+        return repr(field).encode("ascii")
+    if isinstance(field, memoryview):
+        return field.tobytes()
+    raise TypeError(f"a hash field is bytes, str, int or float, not {type(field).__name__}")
+
+
+def _take_list(lib: Library, out: c_void_p, n: c_size_t) -> List[str]:
+    """The strings of an rc_buf list, freed; decoded as django-redis
+    decodes keys."""
+    try:
+        return [b.decode() for b in _read_bufs(out.value or 0, n.value)]  # type: ignore[union-attr]
+    finally:
+        lib.rc_free(out.value)
 
 
 def _timeout(timeout: Any) -> Timeout:
@@ -189,7 +257,7 @@ def _read_bufs(base: int, n: int) -> List[Optional[bytes]]:
     return [block[data - base : data - base + size] if found else None for data, size, found in entries]
 
 
-class Client:
+class Client(SortedSetMixin):
     """A client of one Django CACHES entry (the dict from settings.CACHES).
 
     get/set/add/get_many/set_many carry Python values as Django's cache
@@ -213,21 +281,48 @@ class Client:
         if status != RC_OK:
             raise lib.error(status, err)
         self._lib: Library = lib
+        self._entry = data  # to open again after close()
         self._codec = ValueCodec(dict(caches_entry))
         self._h: int = out.value  # type: ignore[assignment]
         self._finalizer = weakref.finalize(self, _release, lib, self._h)
+        self._closed = False
+        self._lock = threading.Lock()
+        # Django's key function, for the memcached warnings: the full key is
+        # KEY_PREFIX:VERSION:key, and every key warns when the prefix does.
+        self._prefix = "%s" % (caches_entry.get("KEY_PREFIX", ""),)
+        self._default_version = caches_entry.get("VERSION", 1)
+        self._room = MEMCACHE_MAX_KEY_LENGTH - len(f"{self._prefix}:{self._default_version}:")
+        self._always_warn = bool(_MEMCACHE_BAD(self._prefix))
 
     # -- lifecycle ---------------------------------------------------------
 
-    def close(self) -> None:
-        """Closes the client and its connections. Calls in flight on other
-        threads, and later calls, raise ClosedError. A second close does
-        nothing."""
-        self._finalizer()
+    def close(self, **kwargs: Any) -> None:
+        """Closes the connections, as Django closes its caches after every
+        request: the client stays usable, and the next call connects again.
+        Calls in flight on other threads raise ClosedError. Until then the
+        client holds nothing native; a second close does nothing."""
+        with self._lock:
+            self._closed = True
+            self._finalizer()
 
     @property
     def closed(self) -> bool:
-        return not self._finalizer.alive
+        """True after close(), until a call opens the client again."""
+        return self._closed
+
+    def _reopen(self, op: str) -> None:
+        with self._lock:
+            if not self._closed:
+                return
+            lib = self._lib
+            lib.check_fork(op)
+            out, err = c_void_p(), c_void_p()
+            status = lib.rc_open(self._entry, len(self._entry), byref(out), byref(err))
+            if status != RC_OK:
+                raise lib.error(status, err)
+            self._h = out.value  # type: ignore[assignment]
+            self._finalizer = weakref.finalize(self, _release, lib, self._h)
+            self._closed = False
 
     def __enter__(self) -> "Client":
         return self
@@ -242,7 +337,24 @@ class Client:
         lib = self._lib
         if _getpid() != lib.pid:
             lib.check_fork(op)
+        if self._closed:
+            self._reopen(op)
         return lib
+
+    def _key(self, key: Key, version: Optional[int]) -> bytes:
+        """The key as Django's default key function writes it, str(key), in
+        UTF-8; warns (CacheKeyWarning) where Django's validate_key would."""
+        if type(key) is not str:
+            key = "%s" % (key,)
+        room = self._room if version is None else self._room_for(version)
+        if len(key) > room or self._always_warn or _MEMCACHE_BAD(key):
+            v = self._default_version if version is None else version
+            for message in _key_warnings(f"{self._prefix}:{v}:{key}"):
+                warnings.warn(message, _warning_class(), stacklevel=3)
+        return key.encode("utf-8")
+
+    def _room_for(self, version: Any) -> int:
+        return MEMCACHE_MAX_KEY_LENGTH - len(f"{self._prefix}:{version}:")
 
     # -- one key -----------------------------------------------------------
 
@@ -253,7 +365,7 @@ class Client:
         ValueDecodeError; a pickled object of a class redisclient does not
         represent is an OpaqueValue."""
         lib = self._check("rc_get_value")
-        k = _key(key)
+        k = self._key(key, version)
         val, n, err = c_void_p(), c_size_t(), c_void_p()
         status = lib.rc_get_value(self._h, k, len(k), _version(version), byref(val), byref(n), byref(err))
         if status == RC_OK:
@@ -263,24 +375,45 @@ class Client:
         raise lib.error(status, err)
 
     def set(
-        self, key: Key, value: Value, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
-    ) -> None:
+        self,
+        key: Key,
+        value: Value,
+        timeout: TimeoutT = DEFAULT_TIMEOUT,
+        version: Optional[int] = None,
+        nx: bool = False,
+        xx: bool = False,
+    ) -> Optional[bool]:
         """Stores a value as Django's cache.set does; a zero or negative
         timeout deletes the key. A value the serializer cannot write raises
-        ValueEncodeError (or TypeError)."""
+        ValueEncodeError (or TypeError). django-redis's nx=True stores only
+        a missing key (add), xx=True only an existing one; both answer
+        whether they stored."""
+        if nx and xx:
+            raise ValueError("set: nx and xx exclude each other")
+        if nx:
+            return self.add(key, value, timeout, version)
+        if xx:
+            lib = self._check("rc_replace_value")
+            k, v = self._key(key, version), self._codec.dumps(value)
+            err = c_void_p()
+            status = lib.rc_replace_value(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
+            if status in (RC_OK, RC_MISS):
+                return status == RC_OK
+            raise lib.error(status, err, reading=False)
         lib = self._check("rc_set_value")
-        k, v = _key(key), self._codec.dumps(value)
+        k, v = self._key(key, version), self._codec.dumps(value)
         err = c_void_p()
         status = lib.rc_set_value(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
         if status != RC_OK:
             raise lib.error(status, err, reading=False)
+        return None
 
     def add(
         self, key: Key, value: Value, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
     ) -> bool:
         """Stores a value only if the key is missing; True when it was."""
         lib = self._check("rc_add_value")
-        k, v = _key(key), self._codec.dumps(value)
+        k, v = self._key(key, version), self._codec.dumps(value)
         err = c_void_p()
         status = lib.rc_add_value(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
         if status in (RC_OK, RC_MISS):
@@ -290,7 +423,7 @@ class Client:
     def get_bytes(self, key: Key, default: Any = None, version: Optional[int] = None) -> Any:
         """The stored bytes, or default when the key is missing."""
         lib = self._check("rc_get")
-        k = _key(key)
+        k = self._key(key, version)
         val, n, err = c_void_p(), c_size_t(), c_void_p()
         status = lib.rc_get(self._h, k, len(k), _version(version), byref(val), byref(n), byref(err))
         if status == RC_OK:
@@ -305,7 +438,7 @@ class Client:
         """Stores bytes as they are (str as UTF-8, int as digits); a zero or
         negative timeout deletes the key."""
         lib = self._check("rc_set")
-        k, v = _key(key), _value(value)
+        k, v = self._key(key, version), _value(value)
         err = c_void_p()
         status = lib.rc_set(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
         if status != RC_OK:
@@ -316,10 +449,63 @@ class Client:
     ) -> bool:
         """add() of bytes as they are; True when stored."""
         lib = self._check("rc_add")
-        k, v = _key(key), _value(value)
+        k, v = self._key(key, version), _value(value)
         err = c_void_p()
         status = lib.rc_add(self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(err))
         return self._found(lib, status, err)
+
+    def get_or_set(
+        self, key: Key, default: Any, timeout: TimeoutT = DEFAULT_TIMEOUT, version: Optional[int] = None
+    ) -> Any:
+        """Django's get_or_set: the cached value; on a miss default (called
+        first when it is callable, and only then) is added, never over a
+        value stored meanwhile, and the key read again. A default of None
+        is stored, as Django stores it. When nothing could be cached (a
+        zero or negative timeout) the answer is the default."""
+        if callable(default):
+            val = self.get(key, _MISSING, version=version)
+            if val is not _MISSING:
+                return val
+            default = default()
+        lib = self._check("rc_get_or_set_value")
+        k, v = self._key(key, version), self._codec.dumps(default)
+        out, n, err = c_void_p(), c_size_t(), c_void_p()
+        status = lib.rc_get_or_set_value(
+            self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(out), byref(n), byref(err)
+        )
+        if status == RC_OK:
+            return _loads(lib.take(out.value, n.value))
+        if status == RC_MISS:
+            return default
+        raise lib.error(status, err, reading=None)
+
+    def incr_version(self, key: Key, delta: int = 1, version: Optional[int] = None) -> int:
+        """Django's incr_version: moves the value to version + delta, with
+        its remaining timeout kept (as django-redis keeps it), and returns
+        the new version. A missing key raises NotFoundError (a ValueError,
+        as Django)."""
+        return self._move_version("rc_incr_version", key, delta, version)
+
+    def decr_version(self, key: Key, delta: int = 1, version: Optional[int] = None) -> int:
+        """Django's decr_version: incr_version by -delta."""
+        return self._move_version("rc_decr_version", key, delta, version)
+
+    def _move_version(self, op: str, key: Key, delta: int, version: Optional[int]) -> int:
+        lib = self._check(op)
+        if isinstance(delta, bool) or not isinstance(delta, int):
+            raise TypeError(f"delta is an int, not {type(delta).__name__}")
+        if not -(2**31) <= delta < 2**31:
+            raise ValueError(f"delta {delta} is out of range")
+        k = self._key(key, version)
+        moved, err = ctypes.c_int(), c_void_p()
+        status = getattr(lib, op)(self._h, k, len(k), delta, _version(version), byref(moved), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return moved.value
+
+    def __contains__(self, key: Key) -> bool:
+        """``key in client``: has_key(key)."""
+        return self.has_key(key)
 
     def delete(self, key: Key, version: Optional[int] = None) -> bool:
         """True when the key existed."""
@@ -336,14 +522,51 @@ class Client:
         """Gives the key a new timeout; True when it exists."""
         return self._timeout_call("rc_touch", key, timeout, version)
 
-    def expire(self, key: Key, timeout: TimeoutT, version: Optional[int] = None) -> bool:
-        """django-redis's expire(): the same as touch()."""
+    def expire(self, key: Key, timeout: Union[TimeoutT, timedelta], version: Optional[int] = None) -> bool:
+        """django-redis's expire(): the same as touch(); a timedelta is
+        whole seconds, as redis-py counts it."""
+        if isinstance(timeout, timedelta):
+            timeout = int(timeout.total_seconds())
         return self._timeout_call("rc_expire", key, timeout, version)
 
-    def incr(self, key: Key, delta: int = 1, version: Optional[int] = None) -> int:
+    def pexpire(self, key: Key, timeout: Union[int, timedelta], version: Optional[int] = None) -> bool:
+        """django-redis's pexpire(): the key expires in ``timeout``
+        milliseconds (zero or less: now); True when it exists."""
+        if isinstance(timeout, timedelta):
+            timeout = int(timeout.total_seconds() * 1000)
+        return self._ms_call("rc_pexpire", key, timeout, version)
+
+    def expire_at(self, key: Key, when: Union[int, datetime], version: Optional[int] = None) -> bool:
+        """django-redis's expire_at(): the key expires at ``when``, a unix
+        time in seconds or a datetime (whole seconds, as redis-py sends it)."""
+        if isinstance(when, datetime):
+            when = int(when.timestamp())
+        if isinstance(when, bool) or not isinstance(when, int):
+            raise TypeError(f"when is a unix time or a datetime, not {type(when).__name__}")
+        return self._ms_call("rc_pexpire_at", key, when * 1000, version)
+
+    def pexpire_at(self, key: Key, when: Union[int, datetime], version: Optional[int] = None) -> bool:
+        """django-redis's pexpire_at(): at ``when``, a unix time in
+        milliseconds or a datetime."""
+        if isinstance(when, datetime):
+            when = int(when.timestamp() * 1000)
+        return self._ms_call("rc_pexpire_at", key, when, version)
+
+    def _ms_call(self, op: str, key: Key, ms: Any, version: Optional[int]) -> bool:
+        lib = self._check(op)
+        if isinstance(ms, bool) or not isinstance(ms, int):
+            raise TypeError(f"{op[3:]}: an int, not {type(ms).__name__}")
+        if not -(2**63) <= ms < 2**63:
+            raise ValueError(f"{op[3:]}: {ms} is out of the 64-bit range")
+        k = self._key(key, version)
+        err = c_void_p()
+        return self._found(lib, getattr(lib, op)(self._h, k, len(k), ms, _version(version), byref(err)), err)
+
+    def incr(self, key: Key, delta: int = 1, version: Optional[int] = None, ignore_key_check: bool = False) -> int:
         """Adds delta atomically and returns the new value. A missing key
-        raises NotFoundError (a ValueError, as Django)."""
-        return self._incr("rc_incr", key, delta, version)
+        raises NotFoundError (a ValueError, as Django); with django-redis's
+        ignore_key_check=True it starts at 0 instead (INCRBY)."""
+        return self._incr("rc_incr_create" if ignore_key_check else "rc_incr", key, delta, version)
 
     def decr(self, key: Key, delta: int = 1, version: Optional[int] = None) -> int:
         """Subtracts delta atomically and returns the new value. A delta of
@@ -354,7 +577,7 @@ class Client:
         """Seconds left as django-redis answers: None when the key has no
         expiry, 0 when it is missing."""
         lib = self._check("rc_ttl")
-        k = _key(key)
+        k = self._key(key, version)
         ms, err = c_int64(), c_void_p()
         status = lib.rc_ttl(self._h, k, len(k), _version(version), byref(ms), byref(err))
         if status == RC_MISS:
@@ -365,6 +588,143 @@ class Client:
             return None
         # Redis's TTL command rounds milliseconds to the nearest second.
         return (ms.value + 500) // 1000
+
+    def pttl(self, key: Key, version: Optional[int] = None) -> Optional[int]:
+        """Milliseconds left, as django-redis's pttl: None when the key has
+        no expiry, 0 when it is missing."""
+        lib = self._check("rc_ttl")
+        k = self._key(key, version)
+        ms, err = c_int64(), c_void_p()
+        status = lib.rc_ttl(self._h, k, len(k), _version(version), byref(ms), byref(err))
+        if status == RC_MISS:
+            return 0
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return None if ms.value == RC_TTL_NEVER else ms.value
+
+    # -- django-redis: keys by pattern, locks, hashes ----------------------
+
+    def keys(self, search: str, version: Optional[int] = None) -> List[str]:
+        """django-redis's keys(): the keys (as given to set) of this
+        version that match the glob ``search``, on every primary. The
+        prefix's glob characters are escaped; SCAN is used, never KEYS."""
+        lib = self._check("rc_keys")
+        p = _pattern(search)
+        out, n, err = c_void_p(), c_size_t(), c_void_p()
+        status = lib.rc_keys(self._h, p, len(p), _version(version), byref(out), byref(n), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return _take_list(lib, out, n)
+
+    def iter_keys(self, search: str, itersize: Optional[int] = None, version: Optional[int] = None) -> Iterator[str]:
+        """django-redis's iter_keys(): keys() a SCAN page (about
+        ``itersize`` keys, 10 by default) at a time; a key may come twice,
+        as with SCAN."""
+        p = _pattern(search)
+        count = _count(itersize)
+        cursor = c_uint64(0)
+        while True:
+            lib = self._check("rc_scan_keys")
+            out, n, err = c_void_p(), c_size_t(), c_void_p()
+            status = lib.rc_scan_keys(self._h, p, len(p), _version(version), byref(cursor), count, byref(out), byref(n), byref(err))
+            if status != RC_OK:
+                raise lib.error(status, err)
+            yield from _take_list(lib, out, n)
+            if cursor.value == 0:
+                return
+
+    def delete_pattern(self, pattern: str, version: Optional[int] = None, itersize: Optional[int] = None) -> int:
+        """django-redis's delete_pattern(): deletes the keys keys(pattern)
+        names; returns how many."""
+        lib = self._check("rc_delete_pattern")
+        p = _pattern(pattern)
+        deleted, err = c_int64(), c_void_p()
+        status = lib.rc_delete_pattern(self._h, p, len(p), _version(version), _count(itersize), byref(deleted), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return deleted.value
+
+    def lock(
+        self,
+        key: Key,
+        version: Optional[int] = None,
+        timeout: Optional[float] = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: Optional[float] = None,
+        thread_local: bool = True,
+    ) -> Lock:
+        """django-redis's lock(): redis-py's Lock on this cache's key for
+        ``key``. A holder here and one in Django exclude each other."""
+        return Lock(self, key, version, timeout, sleep, blocking, blocking_timeout, thread_local)
+
+    def hset(
+        self,
+        key: Key,
+        field: Any = None,
+        value: Value = None,
+        mapping: Optional[Mapping[Any, Value]] = None,
+        version: Optional[int] = None,
+    ) -> int:
+        """django-redis's hset(): sets ``field`` to ``value`` and/or the
+        fields of ``mapping``, values encoded as django-redis encodes them;
+        returns how many fields were new."""
+        items: Dict[bytes, Value] = {}
+        if field is not None:
+            if value is None:
+                raise TypeError("hset: a value of None cannot be sent (redis-py refuses it)")
+            items[_field(field)] = value
+        for f, v in (mapping or {}).items():
+            items[_field(f)] = v
+        if not items:
+            raise ValueError("hset: no field and value")
+        lib = self._check("rc_hset_values")
+        k = self._key(key, version)
+        fs = _Arrays(list(items))
+        vs = _Arrays([self._codec.dumps(v) for v in items.values()])
+        added, err = c_int64(), c_void_p()
+        status = lib.rc_hset_values(self._h, k, len(k), fs.ptrs, fs.lens, vs.ptrs, vs.lens, len(items), _version(version), byref(added), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err, reading=False)
+        return added.value
+
+    def hdel(self, key: Key, field: Any, version: Optional[int] = None) -> int:
+        """django-redis's hdel(): removes the field; 1 when it existed."""
+        lib = self._check("rc_hdel")
+        k = self._key(key, version)
+        fs = _Arrays([_field(field)])
+        removed, err = c_int64(), c_void_p()
+        status = lib.rc_hdel(self._h, k, len(k), fs.ptrs, fs.lens, 1, _version(version), byref(removed), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return removed.value
+
+    def hlen(self, key: Key, version: Optional[int] = None) -> int:
+        """django-redis's hlen(): the number of fields."""
+        lib = self._check("rc_hlen")
+        k = self._key(key, version)
+        n, err = c_int64(), c_void_p()
+        status = lib.rc_hlen(self._h, k, len(k), _version(version), byref(n), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return n.value
+
+    def hkeys(self, key: Key, version: Optional[int] = None) -> List[str]:
+        """django-redis's hkeys(): the field names, as str."""
+        lib = self._check("rc_hkeys")
+        k = self._key(key, version)
+        out, n, err = c_void_p(), c_size_t(), c_void_p()
+        status = lib.rc_hkeys(self._h, k, len(k), _version(version), byref(out), byref(n), byref(err))
+        if status != RC_OK:
+            raise lib.error(status, err)
+        return _take_list(lib, out, n)
+
+    def hexists(self, key: Key, field: Any, version: Optional[int] = None) -> bool:
+        """django-redis's hexists(): whether the hash has the field."""
+        lib = self._check("rc_hexists")
+        k, f = self._key(key, version), _field(field)
+        err = c_void_p()
+        return self._found(lib, lib.rc_hexists(self._h, k, len(k), f, len(f), _version(version), byref(err)), err)
 
     # -- many keys ---------------------------------------------------------
 
@@ -385,11 +745,15 @@ class Client:
         mapping: Mapping[Key, Value],
         timeout: TimeoutT = DEFAULT_TIMEOUT,
         version: Optional[int] = None,
-    ) -> None:
-        """Stores every value with one timeout, one round trip per node."""
-        lib = self._check("rc_set_many_values")
+    ) -> List[Key]:
+        """Stores every value with one timeout, one round trip per node, and
+        returns the keys that failed, as Django's set_many: those Redis
+        refused (an error reply such as OOM), while the others were stored.
+        An error that leaves unknown what was written (a lost connection)
+        raises."""
+        lib = self._check("rc_set_many_values_report")
         values = [self._codec.dumps(v) for v in mapping.values()]
-        self._store_many(lib, lib.rc_set_many_values, mapping, values, timeout, version, reading=False)
+        return self._store_many(lib, lib.rc_set_many_values_report, mapping, values, timeout, version, reading=False)
 
     def get_many_bytes(self, keys: Iterable[Key], version: Optional[int] = None) -> Dict[Key, bytes]:
         """The found keys (as given) and their stored bytes."""
@@ -404,7 +768,7 @@ class Client:
         n = len(keys)
         if n == 0:
             return []
-        arrays = _Arrays([_key(k) for k in keys])
+        arrays = _Arrays([self._key(k, version) for k in keys])
         out, err = c_void_p(), c_void_p()
         status = getattr(lib, name)(self._h, arrays.ptrs, arrays.lens, n, _version(version), byref(out), byref(err))
         if status != RC_OK:
@@ -419,11 +783,11 @@ class Client:
         mapping: Mapping[Key, RawValue],
         timeout: TimeoutT = DEFAULT_TIMEOUT,
         version: Optional[int] = None,
-    ) -> None:
-        """set_many() of bytes as they are."""
-        lib = self._check("rc_set_many")
+    ) -> List[Key]:
+        """set_many() of bytes as they are; returns the keys that failed."""
+        lib = self._check("rc_set_many_report")
         values = [_value(v) for v in mapping.values()]
-        self._store_many(lib, lib.rc_set_many, mapping, values, timeout, version, reading=True)
+        return self._store_many(lib, lib.rc_set_many_report, mapping, values, timeout, version, reading=True)
 
     def _store_many(
         self,
@@ -434,30 +798,38 @@ class Client:
         timeout: TimeoutT,
         version: Optional[int],
         reading: bool,
-    ) -> None:
-        """The call both set_many kinds make: keys and encoded values as arrays."""
+    ) -> List[Key]:
+        """The call both set_many kinds make: keys and encoded values as
+        arrays; the answer is the keys (as given) the library flagged."""
         if not values:
-            return
-        ks = _Arrays([_key(k) for k in keys])
+            return []
+        keys = list(keys)
+        ks = _Arrays([self._key(k, version) for k in keys])
         vs = _Arrays(values)
+        n = len(values)
+        failed = (ctypes.c_ubyte * n)()
         err = c_void_p()
-        status = store(self._h, ks.ptrs, ks.lens, vs.ptrs, vs.lens, len(values), _timeout(timeout), _version(version), byref(err))
-        if status != RC_OK:
-            raise lib.error(status, err, reading=reading)
+        status = store(self._h, ks.ptrs, ks.lens, vs.ptrs, vs.lens, n, _timeout(timeout), _version(version), failed, byref(err))
+        if status == RC_OK:
+            return []
+        if status == RC_MISS:
+            return [key for key, flag in zip(keys, failed) if flag]
+        raise lib.error(status, err, reading=reading)
 
-    def delete_many(self, keys: Iterable[Key], version: Optional[int] = None) -> int:
-        """Deletes the keys; returns how many existed."""
+    def delete_many(self, keys: Iterable[Key], version: Optional[int] = None) -> None:
+        """Deletes the keys. Returns None, as Django's delete_many does
+        (django-redis returns a count; rc_delete_many has it)."""
         lib = self._check("rc_delete_many")
-        encoded = [_key(k) for k in keys]
+        encoded = [self._key(k, version) for k in keys]
         n = len(encoded)
         if n == 0:
-            return 0
+            return None
         arrays = _Arrays(encoded)
-        deleted, err = c_int64(), c_void_p()
-        status = lib.rc_delete_many(self._h, arrays.ptrs, arrays.lens, n, _version(version), byref(deleted), byref(err))
+        err = c_void_p()
+        status = lib.rc_delete_many(self._h, arrays.ptrs, arrays.lens, n, _version(version), None, byref(err))
         if status != RC_OK:
             raise lib.error(status, err)
-        return deleted.value
+        return None
 
     def clear(self) -> int:
         """Deletes every key of this entry's KEY_PREFIX (all versions) on
@@ -487,6 +859,8 @@ class Client:
 
     # -- frames --------------------------------------------------------------
 
+    _version_of = staticmethod(_version)
+
     @staticmethod
     def _found(lib: Library, status: int, err: c_void_p) -> bool:
         if status == RC_OK:
@@ -497,14 +871,14 @@ class Client:
 
     def _key_call(self, op: str, key: Key, version: Optional[int]) -> bool:
         lib = self._check(op)
-        k = _key(key)
+        k = self._key(key, version)
         err = c_void_p()
         status = getattr(lib, op)(self._h, k, len(k), _version(version), byref(err))
         return self._found(lib, status, err)
 
     def _timeout_call(self, op: str, key: Key, timeout: TimeoutT, version: Optional[int]) -> bool:
         lib = self._check(op)
-        k = _key(key)
+        k = self._key(key, version)
         err = c_void_p()
         status = getattr(lib, op)(self._h, k, len(k), _timeout(timeout), _version(version), byref(err))
         return self._found(lib, status, err)
@@ -515,7 +889,7 @@ class Client:
             raise TypeError(f"delta is an int, not {type(delta).__name__}")
         if not -(2**63) <= delta < 2**63:
             raise ValueError(f"delta {delta} is out of the 64-bit range")
-        k = _key(key)
+        k = self._key(key, version)
         result, err = c_int64(), c_void_p()
         status = getattr(lib, op)(self._h, k, len(k), delta, _version(version), byref(result), byref(err))
         if status != RC_OK:

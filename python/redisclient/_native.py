@@ -19,6 +19,8 @@ from ctypes import (
     c_int,
     c_int64,
     c_size_t,
+    c_ubyte,
+    c_uint64,
     c_void_p,
 )
 from pathlib import Path
@@ -82,8 +84,10 @@ _err = POINTER(c_void_p)  # char **err: c_void_p so ctypes never copies or frees
 _out = POINTER(c_void_p)  # char **value, rc_client **client, rc_buf **values
 _size = POINTER(c_size_t)
 _i64 = POINTER(c_int64)
+_f64 = POINTER(c_double)
 _keys = POINTER(c_char_p)
 _client = c_void_p  # the token from rc_open; never dereferenced
+_flags = POINTER(c_ubyte)  # unsigned char *failed: the caller's array
 
 # Every rc_ function: (restype, argtypes). Inputs are c_char_p so that bytes
 # pass without a copy; owned outputs are c_void_p so that ctypes never turns
@@ -117,6 +121,53 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_add_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
     "rc_get_many_values": (c_int, [_client, _keys, _size, c_size_t, c_int, POINTER(c_void_p), _err]),
     "rc_set_many_values": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _err]),
+    "rc_get_or_set": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _out, _size, _err]),
+    "rc_get_or_set_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _out, _size, _err]),
+    "rc_incr_version": (c_int, [_client, c_char_p, c_size_t, c_int, c_int, POINTER(c_int), _err]),
+    "rc_decr_version": (c_int, [_client, c_char_p, c_size_t, c_int, c_int, POINTER(c_int), _err]),
+    "rc_set_many_report": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _flags, _err]),
+    "rc_set_many_values_report": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _flags, _err]),
+    "rc_pexpire": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _err]),
+    "rc_pexpire_at": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _err]),
+    "rc_replace": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
+    "rc_replace_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
+    "rc_incr_create": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _i64, _err]),
+    "rc_keys": (c_int, [_client, c_char_p, c_size_t, c_int, _out, _size, _err]),
+    "rc_scan_keys": (c_int, [_client, c_char_p, c_size_t, c_int, POINTER(c_uint64), c_int64, _out, _size, _err]),
+    "rc_delete_pattern": (c_int, [_client, c_char_p, c_size_t, c_int, c_int64, _i64, _err]),
+    "rc_hset": (c_int, [_client, c_char_p, c_size_t, _keys, _size, _keys, _size, c_size_t, c_int, _i64, _err]),
+    "rc_hset_values": (c_int, [_client, c_char_p, c_size_t, _keys, _size, _keys, _size, c_size_t, c_int, _i64, _err]),
+    "rc_hdel": (c_int, [_client, c_char_p, c_size_t, _keys, _size, c_size_t, c_int, _i64, _err]),
+    "rc_hlen": (c_int, [_client, c_char_p, c_size_t, c_int, _i64, _err]),
+    "rc_hkeys": (c_int, [_client, c_char_p, c_size_t, c_int, _out, _size, _err]),
+    "rc_hexists": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, c_int, _err]),
+    "rc_lock_acquire": (
+        c_int,
+        [_client, c_char_p, c_size_t, c_int, c_double, c_double, c_int, c_double, c_char_p, c_size_t, _out, _size, _err],
+    ),
+    "rc_lock_release": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, _err]),
+    "rc_lock_extend": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, c_double, c_int, _err]),
+    "rc_lock_reacquire": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, c_double, _err]),
+    "rc_lock_owned": (c_int, [_client, c_char_p, c_size_t, c_int, c_char_p, c_size_t, _err]),
+    "rc_lock_locked": (c_int, [_client, c_char_p, c_size_t, c_int, _err]),
+    "rc_zadd": (c_int, [_client, c_char_p, c_size_t, _keys, _size, POINTER(c_double), c_size_t, c_int, c_int, _i64, _err]),
+    "rc_zadd_incr": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, c_double, c_int, c_int, _f64, _err]),
+    "rc_zincrby": (c_int, [_client, c_char_p, c_size_t, c_double, c_char_p, c_size_t, c_int, _f64, _err]),
+    "rc_zcard": (c_int, [_client, c_char_p, c_size_t, c_int, _i64, _err]),
+    "rc_zcount": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_char_p, c_int, _i64, _err]),
+    "rc_zremrangebyscore": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_char_p, c_int, _i64, _err]),
+    "rc_zpopmax": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _out, _size, _err]),
+    "rc_zpopmin": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int, _out, _size, _err]),
+    "rc_zrange": (c_int, [_client, c_char_p, c_size_t, c_int64, c_int64, c_int, c_int, _out, _size, _err]),
+    "rc_zrangebyscore": (
+        c_int,
+        [_client, c_char_p, c_size_t, c_char_p, c_char_p, c_int64, c_int64, c_int, c_int, _out, _size, _err],
+    ),
+    "rc_zrank": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, c_int, _i64, _err]),
+    "rc_zscore": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, c_int, _f64, _err]),
+    "rc_zrem": (c_int, [_client, c_char_p, c_size_t, _keys, _size, c_size_t, c_int, _i64, _err]),
+    "rc_encode_values": (c_int, [_client, _keys, _size, c_size_t, c_int, _out, _err]),
+    "rc_decode_values": (c_int, [_client, _keys, _size, c_size_t, _out, _err]),
 }
 
 # Status -> exception. Status handling is one function (check) rather than a
@@ -168,6 +219,47 @@ class Library:
     rc_add_value: Any
     rc_get_many_values: Any
     rc_set_many_values: Any
+    rc_get_or_set: Any
+    rc_get_or_set_value: Any
+    rc_incr_version: Any
+    rc_decr_version: Any
+    rc_set_many_report: Any
+    rc_set_many_values_report: Any
+    rc_pexpire: Any
+    rc_pexpire_at: Any
+    rc_replace: Any
+    rc_replace_value: Any
+    rc_incr_create: Any
+    rc_keys: Any
+    rc_scan_keys: Any
+    rc_delete_pattern: Any
+    rc_hset: Any
+    rc_hset_values: Any
+    rc_hdel: Any
+    rc_hlen: Any
+    rc_hkeys: Any
+    rc_hexists: Any
+    rc_lock_acquire: Any
+    rc_lock_release: Any
+    rc_lock_extend: Any
+    rc_lock_reacquire: Any
+    rc_lock_owned: Any
+    rc_lock_locked: Any
+    rc_zadd: Any
+    rc_zadd_incr: Any
+    rc_zincrby: Any
+    rc_zcard: Any
+    rc_zcount: Any
+    rc_zremrangebyscore: Any
+    rc_zpopmax: Any
+    rc_zpopmin: Any
+    rc_zrange: Any
+    rc_zrangebyscore: Any
+    rc_zrank: Any
+    rc_zscore: Any
+    rc_zrem: Any
+    rc_encode_values: Any
+    rc_decode_values: Any
 
     def __init__(self, dll: ctypes.CDLL, path: str) -> None:
         self.dll = dll
@@ -208,9 +300,10 @@ class Library:
         finally:
             self.free(ptr)
 
-    def error(self, status: int, err: c_void_p, reading: bool = True) -> RedisClientError:
+    def error(self, status: int, err: c_void_p, reading: Optional[bool] = True) -> RedisClientError:
         """The exception for an error status, freeing the message. An
-        RC_ERR_VALUE is ValueDecodeError when reading, else ValueEncodeError."""
+        RC_ERR_VALUE is ValueDecodeError when reading, else ValueEncodeError
+        (reading None: as the message says, for calls that do both)."""
         message = ""
         if err.value:
             try:
@@ -220,6 +313,8 @@ class Library:
                 err.value = None
         cls = _ERRORS.get(status, InternalError)
         if cls is ValueCodecError:
+            if reading is None:
+                reading = "decoding" in message
             cls = ValueDecodeError if reading else ValueEncodeError
         return cls(message or f"redisclient status {status}", status)
 

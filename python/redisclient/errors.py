@@ -23,6 +23,9 @@ __all__ = [
     "ClosedError",
     "ForkedError",
     "InternalError",
+    "CacheKeyWarning",
+    "LockError",
+    "LockNotOwnedError",
 ]
 
 
@@ -102,3 +105,21 @@ class ForkedError(RedisClientError):
 
 class InternalError(RedisClientError):
     """A bug in the library (a recovered panic) or an unknown status."""
+
+
+class CacheKeyWarning(RuntimeWarning):
+    """A key memcached would refuse (longer than 250 characters, or with
+    control characters or spaces), warned about as Django's validate_key
+    warns; Redis stores it. When Django is installed the warning is also
+    Django's CacheKeyWarning, so that either class catches it."""
+
+
+class LockError(RedisClientError, ValueError):
+    """redis-py's LockError: a lock used as it cannot be (released or
+    extended without being held, extended without a timeout, not taken
+    within its blocking timeout by ``with``)."""
+
+
+class LockNotOwnedError(LockError):
+    """redis-py's LockNotOwnedError: the lock expired, or another holder
+    has it; nothing was changed."""

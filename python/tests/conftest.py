@@ -15,6 +15,12 @@ import redisclient
 Entry = Dict[str, Any]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Many test keys hold spaces, which Django's (and so our) memcached
+    # warning names; the tests of the warning catch it with pytest.warns.
+    config.addinivalue_line("filterwarnings", "ignore::redisclient.CacheKeyWarning")
+
+
 def env(name: str) -> str:
     value = os.environ.get(name, "")
     if not value:

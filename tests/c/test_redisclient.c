@@ -624,6 +624,367 @@ static void test_values(rc_client *c) {
     CHECK_ST(rc_has_key(c, K("mvn1"), V, &E), RC_MISS);
 }
 
+/* ---- Django's cache API ------------------------------------------------ */
+
+static void test_django_api(rc_client *c) {
+    char *got = (char *)1;
+    size_t n = 9;
+    /* get_or_set: added on a miss, the stored value on a hit. */
+    CHECK_ST(rc_get_or_set(c, K("gos"), K("first"), rc_timeout_seconds(60), V, &got, &n, &E), RC_OK);
+    CHECK(got != NULL && n == 5 && memcmp(got, "first", 5) == 0 && got[n] == 0, "get_or_set stores on a miss");
+    rc_free(got);
+    CHECK_ST(rc_get_or_set(c, K("gos"), K("second"), rc_timeout_seconds(60), V, &got, &n, &E), RC_OK);
+    CHECK(got != NULL && n == 5 && memcmp(got, "first", 5) == 0, "get_or_set returns the stored value");
+    rc_free(got);
+    got = (char *)1;
+    CHECK_ST(rc_get_or_set(c, K("gos0"), K("x"), rc_timeout_seconds(0), V, &got, &n, &E), RC_MISS);
+    CHECK(got == NULL && n == 0, "nothing cached: NULL and 0");
+    CHECK_ST(rc_has_key(c, K("gos0"), V, &E), RC_MISS);
+    CHECK_ST(rc_get_or_set(c, K("gos"), K("x"), rc_timeout_default(), V, NULL, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_get_or_set_value(c, K("gosv"), K("null"), rc_timeout_default(), V, &got, &n, &E), RC_OK);
+    CHECK(got != NULL && n == 4 && memcmp(got, "null", 4) == 0, "None is stored: %s", got ? got : "(null)");
+    rc_free(got);
+    CHECK_ST(rc_get_or_set_value(c, K("gosv"), K("[1"), rc_timeout_default(), V, &got, &n, &E), RC_ERR_INVALID_ARGUMENT);
+
+    /* incr_version keeps the value and its lifetime, and deletes the old key. */
+    int moved = 0;
+    CHECK_ST(rc_set(c, K("iv"), K("val"), rc_timeout_seconds(60), V, &E), RC_OK);
+    CHECK_ST(rc_incr_version(c, K("iv"), 2, V, &moved, &E), RC_OK);
+    CHECK(moved == 3, "incr_version -> %d", moved);
+    CHECK_ST(rc_has_key(c, K("iv"), V, &E), RC_MISS);
+    int st;
+    ttl_of(c, K("iv"), &st);
+    CHECK(st == RC_MISS, "old version gone");
+    int64_t left = 0;
+    CHECK_ST(rc_ttl(c, K("iv"), 3, &left, &E), RC_OK);
+    CHECK(left > 50000 && left <= 60000, "TTL kept: %lld", (long long)left);
+    CHECK_ST(rc_decr_version(c, K("iv"), 1, 3, &moved, &E), RC_OK);
+    CHECK(moved == 2, "decr_version -> %d", moved);
+    CHECK_ST(rc_get(c, K("iv"), 2, &got, &n, &E), RC_OK);
+    CHECK(n == 3 && memcmp(got, "val", 3) == 0, "the value moved");
+    rc_free(got);
+    CHECK_ST(rc_incr_version(c, K("missing"), 1, V, &moved, &E), RC_ERR_NOT_FOUND);
+    CHECK(moved == 0, "nothing returned on error");
+    CHECK_ST(rc_incr_version(c, K("iv"), 1, 2147483647, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_decr_version(c, K("iv"), 1, -2147483647, NULL, &E), RC_ERR_INVALID_ARGUMENT); /* would be RC_DEFAULT_VERSION */
+    CHECK_ST(rc_has_key(c, K("iv"), 2, &E), RC_OK);
+
+    /* set_many with a report: all stored; the flags are cleared. */
+    const char *keys[] = {"r1", "r2", "r1"};
+    size_t klens[] = {2, 2, 2};
+    unsigned char refused[3] = {7, 7, 7};
+    CHECK_ST(rc_set_many_report(c, keys, klens, keys, klens, 3, rc_timeout_default(), V, refused, &E), RC_OK);
+    CHECK(refused[0] == 0 && refused[1] == 0 && refused[2] == 0, "flags cleared");
+    CHECK_ST(rc_set_many_report(c, keys, klens, keys, klens, 3, rc_timeout_default(), V, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_set_many_report(c, NULL, NULL, NULL, NULL, 0, rc_timeout_default(), V, NULL, &E), RC_OK);
+    const char *vals[] = {"1", "{\"a\": [1]}", "2"};
+    size_t vlens[] = {1, 10, 1};
+    CHECK_ST(rc_set_many_values_report(c, keys, klens, vals, vlens, 3, rc_timeout_default(), V, refused, &E), RC_OK);
+    check_value(c, K("r1"), "2");
+    check_value(c, K("r2"), "{\"a\":[1]}");
+}
+
+/* ---- django-redis's API ----------------------------------------------- */
+
+/* Whether an rc_buf list holds exactly the n strings want, in any order. */
+static int same_list(const rc_buf *got, size_t ngot, const char *const *want, size_t n) {
+    if (ngot != n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        int hit = 0;
+        for (size_t j = 0; j < ngot; j++)
+            if (got[j].found && got[j].len == strlen(want[i]) && memcmp(got[j].data, want[i], got[j].len) == 0 &&
+                got[j].data[got[j].len] == 0)
+                hit = 1;
+        if (!hit) return 0;
+    }
+    return 1;
+}
+
+static void test_redis_api(rc_client *c) {
+    int st;
+    int64_t n = -1;
+    CHECK_ST(rc_set(c, K("px"), K("v"), rc_timeout_never(), V, &E), RC_OK);
+    CHECK_ST(rc_pexpire(c, K("px"), 40500, V, &E), RC_OK);
+    int64_t ms = ttl_of(c, K("px"), &st);
+    CHECK(st == RC_OK && ms > 35000 && ms <= 40500, "pexpire: %lld", (long long)ms);
+    CHECK_ST(rc_pexpire(c, K("absent"), 1000, V, &E), RC_MISS);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    CHECK_ST(rc_pexpire_at(c, K("px"), now_ms + 30000, V, &E), RC_OK);
+    ms = ttl_of(c, K("px"), &st);
+    CHECK(st == RC_OK && ms > 25000 && ms <= 30000, "pexpire_at: %lld", (long long)ms);
+    CHECK_ST(rc_pexpire_at(c, K("px"), now_ms - 1000, V, &E), RC_OK);
+    CHECK_ST(rc_has_key(c, K("px"), V, &E), RC_MISS);
+
+    CHECK_ST(rc_replace(c, K("xx"), K("v"), rc_timeout_default(), V, &E), RC_MISS);
+    CHECK_ST(rc_has_key(c, K("xx"), V, &E), RC_MISS);
+    CHECK_ST(rc_set(c, K("xx"), K("old"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_replace(c, K("xx"), K("new"), rc_timeout_default(), V, &E), RC_OK);
+    CHECK_ST(rc_replace_value(c, K("xx"), K("[1, 2]"), rc_timeout_default(), V, &E), RC_OK);
+    check_value(c, K("xx"), "[1,2]");
+
+    CHECK_ST(rc_incr_create(c, K("ic"), 4, V, &n, &E), RC_OK);
+    CHECK(n == 4, "incr_create of a missing key: %lld", (long long)n);
+    CHECK_ST(rc_incr_create(c, K("ic"), 4, V, &n, &E), RC_OK);
+    CHECK(n == 8, "incr_create: %lld", (long long)n);
+    CHECK_ST(rc_incr_create(c, K("xx"), 1, V, &n, &E), RC_ERR_NOT_INTEGER);
+
+    /* Keys by pattern: 30 keys over every primary, and one of another version. */
+    for (int i = 0; i < 30; i++) {
+        char k[16];
+        int len = snprintf(k, sizeof k, "pat:%02d", i);
+        CHECK_ST(rc_set(c, k, (size_t)len, K("v"), rc_timeout_default(), V, &E), RC_OK);
+    }
+    CHECK_ST(rc_set(c, K("pat:v2"), K("v"), rc_timeout_default(), 2, &E), RC_OK);
+    rc_buf *keys = NULL;
+    size_t nkeys = 0;
+    CHECK_ST(rc_keys(c, K("pat:1*"), V, &keys, &nkeys, &E), RC_OK);
+    const char *tens[] = {"pat:10", "pat:11", "pat:12", "pat:13", "pat:14", "pat:15", "pat:16", "pat:17", "pat:18", "pat:19"};
+    CHECK(keys != NULL && same_list(keys, nkeys, tens, 10), "rc_keys found %zu", nkeys);
+    rc_free(keys);
+    keys = NULL;
+    CHECK_ST(rc_keys(c, K("pat:*"), 2, &keys, &nkeys, &E), RC_OK);
+    const char *v2[] = {"pat:v2"};
+    CHECK(same_list(keys, nkeys, v2, 1), "version 2 has one key");
+    rc_free(keys);
+    CHECK_ST(rc_keys(c, K("*"), V, NULL, &nkeys, &E), RC_ERR_INVALID_ARGUMENT);
+
+    uint64_t cursor = 0;
+    size_t seen = 0;
+    int steps = 0;
+    do {
+        keys = NULL;
+        CHECK_ST(rc_scan_keys(c, K("pat:*"), V, &cursor, 4, &keys, &nkeys, &E), RC_OK);
+        for (size_t i = 0; i < nkeys; i++)
+            if (keys[i].found && keys[i].len == 6 && memcmp(keys[i].data, "pat:", 4) == 0) seen++;
+        rc_free(keys);
+    } while (cursor != 0 && ++steps < 1000);
+    CHECK(seen >= 30 && steps > 1, "rc_scan_keys saw %zu keys in %d steps", seen, steps);
+    cursor = (uint64_t)1 << 60;
+    CHECK_ST(rc_scan_keys(c, K("*"), V, &cursor, 4, &keys, &nkeys, &E), RC_ERR_INVALID_ARGUMENT);
+
+    CHECK_ST(rc_delete_pattern(c, K("pat:2*"), V, 0, &n, &E), RC_OK);
+    CHECK(n == 10, "delete_pattern removed %lld", (long long)n);
+    CHECK_ST(rc_delete_pattern(c, K("pat:*"), V, 3, &n, &E), RC_OK);
+    CHECK(n == 20, "delete_pattern removed %lld", (long long)n);
+    CHECK_ST(rc_has_key(c, K("pat:v2"), 2, &E), RC_OK);
+    CHECK_ST(rc_delete(c, K("pat:v2"), 2, &E), RC_OK);
+
+    /* Hashes. */
+    const char *fields[] = {"f1", "f2"};
+    size_t flens[] = {2, 2};
+    const char *vals[] = {"a", "\0b"};
+    size_t vlens[] = {1, 2};
+    CHECK_ST(rc_hset(c, K("h"), fields, flens, vals, vlens, 2, V, &n, &E), RC_OK);
+    CHECK(n == 2, "hset added %lld", (long long)n);
+    const char *jsons[] = {"7", "{\"$tuple\": [1]}"};
+    size_t jlens[] = {1, 15};
+    CHECK_ST(rc_hset_values(c, K("h"), fields, flens, jsons, jlens, 2, V, &n, &E), RC_OK);
+    CHECK(n == 0, "hset_values added %lld", (long long)n);
+    CHECK_ST(rc_hset(c, K("h"), NULL, NULL, NULL, NULL, 0, V, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_hlen(c, K("h"), V, &n, &E), RC_OK);
+    CHECK(n == 2, "hlen %lld", (long long)n);
+    rc_buf *fs = NULL;
+    size_t nfs = 0;
+    CHECK_ST(rc_hkeys(c, K("h"), V, &fs, &nfs, &E), RC_OK);
+    CHECK(same_list(fs, nfs, fields, 2), "hkeys");
+    rc_free(fs);
+    CHECK_ST(rc_hexists(c, K("h"), K("f1"), V, &E), RC_OK);
+    CHECK_ST(rc_hexists(c, K("h"), K("zz"), V, &E), RC_MISS);
+    CHECK_ST(rc_hdel(c, K("h"), fields, flens, 1, V, &n, &E), RC_OK);
+    CHECK(n == 1, "hdel %lld", (long long)n);
+    CHECK_ST(rc_hexists(c, K("h"), K("f1"), V, &E), RC_MISS);
+    CHECK_ST(rc_hlen(c, K("xx"), V, &n, &E), RC_ERR_SERVER);
+
+    /* Locks: the holder's token, and a second holder excluded. */
+    char *token = NULL;
+    size_t tlen = 0;
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, 30, 0, 1, -1, NULL, 0, &token, &tlen, &E), RC_OK);
+    CHECK(token != NULL && tlen == 32 && token[tlen] == 0, "a random token of 32 characters");
+    CHECK_ST(rc_lock_locked(c, K("lk"), V, &E), RC_OK);
+    CHECK_ST(rc_lock_owned(c, K("lk"), V, token, tlen, &E), RC_OK);
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, 30, 0, 0, -1, NULL, 0, NULL, NULL, &E), RC_MISS);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, 30, 0.05, 1, 0.3, K("mine"), NULL, NULL, &E), RC_MISS);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CHECK(waited >= 0.2 && waited < 3, "blocking_timeout 0.3 waited %.3f s", waited);
+    CHECK_ST(rc_lock_release(c, K("lk"), V, K("mine"), &E), RC_MISS);
+    CHECK_ST(rc_lock_owned(c, K("lk"), V, K("mine"), &E), RC_MISS);
+    CHECK_ST(rc_lock_extend(c, K("lk"), V, token, tlen, 60, 0, &E), RC_OK);
+    ms = ttl_of(c, K("lk"), &st);
+    CHECK(ms > 80000 && ms <= 90000, "extended to %lld", (long long)ms);
+    CHECK_ST(rc_lock_reacquire(c, K("lk"), V, token, tlen, 10, &E), RC_OK);
+    ms = ttl_of(c, K("lk"), &st);
+    CHECK(ms > 5000 && ms <= 10000, "reacquired: %lld", (long long)ms);
+    CHECK_ST(rc_lock_reacquire(c, K("lk"), V, token, tlen, 0, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_lock_release(c, K("lk"), V, token, tlen, &E), RC_OK);
+    CHECK_ST(rc_lock_release(c, K("lk"), V, token, tlen, &E), RC_MISS);
+    CHECK_ST(rc_lock_locked(c, K("lk"), V, &E), RC_MISS);
+    CHECK_ST(rc_lock_release(c, K("lk"), V, NULL, 0, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, -1, 0, 0, -1, NULL, 0, NULL, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_lock_acquire(c, K("lk"), V, NAN, 0, 0, -1, NULL, 0, NULL, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    rc_free(token);
+    /* A caller's token, and a lock without a timeout. */
+    CHECK_ST(rc_lock_acquire(c, K("lk2"), V, 0, 0, 0, -1, K("tok"), &token, &tlen, &E), RC_OK);
+    CHECK(tlen == 3 && memcmp(token, "tok", 3) == 0, "the caller's token");
+    rc_free(token);
+    CHECK_ST(rc_ttl(c, K("lk2"), V, &ms, &E), RC_OK);
+    CHECK(ms == RC_TTL_NEVER, "timeout 0 never expires");
+    CHECK_ST(rc_lock_extend(c, K("lk2"), V, K("tok"), 5, 0, &E), RC_MISS);
+    CHECK_ST(rc_lock_release(c, K("lk2"), V, K("tok"), &E), RC_OK);
+}
+
+static void test_sorted_sets(rc_client *c) {
+    const char *ms[] = {"a", "b", "c", "d"};
+    size_t mlens[] = {1, 1, 1, 1};
+    const double scores[] = {1, 2, 3, 4.5};
+    int64_t n = -1;
+    CHECK_ST(rc_zadd(c, K("z"), ms, mlens, scores, 4, 0, V, &n, &E), RC_OK);
+    CHECK(n == 4, "zadd added %lld", (long long)n);
+    const double again[] = {10};
+    CHECK_ST(rc_zadd(c, K("z"), ms, mlens, again, 1, RC_ZADD_NX, V, &n, &E), RC_OK);
+    CHECK(n == 0, "nx leaves a member alone");
+    CHECK_ST(rc_zadd(c, K("z"), ms, mlens, again, 1, RC_ZADD_XX | RC_ZADD_CH, V, &n, &E), RC_OK);
+    CHECK(n == 1, "xx ch changed one");
+    CHECK_ST(rc_zadd(c, K("z"), NULL, NULL, NULL, 0, 0, V, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    double score = 0;
+    CHECK_ST(rc_zadd_incr(c, K("z"), K("a"), -9, 0, V, &score, &E), RC_OK);
+    CHECK(score == 1, "incr to %g", score);
+    CHECK_ST(rc_zadd_incr(c, K("z"), K("new"), 1, RC_ZADD_XX, V, &score, &E), RC_MISS);
+    CHECK_ST(rc_zincrby(c, K("z"), 0.5, K("a"), V, &score, &E), RC_OK);
+    CHECK(score == 1.5, "zincrby to %g", score);
+    CHECK_ST(rc_zcard(c, K("z"), V, &n, &E), RC_OK);
+    CHECK(n == 4, "zcard %lld", (long long)n);
+    CHECK_ST(rc_zcount(c, K("z"), "(1.5", "+inf", V, &n, &E), RC_OK);
+    CHECK(n == 3, "zcount %lld", (long long)n);
+    CHECK_ST(rc_zcount(c, K("z"), NULL, "1", V, &n, &E), RC_ERR_INVALID_ARGUMENT);
+    rc_scored *got = NULL;
+    size_t ng = 0;
+    CHECK_ST(rc_zrange(c, K("z"), 0, -1, 0, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 4 && got[0].len == 1 && got[0].data[0] == 'a' && got[0].score == 1.5 && got[0].data[1] == 0 &&
+              got[3].data[0] == 'd' && got[3].score == 4.5,
+          "zrange");
+    rc_free(got);
+    CHECK_ST(rc_zrange(c, K("z"), 0, 0, 1, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 1 && got[0].data[0] == 'd', "zrevrange");
+    rc_free(got);
+    CHECK_ST(rc_zrangebyscore(c, K("z"), "2", "4.5", 1, 1, 0, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 1 && got[0].data[0] == 'c', "zrangebyscore with a limit");
+    rc_free(got);
+    CHECK_ST(rc_zrangebyscore(c, K("z"), "-inf", "3", 0, -1, 1, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 3 && got[0].data[0] == 'c' && got[2].data[0] == 'a', "zrevrangebyscore");
+    rc_free(got);
+    int64_t rank = -1;
+    CHECK_ST(rc_zrank(c, K("z"), K("c"), V, &rank, &E), RC_OK);
+    CHECK(rank == 2, "zrank %lld", (long long)rank);
+    CHECK_ST(rc_zrank(c, K("z"), K("zz"), V, &rank, &E), RC_MISS);
+    CHECK_ST(rc_zscore(c, K("z"), K("d"), V, &score, &E), RC_OK);
+    CHECK(score == 4.5, "zscore %g", score);
+    CHECK_ST(rc_zscore(c, K("z"), K("zz"), V, &score, &E), RC_MISS);
+    CHECK_ST(rc_zpopmax(c, K("z"), 2, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 2 && got[0].data[0] == 'd' && got[1].data[0] == 'c', "zpopmax");
+    rc_free(got);
+    CHECK_ST(rc_zpopmin(c, K("z"), 0, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 1 && got[0].data[0] == 'a', "zpopmin");
+    rc_free(got);
+    CHECK_ST(rc_zrem(c, K("z"), ms, mlens, 2, V, &n, &E), RC_OK);
+    CHECK(n == 1, "zrem %lld", (long long)n);
+    CHECK_ST(rc_zremrangebyscore(c, K("z"), "-inf", "+inf", V, &n, &E), RC_OK);
+    CHECK(n == 0, "zremrangebyscore %lld", (long long)n);
+    CHECK_ST(rc_zpopmax(c, K("z"), 1, V, &got, &ng, &E), RC_OK);
+    CHECK(ng == 0, "an empty set pops nothing");
+    rc_free(got);
+    CHECK_ST(rc_zrange(c, K("z"), 0, 1, 0, V, NULL, &ng, &E), RC_ERR_INVALID_ARGUMENT);
+
+    /* Members as django-redis stores them. */
+    const char *jsons[] = {"7", "\"s\""};
+    size_t jlens[] = {1, 3};
+    rc_buf *enc = NULL;
+    CHECK_ST(rc_encode_values(c, jsons, jlens, 2, 1, &enc, &E), RC_OK);
+    CHECK(enc != NULL && enc[0].len == 5 && memcmp(enc[0].data, "\x80\x04K\x07.", 5) == 0, "an int pickled");
+    rc_buf *plain = NULL;
+    CHECK_ST(rc_encode_values(c, jsons, jlens, 1, 0, &plain, &E), RC_OK);
+    CHECK(plain != NULL && plain[0].len == 1 && plain[0].data[0] == '7', "an int as digits");
+    rc_free(plain);
+    const char *data[] = {enc[0].data, enc[1].data};
+    size_t dlens[] = {enc[0].len, enc[1].len};
+    rc_buf *dec = NULL;
+    CHECK_ST(rc_decode_values(c, data, dlens, 2, &dec, &E), RC_OK);
+    CHECK(dec != NULL && dec[0].len == 1 && dec[0].data[0] == '7' && dec[1].len == 3 && memcmp(dec[1].data, "\"s\"", 3) == 0,
+          "decoded back");
+    rc_free(dec);
+    rc_free(enc);
+    const char *bad[] = {"[1"};
+    size_t badlen[] = {2};
+    CHECK_ST(rc_encode_values(c, bad, badlen, 1, 1, &enc, &E), RC_ERR_INVALID_ARGUMENT);
+    const char *junk[] = {"\x80\x04junk"};
+    size_t junklen[] = {6};
+    CHECK_ST(rc_decode_values(c, junk, junklen, 1, &dec, &E), RC_ERR_VALUE);
+    CHECK(dec == NULL, "nothing returned on error");
+}
+
+/* Sends one command to a standalone server over a socket of its own and
+ * reads a one-line reply; 0 when it is +OK or an integer. */
+static int raw_command(const char *addr, int argc, const char **argv) {
+    char host[64];
+    const char *colon = strrchr(addr, ':');
+    if (colon == NULL || (size_t)(colon - addr) >= sizeof host) return -1;
+    snprintf(host, sizeof host, "%.*s", (int)(colon - addr), addr);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) return -1;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    char cmd[1024], line[256];
+    int len = snprintf(cmd, sizeof cmd, "*%d\r\n", argc);
+    for (int i = 0; i < argc && len > 0 && (size_t)len < sizeof cmd; i++)
+        len += snprintf(cmd + len, sizeof cmd - (size_t)len, "$%zu\r\n%s\r\n", strlen(argv[i]), argv[i]);
+    int st = -1;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && len > 0 && (size_t)len < sizeof cmd &&
+        send(fd, cmd, (size_t)len, 0) == len && read_line(fd, line, sizeof line) == 0)
+        st = (line[0] == '+' || line[0] == ':') ? 0 : -1;
+    close(fd);
+    return st;
+}
+
+/* Redis refuses the writes of a user allowed only KEY_PREFIX:1:ok*: those
+ * keys are flagged and the others stored. */
+static void test_set_many_refused(void) {
+    const char *server = need("RC_TEST_STANDALONE");
+    char user[96], allowed[128], entry[1024];
+    snprintf(user, sizeof user, "%s-limited", prefix);
+    snprintf(allowed, sizeof allowed, "~%s-acl:1:ok*", prefix);
+    const char *setuser[] = {"ACL", "SETUSER", user, "on", ">pw", allowed, "&*", "+@all"};
+    CHECK(raw_command(server, 8, setuser) == 0, "ACL SETUSER");
+    snprintf(entry, sizeof entry,
+             "{\"LOCATION\": \"redis://%s/0\", \"KEY_PREFIX\": \"%s-acl\", "
+             "\"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": {\"username\": \"%s\", \"password\": \"pw\"}}}",
+             server, prefix, user);
+    rc_client *c = open_entry(entry);
+    if (c != NULL) {
+        const char *keys[] = {"ok1", "no1", "ok2", "no1"};
+        size_t klens[] = {3, 3, 3, 3};
+        unsigned char refused[4] = {9, 9, 9, 9};
+        CHECK_ST(rc_set_many_report(c, keys, klens, keys, klens, 4, rc_timeout_default(), V, refused, &E), RC_MISS);
+        CHECK(refused[0] == 0 && refused[1] == 1 && refused[2] == 0 && refused[3] == 1, "flags %d %d %d %d", refused[0], refused[1], refused[2], refused[3]);
+        CHECK_ST(rc_has_key(c, K("ok2"), V, &E), RC_OK);
+        CHECK_ST(rc_set_many(c, keys, klens, keys, klens, 4, rc_timeout_default(), V, &E), RC_ERR_SERVER);
+        const char *vals[] = {"1", "2", "3", "4"};
+        size_t vlens[] = {1, 1, 1, 1};
+        CHECK_ST(rc_set_many_values_report(c, keys, klens, vals, vlens, 4, rc_timeout_default(), V, refused, &E), RC_MISS);
+        CHECK(refused[0] == 0 && refused[1] == 1, "value flags");
+        const char *mine[] = {"ok1", "ok2"};
+        int64_t deleted = 0;
+        CHECK_ST(rc_delete_many(c, mine, klens, 2, V, &deleted, &E), RC_OK);
+        CHECK(deleted == 2, "the allowed keys were stored: %lld", (long long)deleted);
+        CHECK_ST(rc_close(c, &E), RC_OK);
+    }
+    const char *deluser[] = {"ACL", "DELUSER", user};
+    CHECK(raw_command(server, 3, deluser) == 0, "ACL DELUSER");
+}
+
 static void test_server(const char *name, const char *entry, const char *mode, const char *server, const char *suffix) {
     printf("-- %s\n", name);
     rc_client *c = open_entry(entry);
@@ -640,6 +1001,9 @@ static void test_server(const char *name, const char *entry, const char *mode, c
     test_many(c);
     test_bad_arguments(c);
     test_values(c);
+    test_django_api(c);
+    test_redis_api(c);
+    test_sorted_sets(c);
     test_clear_and_health(c, mode);
     CHECK_ST(rc_close(c, &E), RC_OK);
 }
@@ -967,6 +1331,54 @@ static void check_all_calls(rc_client *c, int want) {
     CHECK_ST(rc_add_value(c, K("k"), K("1"), rc_timeout_default(), V, &E), want);
     CHECK_ST(rc_get_many_values(c, keys, lens, 1, V, &bufs, &E), want);
     CHECK_ST(rc_set_many_values(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, &E), want);
+    unsigned char flags[1];
+    int version = 0;
+    CHECK_ST(rc_get_or_set(c, K("k"), K("v"), rc_timeout_default(), V, &got, &n, &E), want);
+    CHECK_ST(rc_get_or_set_value(c, K("k"), K("1"), rc_timeout_default(), V, &got, &n, &E), want);
+    CHECK_ST(rc_incr_version(c, K("k"), 1, V, &version, &E), want);
+    CHECK_ST(rc_decr_version(c, K("k"), 1, V, &version, &E), want);
+    CHECK_ST(rc_set_many_report(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, flags, &E), want);
+    CHECK_ST(rc_set_many_values_report(c, keys, lens, keys, lens, 1, rc_timeout_default(), V, flags, &E), want);
+    uint64_t cursor = 0;
+    CHECK_ST(rc_pexpire(c, K("k"), 1, V, &E), want);
+    CHECK_ST(rc_pexpire_at(c, K("k"), 1, V, &E), want);
+    CHECK_ST(rc_replace(c, K("k"), K("v"), rc_timeout_default(), V, &E), want);
+    CHECK_ST(rc_replace_value(c, K("k"), K("1"), rc_timeout_default(), V, &E), want);
+    CHECK_ST(rc_incr_create(c, K("k"), 1, V, &i64, &E), want);
+    CHECK_ST(rc_keys(c, K("*"), V, &bufs, &n, &E), want);
+    CHECK_ST(rc_scan_keys(c, K("*"), V, &cursor, 0, &bufs, &n, &E), want);
+    CHECK_ST(rc_delete_pattern(c, K("*"), V, 0, &i64, &E), want);
+    CHECK_ST(rc_hset(c, K("k"), keys, lens, keys, lens, 1, V, &i64, &E), want);
+    CHECK_ST(rc_hset_values(c, K("k"), keys, lens, keys, lens, 1, V, &i64, &E), want);
+    CHECK_ST(rc_hdel(c, K("k"), keys, lens, 1, V, &i64, &E), want);
+    CHECK_ST(rc_hlen(c, K("k"), V, &i64, &E), want);
+    CHECK_ST(rc_hkeys(c, K("k"), V, &bufs, &n, &E), want);
+    CHECK_ST(rc_hexists(c, K("k"), K("f"), V, &E), want);
+    CHECK_ST(rc_lock_acquire(c, K("k"), V, 1, 0, 0, -1, NULL, 0, &got, &n, &E), want);
+    CHECK_ST(rc_lock_release(c, K("k"), V, K("t"), &E), want);
+    CHECK_ST(rc_lock_extend(c, K("k"), V, K("t"), 1, 0, &E), want);
+    CHECK_ST(rc_lock_reacquire(c, K("k"), V, K("t"), 1, &E), want);
+    CHECK_ST(rc_lock_owned(c, K("k"), V, K("t"), &E), want);
+    CHECK_ST(rc_lock_locked(c, K("k"), V, &E), want);
+    const double score = 1;
+    double f = 0;
+    rc_scored *scored = NULL;
+    CHECK_ST(rc_zadd(c, K("k"), keys, lens, &score, 1, 0, V, &i64, &E), want);
+    CHECK_ST(rc_zadd_incr(c, K("k"), K("m"), 1, 0, V, &f, &E), want);
+    CHECK_ST(rc_zincrby(c, K("k"), 1, K("m"), V, &f, &E), want);
+    CHECK_ST(rc_zcard(c, K("k"), V, &i64, &E), want);
+    CHECK_ST(rc_zcount(c, K("k"), "0", "1", V, &i64, &E), want);
+    CHECK_ST(rc_zremrangebyscore(c, K("k"), "0", "1", V, &i64, &E), want);
+    CHECK_ST(rc_zpopmax(c, K("k"), 1, V, &scored, &n, &E), want);
+    CHECK_ST(rc_zpopmin(c, K("k"), 1, V, &scored, &n, &E), want);
+    CHECK_ST(rc_zrange(c, K("k"), 0, 1, 0, V, &scored, &n, &E), want);
+    CHECK_ST(rc_zrangebyscore(c, K("k"), "0", "1", 0, -1, 0, V, &scored, &n, &E), want);
+    CHECK_ST(rc_zrank(c, K("k"), K("m"), V, &i64, &E), want);
+    CHECK_ST(rc_zscore(c, K("k"), K("m"), V, &f, &E), want);
+    CHECK_ST(rc_zrem(c, K("k"), keys, lens, 1, V, &i64, &E), want);
+    CHECK_ST(rc_encode_values(c, keys, lens, 1, 1, &bufs, &E), want);
+    CHECK_ST(rc_decode_values(c, keys, lens, 1, &bufs, &E), want);
+    CHECK(scored == NULL, "nothing returned on error");
     CHECK_ST(rc_close(c, &E), want);
     CHECK(got == NULL && bufs == NULL, "nothing returned on error");
     rc_free(json); /* rc_health may describe the failure */
@@ -1220,6 +1632,7 @@ int main(void) {
     test_server("cluster", entry, "cluster", need("RC_TEST_CLUSTER"), "c");
     test_connection_error();
     test_server_error();
+    test_set_many_refused();
     test_secrets();
     test_tls_files();
     test_misuse();
