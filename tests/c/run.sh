@@ -58,8 +58,10 @@ LD_LIBRARY_PATH="$out/cgocheck2" "$out/test_redisclient" || status=$?
 # --error-exitcode: the forked child's exit status must be the test's own.
 # No --log-file with %p either: valgrind 3.19 then leaves the child's XML
 # in the parent's file (measured), which the judge refuses to read.
+# --track-origins: the judge tells an uninitialised value that Go memory
+# handed to the test from one the test made itself by where it came from.
 vg=(valgrind --leak-check=full --errors-for-leak-kinds=definite
-    --show-leak-kinds=definite --error-limit=no --xml=yes)
+    --show-leak-kinds=definite --error-limit=no --track-origins=yes --xml=yes)
 
 # The judge must be able to fail: a deliberately buggy program (compiled
 # without warnings, which point at its bugs) must have exactly its five

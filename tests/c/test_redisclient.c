@@ -960,7 +960,8 @@ static void test_set_many_refused(void) {
     CHECK(raw_command(server, 8, setuser) == 0, "ACL SETUSER");
     snprintf(entry, sizeof entry,
              "{\"LOCATION\": \"redis://%s/0\", \"KEY_PREFIX\": \"%s-acl\", "
-             "\"OPTIONS\": {\"CLIENT_CLASS_KWARGS\": {\"username\": \"%s\", \"password\": \"pw\"}}}",
+             "\"OPTIONS\": {\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", "
+             "\"CLIENT_CLASS_KWARGS\": {\"username\": \"%s\", \"password\": \"pw\"}}}",
              server, prefix, user);
     rc_client *c = open_entry(entry);
     if (c != NULL) {
