@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test suites, against the servers testenv/with-redis.sh started (the
 # RC_TEST_* variables must be set): all of them, or those named (go, c,
-# python, parity). Every suite runs; the script fails if any failed. The Go
-# tests run under the race detector: one handle is shared by many threads.
+# python, parity, django: Django's own cache tests on the Django backend).
+# Every suite runs; the script fails if any failed. The Go tests run under
+# the race detector: one handle is shared by many threads.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${RC_TEST_STANDALONE:?run through testenv/with-redis.sh (make test)}"
@@ -18,13 +19,14 @@ run() {
 	echo "== $*"
 	"$@" || failed+=("$*")
 }
-for suite in "${@:-go c python parity}"; do
+for suite in "${@:-go c python parity django}"; do
 	for s in $suite; do
 		case "$s" in
 		go) run go test -race -count=1 -timeout 20m ./... ;;
 		c) run bash tests/c/run.sh ;;
 		python) run "$RC_TEST_PYTHON" -m pytest -q python/tests ;;
 		parity) run "$RC_TEST_PYTHON" -m pytest -q parity ;;
+		django) run bash tests/django/run.sh ;;
 		*) echo "unknown suite $s" >&2; exit 2 ;;
 		esac
 	done
