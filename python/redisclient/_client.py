@@ -348,7 +348,7 @@ class Client(SortedSetMixin):
         if type(key) is not str:
             key = "%s" % (key,)
         room = self._room if version is None else self._room_for(version)
-        if (len(key) > room or self._always_warn or _MEMCACHE_BAD(key)) and self._check_keys:
+        if self._check_keys and (len(key) > room or self._always_warn or _MEMCACHE_BAD(key)):
             v = self._default_version if version is None else version
             for message in _key_warnings(f"{self._prefix}:{v}:{key}"):
                 warnings.warn(message, _warning_class(), stacklevel=3)

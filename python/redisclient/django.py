@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import threading
 from enum import Enum
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from django.conf import settings
-from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache, default_key_func
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, MEMCACHE_MAX_KEY_LENGTH, BaseCache, default_key_func
 from django.core.exceptions import ImproperlyConfigured
 
 from ._client import Client
@@ -38,6 +39,9 @@ MSGPACK = "django_redis.serializers.msgpack.MSGPackSerializer"
 DEFAULT_KEY_FUNCTIONS = (None, "", "django.core.cache.backends.base.default_key_func", default_key_func)
 
 _MISSING = object()
+# What int(bytes) may start with: django-redis's decode tries int() first.
+_INT_START = frozenset([b"0", b"1", b"2", b"3", b"4", b"5", b"6", b"7", b"8", b"9", b"+", b"-", b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c"])
+_MEMCACHE_BAD = re.compile(r"[\x00-\x20\x7f]").search
 
 # One client per entry and process, shared by the backend instances of
 # every thread (Django makes one per thread): a Client is thread-safe, and
@@ -100,6 +104,10 @@ class RedisCache(BaseCache):
         self._close_connection = options.get("CLOSE_CONNECTION", getattr(settings, "DJANGO_REDIS_CLOSE_CONNECTION", False))
         self._local: Optional[Client] = None
         self._pid = -1
+        self._room = MEMCACHE_MAX_KEY_LENGTH - len(f"{self.key_prefix}:{self.version}:")
+        self._plain_validation = type(self).validate_key is BaseCache.validate_key and not _MEMCACHE_BAD(
+            "%s:%s:" % (self.key_prefix, self.version)
+        )
 
     @property
     def client(self) -> Client:
@@ -130,10 +138,11 @@ class RedisCache(BaseCache):
         return self.client._codec_call("rc_compress_values", [data])[0] if self._compressed else data
 
     def _decode(self, data: bytes) -> Any:
-        try:
-            return int(data)
-        except ValueError:
-            pass
+        if data[:1] in _INT_START:
+            try:
+                return int(data)
+            except ValueError:
+                pass
         if self._compressed:
             data = self.client._codec_call("rc_decompress_values", [data])[0]
         return self._loads(data)
@@ -142,10 +151,13 @@ class RedisCache(BaseCache):
         out: Dict[Any, Any] = {}
         packed: List[Tuple[Any, bytes]] = []
         for k, data in found.items():
-            try:
-                out[k] = int(data)
-            except ValueError:
-                packed.append((k, data))
+            if data[:1] in _INT_START:
+                try:
+                    out[k] = int(data)
+                    continue
+                except ValueError:
+                    pass
+            packed.append((k, data))
         raw = [d for _, d in packed]
         if self._compressed and raw:
             raw = self.client._codec_call("rc_decompress_values", raw)
@@ -156,6 +168,17 @@ class RedisCache(BaseCache):
     def _valid(self, key: Any, version: Any) -> Any:
         """Warns as Django's backends warn (validate_key), and returns the
         key, which the library formats as Django's default key function."""
+        # The common case without Django's lazy regex: a str key that fits,
+        # with nothing memcached refuses, under the default key function.
+        if (
+            type(key) is str
+            and version is None
+            and len(key) <= self._room
+            and self.key_func is default_key_func
+            and self._plain_validation
+            and not _MEMCACHE_BAD(key)
+        ):
+            return key
         self.make_and_validate_key(key, version=version)
         return key
 
