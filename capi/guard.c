@@ -378,3 +378,13 @@ int rc_decode_values(rc_client *client, const char *const *data, const size_t *l
     if (forked()) return refuse_forked("rc_decode_values", err);
     return rcgo_decode_values(client, data, lens, n, out, err);
 }
+
+int rc_compress_values(rc_client *client, const char *const *data, const size_t *lens, size_t n, rc_buf **out, char **err) {
+    if (forked()) return refuse_forked("rc_compress_values", err);
+    return rcgo_compress_values(client, data, lens, n, out, err);
+}
+
+int rc_decompress_values(rc_client *client, const char *const *data, const size_t *lens, size_t n, rc_buf **out, char **err) {
+    if (forked()) return refuse_forked("rc_decompress_values", err);
+    return rcgo_decompress_values(client, data, lens, n, out, err);
+}

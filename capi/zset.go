@@ -360,3 +360,42 @@ func rcgo_decode_values(h *C.rc_client, data *C.rc_ckey, lens *C.rc_csize, n C.s
 		return C.RC_OK, nil
 	})
 }
+
+//export rcgo_compress_values
+func rcgo_compress_values(h *C.rc_client, data *C.rc_ckey, lens *C.rc_csize, n C.size_t, out **C.rc_buf, errOut **C.char) C.int {
+	return codecCall("rc_compress_values", h, data, lens, n, out, errOut, func(c *codec.Codec, b []byte) ([]byte, error) {
+		return c.Compress(b)
+	})
+}
+
+//export rcgo_decompress_values
+func rcgo_decompress_values(h *C.rc_client, data *C.rc_ckey, lens *C.rc_csize, n C.size_t, out **C.rc_buf, errOut **C.char) C.int {
+	return codecCall("rc_decompress_values", h, data, lens, n, out, errOut, func(c *codec.Codec, b []byte) ([]byte, error) {
+		return c.Decompress(b)
+	})
+}
+
+// codecCall applies fn to n buffers, the answers in one rc_buf array.
+func codecCall(op string, h *C.rc_client, data *C.rc_ckey, lens *C.rc_csize, n C.size_t, out **C.rc_buf, errOut **C.char, fn func(*codec.Codec, []byte) ([]byte, error)) C.int {
+	return withClient(op, h, errOut, func(cl *client) (C.int, error) {
+		if err := required("out", out == nil); err != nil {
+			return 0, err
+		}
+		*out = nil
+		in, err := stringsOf("data", (**C.rc_cchar)(unsafe.Pointer(data)), lens, n)
+		if err != nil {
+			return 0, err
+		}
+		c := cl.cache.Codec()
+		done := make([]string, len(in))
+		for i, b := range in {
+			r, err := fn(c, []byte(b))
+			if err != nil {
+				return 0, fmt.Errorf("data[%d]: %w", i, err)
+			}
+			done[i] = string(r)
+		}
+		*out = listArray(done)
+		return C.RC_OK, nil
+	})
+}

@@ -21,6 +21,9 @@ const (
 // The dotted paths an entry may name, and the ones refused by name.
 const (
 	backendDjangoRedis = "django_redis.cache.RedisCache"
+	// backendOurs is redisclient.django.RedisCache, the Django backend on
+	// this library: it takes the entry of the django-redis one it replaces.
+	backendOurs = "redisclient.django.RedisCache"
 )
 
 var (
@@ -46,11 +49,11 @@ const supportedClients = "supported: django_redis.client.DefaultClient (the defa
 // one Django would use for it.
 func backendOf(e Entry) (string, error) {
 	switch e.Backend {
-	case "", backendDjangoRedis:
+	case "", backendDjangoRedis, backendOurs:
 	case BackendDjango:
 		return BackendDjango, nil
 	default:
-		return "", configErr("BACKEND", e.Backend, "not supported; supported: "+backendDjangoRedis+" (the default) or "+BackendDjango)
+		return "", configErr("BACKEND", e.Backend, "not supported; supported: "+backendDjangoRedis+" (the default), "+backendOurs+" or "+BackendDjango)
 	}
 	class := e.Options.ClientClass
 	switch {

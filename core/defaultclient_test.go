@@ -318,3 +318,22 @@ func TestDefaultClientEntryMasked(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(js), `"LOCATION":["redis://:********@a:1","redis://:********@b:1"]`)
 }
+
+// A service that moved to redisclient.django.RedisCache keeps the entry of
+// the django-redis backend it replaced, and a program reading that entry
+// connects as before.
+func TestOurDjangoBackendReadsAsDjangoRedis(t *testing.T) {
+	for _, class := range []string{"", "ansible_base.lib.redis.RedisClient"} {
+		e := core.Entry{Backend: "django_redis.cache.RedisCache", Location: "redis://:pw@127.0.0.1:7000/3",
+			Options: core.EntryOptions{ClientClass: class}}
+		want, err := core.Resolve(e)
+		require.NoError(t, err)
+		e.Backend = "redisclient.django.RedisCache"
+		got, err := core.Resolve(e)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "CLIENT_CLASS %q", class)
+	}
+	_, err := core.Resolve(core.Entry{Backend: "redisclient.django.Other", Location: "redis://127.0.0.1:7000/0"})
+	require.ErrorIs(t, err, core.ErrConfig)
+	require.ErrorContains(t, err, "redisclient.django.RedisCache")
+}

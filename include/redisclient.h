@@ -710,6 +710,20 @@ int rc_encode_values(rc_client *client, const char *const *jsons,
 int rc_decode_values(rc_client *client, const char *const *data,
                      const size_t *lens, size_t n, rc_buf **out, char **err);
 
+/* The entry's COMPRESSOR alone, for callers that serialize values
+ * themselves (the Django backend pickles in Python): rc_compress_values as
+ * django-redis compresses a serialized value (below the compressor's
+ * minimum length, and with the identity compressor, unchanged);
+ * rc_decompress_values as its decode reads one back (bytes the compressor
+ * cannot read come back unchanged: they were stored uncompressed). Same
+ * layout and errors as rc_encode_values. No I/O. */
+int rc_compress_values(rc_client *client, const char *const *data,
+                       const size_t *lens, size_t n, rc_buf **out,
+                       char **err);
+int rc_decompress_values(rc_client *client, const char *const *data,
+                         const size_t *lens, size_t n, rc_buf **out,
+                         char **err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark, side by side with its baseline in the same run, against
 # the servers testenv/with-redis.sh started: core against go-redis (Go), the
-# codecs, and from Python the shim against redis-py and Django's cache.
+# codecs, from Python the shim against redis-py and Django's cache, and the
+# Django backend against Django's own RedisCache and django-redis.
 # BENCHMARKS.md quotes what this prints.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,6 +17,8 @@ echo "== go test -bench (codecs)"
 go test ./core/codec/ -run '^$' -bench . -benchmem -count 1 -timeout 20m
 echo "== python/bench.py (shim against redis-py and Django's cache)"
 "$py" python/bench.py
+echo "== python/bench_backend.py (the Django backend against Django's RedisCache and django-redis)"
+"$py" python/bench_backend.py
 if [ -f parity/bench_values.py ]; then
 	echo "== parity/bench_values.py (django-redis's codecs in Python)"
 	"$py" parity/bench_values.py

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The test suites, against the servers testenv/with-redis.sh started (the
 # RC_TEST_* variables must be set): all of them, or those named (go, c,
-# python, parity, install). install installs each part as a user would,
-# outside the checkout (tests/install/). Every suite runs; the script fails
-# if any failed. The Go tests run under the race detector: one handle is
-# shared by many threads.
+# python, parity, django, install). django runs Django's own cache tests on
+# the Django backend; install installs each part as a user would, outside
+# the checkout (tests/install/). Every suite runs; the script fails if any
+# failed. The Go tests run under the race detector: one handle is shared by
+# many threads.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${RC_TEST_STANDALONE:?run through testenv/with-redis.sh (make test)}"
@@ -21,13 +22,14 @@ run() {
 	echo "== $*"
 	if "$@"; then passed=$((passed + 1)); else failed+=("$*"); fi
 }
-for suite in "${@:-go c python parity install}"; do
+for suite in "${@:-go c python parity django install}"; do
 	for s in $suite; do
 		case "$s" in
 		go) run go test -race -count=1 -timeout 20m ./... ;;
 		c) run bash tests/c/run.sh ;;
 		python) run "$RC_TEST_PYTHON" -m pytest -q python/tests ;;
 		parity) run "$RC_TEST_PYTHON" -m pytest -q parity ;;
+		django) run bash tests/django/run.sh ;;
 		install)
 			for t in tests/install/*.sh; do run bash "$t"; done
 			;;

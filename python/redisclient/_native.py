@@ -168,6 +168,8 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_zrem": (c_int, [_client, c_char_p, c_size_t, _keys, _size, c_size_t, c_int, _i64, _err]),
     "rc_encode_values": (c_int, [_client, _keys, _size, c_size_t, c_int, _out, _err]),
     "rc_decode_values": (c_int, [_client, _keys, _size, c_size_t, _out, _err]),
+    "rc_compress_values": (c_int, [_client, _keys, _size, c_size_t, _out, _err]),
+    "rc_decompress_values": (c_int, [_client, _keys, _size, c_size_t, _out, _err]),
 }
 
 # Status -> exception. Status handling is one function (check) rather than a
@@ -260,6 +262,8 @@ class Library:
     rc_zrem: Any
     rc_encode_values: Any
     rc_decode_values: Any
+    rc_compress_values: Any
+    rc_decompress_values: Any
 
     def __init__(self, dll: ctypes.CDLL, path: str) -> None:
         self.dll = dll

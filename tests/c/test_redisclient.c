@@ -926,6 +926,36 @@ static void test_sorted_sets(rc_client *c) {
     CHECK(dec == NULL, "nothing returned on error");
 }
 
+/* The compressor alone: zlib past 15 bytes, as django-redis. */
+static void test_compressor(void) {
+    char entry[1024];
+    snprintf(entry, sizeof entry,
+             "{\"LOCATION\": \"redis://%s/0\", \"KEY_PREFIX\": \"%s-z\", "
+             "\"OPTIONS\": {\"COMPRESSOR\": \"django_redis.compressors.zlib.ZlibCompressor\"}}",
+             need("RC_TEST_STANDALONE"), prefix);
+    rc_client *c = open_entry(entry);
+    if (c == NULL) return;
+    char big[300];
+    memset(big, 'a', sizeof big);
+    const char *data[] = {big, "short"};
+    size_t lens[] = {sizeof big, 5};
+    rc_buf *packed = NULL, *back = NULL;
+    CHECK_ST(rc_compress_values(c, data, lens, 2, &packed, &E), RC_OK);
+    CHECK(packed != NULL && packed[0].len < sizeof big && packed[1].len == 5 && memcmp(packed[1].data, "short", 5) == 0,
+          "zlib compresses past 15 bytes only");
+    if (packed != NULL) {
+        const char *again[] = {packed[0].data, packed[1].data};
+        size_t alens[] = {packed[0].len, packed[1].len};
+        CHECK_ST(rc_decompress_values(c, again, alens, 2, &back, &E), RC_OK);
+        CHECK(back != NULL && back[0].len == sizeof big && memcmp(back[0].data, big, sizeof big) == 0 && back[1].len == 5,
+              "decompressed back; the short one was stored as it is");
+        rc_free(back);
+    }
+    rc_free(packed);
+    CHECK_ST(rc_compress_values(c, data, lens, 1, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
 /* Sends one command to a standalone server over a socket of its own and
  * reads a one-line reply; 0 when it is +OK or an integer. */
 static int raw_command(const char *addr, int argc, const char **argv) {
@@ -1379,6 +1409,8 @@ static void check_all_calls(rc_client *c, int want) {
     CHECK_ST(rc_zrem(c, K("k"), keys, lens, 1, V, &i64, &E), want);
     CHECK_ST(rc_encode_values(c, keys, lens, 1, 1, &bufs, &E), want);
     CHECK_ST(rc_decode_values(c, keys, lens, 1, &bufs, &E), want);
+    CHECK_ST(rc_compress_values(c, keys, lens, 1, &bufs, &E), want);
+    CHECK_ST(rc_decompress_values(c, keys, lens, 1, &bufs, &E), want);
     CHECK(scored == NULL, "nothing returned on error");
     CHECK_ST(rc_close(c, &E), want);
     CHECK(got == NULL && bufs == NULL, "nothing returned on error");
@@ -1634,6 +1666,7 @@ int main(void) {
     test_connection_error();
     test_server_error();
     test_set_many_refused();
+    test_compressor();
     test_secrets();
     test_tls_files();
     test_misuse();
