@@ -49,7 +49,8 @@ for mode in standalone cluster; do
         location="redis://$RC_TEST_STANDALONE/0" options='{}'
     else
         location="redis://$first_cluster"
-        options="{\"CLIENT_CLASS_KWARGS\": {\"mode\": \"cluster\", \"redis_hosts\": \"$RC_TEST_CLUSTER\"}}"
+        # A cluster is django-ansible-base's client's: DefaultClient has none.
+        options="{\"CLIENT_CLASS\": \"ansible_base.lib.redis.RedisClient\", \"CLIENT_CLASS_KWARGS\": {\"mode\": \"cluster\", \"redis_hosts\": \"$RC_TEST_CLUSTER\"}}"
     fi
     (cd "$tests" && RC_DJANGO_MODE="$mode" RC_DJANGO_LOCATION="$location" RC_DJANGO_OPTIONS="$options" \
         "$py" runtests.py --settings=test_sqlite --parallel=1 --noinput -v 1 cache.test_redisclient sessions_tests.test_redisclient) || status=1
