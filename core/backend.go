@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -79,4 +80,26 @@ func (e Entry) servers() []string {
 		return strings.Split(strings.ReplaceAll(e.Location, ";", ","), ",")
 	}
 	return strings.Split(e.Location, ",")
+}
+
+// resolveServers resolves each LOCATION server with one backend's rules:
+// the first is the one written to, the others its Replicas. An error names
+// the server when there are several.
+func resolveServers(servers []string, resolveOne func(raw string) (Options, error)) (Options, error) {
+	all := make([]Options, len(servers))
+	for i, raw := range servers {
+		o, err := resolveOne(raw)
+		if err != nil {
+			if len(servers) > 1 {
+				return Options{}, fmt.Errorf("LOCATION server %d of %d: %w", i+1, len(servers), err)
+			}
+			return Options{}, err
+		}
+		all[i] = o
+	}
+	primary := all[0]
+	if len(all) > 1 {
+		primary.Replicas = all[1:]
+	}
+	return primary, nil
 }

@@ -72,23 +72,7 @@ func resolveDefaultClient(e Entry) (Options, error) {
 	if err := checkDefaultClientOptions(e.Options); err != nil {
 		return Options{}, err
 	}
-	servers := e.servers()
-	all := make([]Options, len(servers))
-	for i, raw := range servers {
-		o, err := resolveDefaultServer(raw, e.Options)
-		if err != nil {
-			if len(servers) > 1 {
-				return Options{}, fmt.Errorf("LOCATION server %d of %d: %w", i+1, len(servers), err)
-			}
-			return Options{}, err
-		}
-		all[i] = o
-	}
-	primary := all[0]
-	if len(all) > 1 {
-		primary.Replicas = all[1:]
-	}
-	return primary, nil
+	return resolveServers(e.servers(), func(raw string) (Options, error) { return resolveDefaultServer(raw, e.Options) })
 }
 
 // checkDefaultClientOptions refuses the OPTIONS that DefaultClient would

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"fmt"
 	"maps"
 )
 
@@ -40,21 +39,7 @@ func resolveDjangoCache(e Entry) (Options, error) {
 			return Options{}, configErr("OPTIONS."+c.name, v, "not supported (a class of one's own runs Python code); supported: "+c.accepted[0])
 		}
 	}
-	servers := e.servers()
-	all := make([]Options, len(servers))
-	for i, raw := range servers {
-		o, err := poolSettings(raw, maps.Clone(kwargs), BackendDjango, "")
-		if err != nil {
-			if len(servers) > 1 {
-				return Options{}, fmt.Errorf("LOCATION server %d of %d: %w", i+1, len(servers), err)
-			}
-			return Options{}, err
-		}
-		all[i] = o
-	}
-	primary := all[0]
-	if len(all) > 1 {
-		primary.Replicas = all[1:]
-	}
-	return primary, nil
+	return resolveServers(e.servers(), func(raw string) (Options, error) {
+		return poolSettings(raw, maps.Clone(kwargs), BackendDjango, "")
+	})
 }
