@@ -93,7 +93,11 @@ type trialKey struct{}
 func (g *nodeGuard) after(ctx context.Context, trial bool, err error) {
 	switch {
 	case answered(err):
-		g.unanswered.Store(false)
+		// Loaded first: a store on every call would bounce the flag's
+		// cache line between the threads that share the client.
+		if g.unanswered.Load() {
+			g.unanswered.Store(false)
+		}
 	// A deadline of the caller's own says nothing about the server.
 	case isTimeout(err) && ctx.Err() == nil:
 		g.unanswered.Store(true)
