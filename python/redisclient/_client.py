@@ -138,12 +138,21 @@ def _loads(text: bytes) -> Any:
         raise ValueDecodeError(f"the value has no Python form: {exc}") from None
 
 
+def _int(name: str, value: Any, bits: int) -> int:
+    """value, checked to be an int (not a bool) that fits the C ABI's
+    signed ``bits``-bit argument."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} is an int, not {type(value).__name__}")
+    if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+        raise ValueError(f"{name} {value} is out of the {bits}-bit range")
+    return value
+
+
 def _version(version: Optional[int]) -> int:
     if version is None:
         return RC_DEFAULT_VERSION
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise TypeError(f"version is an int, not {type(version).__name__}")
-    if not -(2**31) < version < 2**31:
+    # INT_MIN is RC_DEFAULT_VERSION, which a caller's version must not be.
+    if _int("version", version, 32) == -(2**31):
         raise ValueError(f"version {version} is out of range")
     return version
 
@@ -507,10 +516,7 @@ class Client(SortedSetMixin):
 
     def _move_version(self, op: str, key: Key, delta: int, version: Optional[int]) -> int:
         lib = self._check(op)
-        if isinstance(delta, bool) or not isinstance(delta, int):
-            raise TypeError(f"delta is an int, not {type(delta).__name__}")
-        if not -(2**31) <= delta < 2**31:
-            raise ValueError(f"delta {delta} is out of range")
+        _int("delta", delta, 32)
         k = self._key(key, version)
         moved, err = ctypes.c_int(), c_void_p()
         status = getattr(lib, op)(self._h, k, len(k), delta, _version(version), byref(moved), byref(err))
@@ -569,10 +575,7 @@ class Client(SortedSetMixin):
 
     def _ms_call(self, op: str, key: Key, ms: Any, version: Optional[int]) -> bool:
         lib = self._check(op)
-        if isinstance(ms, bool) or not isinstance(ms, int):
-            raise TypeError(f"{op[3:]}: an int, not {type(ms).__name__}")
-        if not -(2**63) <= ms < 2**63:
-            raise ValueError(f"{op[3:]}: {ms} is out of the 64-bit range")
+        _int(op[3:], ms, 64)
         k = self._key(key, version)
         err = c_void_p()
         return self._found(lib, getattr(lib, op)(self._h, k, len(k), ms, _version(version), byref(err)), err)
@@ -916,10 +919,7 @@ class Client(SortedSetMixin):
 
     def _incr(self, op: str, key: Key, delta: int, version: Optional[int]) -> int:
         lib = self._check(op)
-        if isinstance(delta, bool) or not isinstance(delta, int):
-            raise TypeError(f"delta is an int, not {type(delta).__name__}")
-        if not -(2**63) <= delta < 2**63:
-            raise ValueError(f"delta {delta} is out of the 64-bit range")
+        _int("delta", delta, 64)
         k = self._key(key, version)
         result, err = c_int64(), c_void_p()
         status = getattr(lib, op)(self._h, k, len(k), delta, _version(version), byref(result), byref(err))
