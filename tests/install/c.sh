@@ -50,8 +50,10 @@ LD_LIBRARY_PATH="$lib" ldd ./example | grep -q "libredisclient.so.$abi => $lib/l
 LD_LIBRARY_PATH="$lib" ./example entry.json | tee example.out
 grep -qx 'greeting = hello from C' example.out || fail "the example did not read its key back"
 # The command line for operators, from the prefix's bin.
-"$prefix/bin/redisclient" --entry entry.json health | grep -qx 'status  good' ||
-	fail "the installed redisclient does not report the server good"
+# Captured first: grep -q closing the pipe early would fail it by SIGPIPE.
+health="$("$prefix/bin/redisclient" --entry entry.json health)" ||
+	fail "the installed redisclient's health check failed: $health"
+grep -qx 'status  good' <<<"$health" || fail "the installed redisclient does not report the server good: $health"
 
 make -s -C "$root" uninstall PREFIX="$prefix"
 left="$(find "$prefix" -not -type d)"
