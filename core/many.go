@@ -316,7 +316,7 @@ func (c *Cache) Health(ctx context.Context) (Health, error) {
 		}
 		addr, _, _ := strings.Cut(f[1], "@")
 		n := NodeStatus{Addr: addr, Flags: strings.Split(f[2], ",")}
-		if contains(n.Flags, "fail") {
+		if flagsFailed(f[2]) {
 			h.Status = "degraded"
 		}
 		h.Nodes = append(h.Nodes, n)
@@ -326,6 +326,13 @@ func (c *Cache) Health(ctx context.Context) (Health, error) {
 	}
 	return h, nil
 }
+
+// flagsFailed is the reference's test of a CLUSTER NODES flags field:
+// determine_cluster_node_status asks `'fail' in flags` of redis-py's
+// unsplit string, so a node that the node asked only suspects ("fail?",
+// before the primaries agree on "fail") degrades the cluster too, and so
+// does a replica set never to fail over ("nofailover").
+func flagsFailed(flags string) bool { return strings.Contains(flags, "fail") }
 
 // replicaHealth pings each replica: one that fails degrades the cache,
 // since the reads sent to it fail.
