@@ -311,3 +311,54 @@ func TestCommandHelp(t *testing.T) {
 	r = cli(t, "", nil, "keys", "a", "b")
 	require.Equal(t, exitUsage, r.code)
 }
+
+// The keys a Django service wrote are the ones keys lists, stats counts
+// and clear removes, and Django sees them gone; a neighbour prefix's stay.
+func TestDjangoKeysAndClear(t *testing.T) {
+	python := need(t, "RC_TEST_PYTHON")
+	for _, k := range serverKinds() {
+		if k.name != "standalone" && k.name != "cluster" {
+			continue
+		}
+		t.Run(k.name, func(t *testing.T) {
+			prefix := fmt.Sprintf("cli-dj-%s-%d", k.name, time.Now().UnixNano())
+			ours, theirs := k.entry(t, prefix), k.entry(t, prefix+":a")
+			django := func(code string) string {
+				t.Helper()
+				script := fmt.Sprintf(`
+import json, django
+from django.conf import settings
+backend = {"BACKEND": "django_redis.cache.RedisCache"}
+settings.configure(CACHES={"default": {**json.loads(%q), **backend}, "neighbour": {**json.loads(%q), **backend}})
+django.setup()
+from django.core.cache import cache, caches
+%s`, ours, theirs, code)
+				out, err := exec.Command(python, "-c", script).CombinedOutput()
+				require.NoError(t, err, "%s", out)
+				return string(out)
+			}
+			django(`cache.set("job:1", {"id": 1}, 600)
+cache.set("job:2", [1, 2], None)
+cache.set("job:old", "three", version=3)
+caches["neighbour"].set("job:1", "theirs")`)
+			f := entryFile(t, ours)
+			t.Cleanup(func() { cli(t, "", nil, "--entry", entryFile(t, theirs), "clear", "--yes") })
+
+			r := cli(t, "", nil, "--entry", f, "keys", "job:*")
+			require.Equal(t, []string{"job:1", "job:2"}, lines(r.stdout), r.stderr)
+			r = cli(t, "", nil, "--entry", f, "keys", "--version", "3")
+			require.Equal(t, []string{"job:old"}, lines(r.stdout), r.stderr)
+			r = cli(t, "", nil, "--entry", f, "get", "job:old", "--version", "3")
+			require.Equal(t, "\"three\"\n", r.stdout, r.stderr)
+			s := parseStats(t, cli(t, "", nil, "--entry", f, "stats", "--json"))
+			require.EqualValues(t, 3, s.Total.Keys)
+			require.Equal(t, core.TTLBuckets{None: 1, Under1h: 2}, s.Total.TTL) // Django's default TIMEOUT is 300 s
+
+			r = cli(t, "", nil, "--entry", f, "clear", "--yes")
+			require.Equal(t, exitOK, r.code, r.stderr)
+			require.Contains(t, r.stdout, "removed 3 keys")
+			require.Equal(t, "None None theirs\n",
+				django(`print(cache.get("job:1"), cache.get("job:old", version=3), caches["neighbour"].get("job:1"))`))
+		})
+	}
+}
