@@ -69,7 +69,7 @@ unless it reads as this prefix and a version ("svc:1" beside "svc"). As
 with SCAN, a key may come twice when the server resizes its table meanwhile.`,
 	"clear": `Deletes every key of the KEY_PREFIX, all versions, on every primary:
 never the keys of another prefix (one that begins with this one too), never
-FLUSHDB. The keys are counted first; on a terminal it asks "delete N keys
+FLUSHDB (django-redis's clear() flushes the database). The keys are counted first; on a terminal it asks "delete N keys
 under prefix P (all versions)? [y/N]". Without a terminal (or with the entry
 on standard input) it deletes only with --yes, and otherwise exits 6.
 Progress goes to standard error every --progress keys.`,
