@@ -20,7 +20,7 @@ Commands:
   ttl KEY [--version N]           seconds left, or "none" for no expiry
   delete KEY [--version N]        remove the key
   incr KEY [N] [--version N]      add N (default 1), print the new value
-  keys [PATTERN] [--full] [--version N]
+  keys [PATTERN] [--full] [--null] [--version N]
                                   this entry's keys, one a line, on every
                                   primary; the count on standard error
   clear [--yes] [--progress N]    delete every key of the KEY_PREFIX (all
@@ -61,12 +61,13 @@ bytes as given) at KEY for --timeout seconds.`,
 	"delete": `Removes KEY. Exit 5 when it did not exist.`,
 	"incr":   `Adds N (default 1) to the integer at KEY and prints it. Exit 5 when missing.`,
 	"keys": `The keys of this entry (its KEY_PREFIX and version, or --version) that
-match the glob PATTERN (default *), without prefix and version (--full:
-as Redis holds them), one a line on standard output as they are found, on
-every primary of a cluster. The count goes to standard error. Keys of
-another prefix never appear, nor those of one that begins with this one,
-unless it reads as this prefix and a version ("svc:1" beside "svc"). As
-with SCAN, a key may come twice when the server resizes its table meanwhile.`,
+match the glob PATTERN (default *), without prefix and version (--full: as
+Redis holds them), one a line (--null: NUL-ended) on standard output as
+they are found, on every primary of a cluster. The count goes to standard
+error. Keys of another prefix never appear, nor those of one that begins
+with this one, unless it reads as this prefix and a version ("svc:1"
+beside "svc"). As with SCAN, a key may come twice when the server resizes
+its table meanwhile.`,
 	"clear": `Deletes every key of the KEY_PREFIX, all versions, on every primary:
 never the keys of another prefix (one that begins with this one too), never
 FLUSHDB (django-redis's clear() flushes the database). The keys are counted first; on a terminal it asks "delete N keys
@@ -96,7 +97,8 @@ var examples = map[string]string{
   redisclient --entry cache.json incr stock -5`,
 	"keys": `  redisclient --entry cache.json keys
   redisclient --entry cache.json keys 'session:*' --version 2 | wc -l
-  redisclient --entry cache.json keys --full | head`,
+  redisclient --entry cache.json keys --full | head
+  redisclient --entry cache.json keys 'tmp:*' --null | xargs -0 -n1 redisclient --entry cache.json delete --`,
 	"clear": `  redisclient --entry cache.json clear
   redisclient --entry cache.json clear --yes --progress 50000`,
 	"stats": `  redisclient --entry cache.json stats

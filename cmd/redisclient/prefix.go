@@ -22,7 +22,8 @@ import (
 func keys(ctx context.Context, env *environment, args []string) (int, error) {
 	fs := flag.NewFlagSet("keys", flag.ContinueOnError)
 	full := fs.Bool("full", false, "print the keys as Redis holds them (KEY_PREFIX:VERSION:key)")
-	c, rest, done, err := env.keyed(fs, args, "[PATTERN] [--full] [--version N]", 0, 1)
+	null := fs.Bool("null", false, "end each key with a NUL byte, not a newline (for xargs -0; a key may hold a newline)")
+	c, rest, done, err := env.keyed(fs, args, "[PATTERN] [--full] [--null] [--version N]", 0, 1)
 	if err != nil {
 		return helpOr(err, nil)
 	}
@@ -30,6 +31,10 @@ func keys(ctx context.Context, env *environment, args []string) (int, error) {
 	pattern := "*"
 	if len(rest) == 1 {
 		pattern = rest[0]
+	}
+	end := byte('\n')
+	if *null {
+		end = 0
 	}
 	out := bufio.NewWriter(env.stdout)
 	n := 0
@@ -42,7 +47,7 @@ func keys(ctx context.Context, env *environment, args []string) (int, error) {
 			k = c.MakeKey(k)
 		}
 		out.WriteString(k)
-		out.WriteByte('\n')
+		out.WriteByte(end)
 		n++
 	}
 	if err := out.Flush(); err != nil {

@@ -362,3 +362,24 @@ caches["neighbour"].set("job:1", "theirs")`)
 		})
 	}
 }
+
+// --null lists keys that hold a newline or begin with "-" so that xargs -0
+// hands them back whole, as the keys example does.
+func TestKeysNull(t *testing.T) {
+	prefix := fmt.Sprintf("cli-null-%d", time.Now().UnixNano())
+	f := entryFile(t, standaloneEntry(t, prefix))
+	for _, k := range []string{"two\nlines", "-dash", "plain"} {
+		r := cli(t, "", nil, "--entry", f, "set", "--", k, "1")
+		require.Equal(t, exitOK, r.code, r.stderr)
+	}
+	r := cli(t, "", nil, "--entry", f, "keys", "--null")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	got := strings.Split(strings.TrimSuffix(r.stdout, "\x00"), "\x00")
+	require.ElementsMatch(t, []string{"two\nlines", "-dash", "plain"}, got)
+	require.Contains(t, r.stderr, "3 keys")
+
+	pipeline := fmt.Sprintf("%[1]s --entry %[2]s keys --null | xargs -0 -n1 %[1]s --entry %[2]s delete --", binary, f)
+	out, err := exec.Command("sh", "-c", pipeline).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Contains(t, cli(t, "", nil, "--entry", f, "keys").stderr, "0 keys")
+}
