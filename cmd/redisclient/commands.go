@@ -44,10 +44,7 @@ var commands = map[string]command{
 
 // entry reads, expands and parses the entry.
 func (env *environment) entry() (core.Entry, error) {
-	file := env.entryFile
-	if file == "" {
-		file = os.Getenv(entryVariable)
-	}
+	file := env.entrySource()
 	if file == "" {
 		return core.Entry{}, usageError{fmt.Errorf("no entry: give --entry FILE, or set %s", entryVariable)}
 	}
@@ -70,6 +67,14 @@ func (env *environment) entry() (core.Entry, error) {
 		return core.Entry{}, usageError{err}
 	}
 	return e, nil
+}
+
+// entrySource is the entry's file, "-" for standard input.
+func (env *environment) entrySource() string {
+	if env.entryFile != "" {
+		return env.entryFile
+	}
+	return os.Getenv(entryVariable)
 }
 
 // open opens the entry's cache; a configuration error is the user's.

@@ -112,7 +112,7 @@ func clearPrefix(ctx context.Context, env *environment, args []string) (int, err
 // confirm asks on the terminal; without one (or with the entry read from
 // standard input) there is no one to ask, and nothing is deleted.
 func (env *environment) confirm(question string) (int, error) {
-	if env.entryFile == "-" || !isTerminal(env.stdin) {
+	if env.entrySource() == "-" || !isTerminal(env.stdin) {
 		return exitDeclined, fmt.Errorf("not deleted: no terminal to confirm on; give --yes to delete without asking")
 	}
 	fmt.Fprint(env.stderr, question)

@@ -287,6 +287,8 @@ func TestClearConfirmation(t *testing.T) {
 	require.Equal(t, exitOK, cli(t, "", nil, "--entry", f, "set", "a", "1").code)
 	r := cli(t, standaloneEntry(t, prefix), nil, "--entry", "-", "clear")
 	require.Equal(t, exitDeclined, r.code, r.stderr)
+	r = cli(t, standaloneEntry(t, prefix), []string{entryVariable + "=-"}, "clear")
+	require.Equal(t, exitDeclined, r.code, r.stderr)
 	require.Equal(t, exitOK, cli(t, "", nil, "--entry", f, "clear", "--yes").code)
 }
 
