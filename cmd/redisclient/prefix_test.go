@@ -310,6 +310,12 @@ func TestCommandHelp(t *testing.T) {
 	r = cli(t, "", nil, "stats", "--sample", "0")
 	require.Equal(t, exitUsage, r.code)
 	require.Contains(t, r.stderr, "--sample 0")
+	r = cli(t, "", nil, "clear", "--progress", "-1")
+	require.Equal(t, exitUsage, r.code)
+	require.Contains(t, r.stderr, "--progress -1")
+	r = cli(t, "", nil, "stats", "--sample", "many")
+	require.Equal(t, exitUsage, r.code)
+	require.Contains(t, r.stderr, `invalid value "many" for flag -sample`)
 	r = cli(t, "", nil, "keys", "a", "b")
 	require.Equal(t, exitUsage, r.code)
 }
