@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -63,7 +64,7 @@ func (c *Cache) Stats(ctx context.Context, sample int64) ([]NodeStats, error) {
 	var mu sync.Mutex
 	var all []NodeStats
 	err := c.eachPrimary(ctx, func(ctx context.Context, node *redis.Client) error {
-		s := NodeStats{Addr: node.Options().Addr}
+		s := NodeStats{Addr: nodeAddr(ctx, node)}
 		err := scanNode(ctx, node, c.prefixPattern(), scanBatch, func(page []string) error {
 			var measure []string
 			for _, k := range page {
@@ -120,4 +121,26 @@ func (s *NodeStats) measure(ctx context.Context, node *redis.Client, keys []stri
 		s.TTL.add(ttl[i].Val())
 	}
 	return nil
+}
+
+// nodeAddr is the node's address as CLUSTER NODES and health name it. A
+// cluster client's node has a blank host when the slot map named a
+// loopback address (go-redis's ":7000", see seeds.go); the node then
+// says which it is ("myself").
+func nodeAddr(ctx context.Context, node *redis.Client) string {
+	addr := node.Options().Addr
+	if host, _, err := net.SplitHostPort(addr); err != nil || host != "" {
+		return addr
+	}
+	nodes, err := node.ClusterNodes(ctx).Result()
+	if err != nil {
+		return addr
+	}
+	for _, line := range strings.Split(nodes, "\n") {
+		if f := strings.Fields(line); len(f) > 2 && strings.Contains(f[2], "myself") {
+			self, _, _ := strings.Cut(f[1], "@")
+			return self
+		}
+	}
+	return addr
 }

@@ -171,6 +171,12 @@ func TestCommandsOnEveryServer(t *testing.T) {
 				holding += min(n.Keys, 1)
 			}
 			require.EqualValues(t, 8, perNode)
+			if k.primaries > 1 { // the addresses health names, none blank
+				r := run(f, "health", "--json")
+				for _, n := range s.Nodes {
+					require.Contains(t, r.stdout, `"addr": "`+n.Addr+`"`)
+				}
+			}
 			r = run(f, "stats", "--sample", "1")
 			require.Equal(t, exitOK, r.code, r.stderr)
 			require.Contains(t, r.stdout, fmt.Sprintf("prefix %q, all versions", prefix))
