@@ -92,6 +92,9 @@ func (c *Cache) Version(v int) *Cache { return c.conn.view(v) }
 // MakeKey is Django's default key function: KEY_PREFIX:VERSION:key.
 func (c *Cache) MakeKey(key string) string { return c.keyHead + key }
 
+// KeyPrefix is the entry's KEY_PREFIX, which Clear and Stats cover.
+func (c *Cache) KeyPrefix() string { return c.conn.prefix }
+
 // Options are the resolved connection settings (with the password).
 func (c *Cache) Options() Options { return c.conn.options }
 

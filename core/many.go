@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync/atomic"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -123,23 +123,36 @@ func (c *Cache) DeleteMany(ctx context.Context, keys []string) (int64, error) {
 // flushes the database: other services' keys stay, those of a prefix that
 // begins with this one ("svc:a" beside "svc") too.
 func (c *Cache) Clear(ctx context.Context) (int64, error) {
+	return c.ClearProgress(ctx, nil)
+}
+
+// ClearProgress is Clear that hands progress the running total of keys
+// removed after each batch, so that a long clear can be watched. The calls
+// come one at a time; progress may be nil.
+func (c *Cache) ClearProgress(ctx context.Context, progress func(removed int64)) (int64, error) {
 	if err := c.check(); err != nil {
 		return 0, err
 	}
 	// "svc:*" also matches the keys of a prefix "svc:x": only a key that
 	// reads as ours, KEY_PREFIX:VERSION:key, is removed.
-	removed, err := c.deleteMatching(ctx, globEscape(c.conn.prefix)+":*", scanBatch, c.ownsKey)
+	removed, err := c.deleteMatching(ctx, c.prefixPattern(), scanBatch, c.ownsKey, progress)
 	return removed, c.fail("clear", c.conn.prefix+":*", err)
 }
+
+// prefixPattern is the glob of every key of this KEY_PREFIX, all versions,
+// and of the prefixes that extend it, which ownsKey tells apart.
+func (c *Cache) prefixPattern() string { return globEscape(c.conn.prefix) + ":*" }
 
 // scanBatch is the COUNT of the SCANs that clear and collect keys.
 const scanBatch = 1000
 
 // deleteMatching removes, on every primary, the keys that match pattern
 // and that keep accepts, one SCAN page at a time, and returns how many it
-// removed.
-func (c *Cache) deleteMatching(ctx context.Context, pattern string, count int64, keep func(string) bool) (int64, error) {
-	var removed atomic.Int64
+// removed. progress, when not nil, gets the running total after each page,
+// one call at a time, though the primaries are cleared at once.
+func (c *Cache) deleteMatching(ctx context.Context, pattern string, count int64, keep func(string) bool, progress func(int64)) (int64, error) {
+	var mu sync.Mutex
+	var removed int64
 	err := c.eachPrimary(ctx, func(ctx context.Context, node *redis.Client) error {
 		return scanNode(ctx, node, pattern, count, func(page []string) error {
 			var batch []string
@@ -158,13 +171,20 @@ func (c *Cache) deleteMatching(ctx context.Context, pattern string, count int64,
 				cmds[i] = pipe.Del(ctx, k)
 			}
 			_, err := pipe.Exec(ctx)
+			var n int64
 			for _, cmd := range cmds {
-				removed.Add(cmd.Val())
+				n += cmd.Val()
 			}
+			mu.Lock() // so that progress sees the totals in order
+			removed += n
+			if progress != nil && n > 0 {
+				progress(removed)
+			}
+			mu.Unlock()
 			return err
 		})
 	})
-	return removed.Load(), err
+	return removed, err
 }
 
 // eachPrimary runs fn on every primary of a cluster, at once, or on the
@@ -296,7 +316,7 @@ func (c *Cache) Health(ctx context.Context) (Health, error) {
 		}
 		addr, _, _ := strings.Cut(f[1], "@")
 		n := NodeStatus{Addr: addr, Flags: strings.Split(f[2], ",")}
-		if contains(n.Flags, "fail") {
+		if flagsFailed(f[2]) {
 			h.Status = "degraded"
 		}
 		h.Nodes = append(h.Nodes, n)
@@ -306,6 +326,13 @@ func (c *Cache) Health(ctx context.Context) (Health, error) {
 	}
 	return h, nil
 }
+
+// flagsFailed is the reference's test of a CLUSTER NODES flags field:
+// determine_cluster_node_status asks `'fail' in flags` of redis-py's
+// unsplit string, so a node that the node asked only suspects ("fail?",
+// before the primaries agree on "fail") degrades the cluster too, and so
+// does a replica set never to fail over ("nofailover").
+func flagsFailed(flags string) bool { return strings.Contains(flags, "fail") }
 
 // replicaHealth pings each replica: one that fails degrades the cache,
 // since the reads sent to it fail.

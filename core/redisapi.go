@@ -108,7 +108,7 @@ func (c *Cache) DeletePattern(ctx context.Context, search string, count int64) (
 	if count <= 0 {
 		count = scanBatch
 	}
-	n, err := c.deleteMatching(ctx, c.pattern(search), count, func(string) bool { return true })
+	n, err := c.deleteMatching(ctx, c.pattern(search), count, func(string) bool { return true }, nil)
 	return n, c.fail("delete_pattern", search, err)
 }
 

@@ -37,14 +37,14 @@ var commands = map[string]command{
 	"ttl":     ttl,
 	"delete":  del,
 	"incr":    incr,
+	"keys":    keys,
+	"clear":   clearPrefix,
+	"stats":   stats,
 }
 
 // entry reads, expands and parses the entry.
 func (env *environment) entry() (core.Entry, error) {
-	file := env.entryFile
-	if file == "" {
-		file = os.Getenv(entryVariable)
-	}
+	file := env.entrySource()
 	if file == "" {
 		return core.Entry{}, usageError{fmt.Errorf("no entry: give --entry FILE, or set %s", entryVariable)}
 	}
@@ -69,6 +69,14 @@ func (env *environment) entry() (core.Entry, error) {
 	return e, nil
 }
 
+// entrySource is the entry's file, "-" for standard input.
+func (env *environment) entrySource() string {
+	if env.entryFile != "" {
+		return env.entryFile
+	}
+	return os.Getenv(entryVariable)
+}
+
 // open opens the entry's cache; a configuration error is the user's.
 func (env *environment) open() (*core.Cache, error) {
 	e, err := env.entry()
@@ -87,8 +95,9 @@ func (env *environment) open() (*core.Cache, error) {
 func (env *environment) flags(fs *flag.FlagSet, args []string, positional string) ([]string, error) {
 	fs.SetOutput(env.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(env.stderr, "usage: redisclient [--entry FILE] %s %s\n", env.name, positional)
+		fmt.Fprintf(env.stderr, "usage: redisclient [--entry FILE] %s %s\n\n%s\n\n", env.name, positional, summaries[env.name])
 		fs.PrintDefaults()
+		fmt.Fprintf(env.stderr, "\nExamples:\n%s\n\n%s", examples[env.name], exitCodes)
 	}
 	var rest []string
 	for len(args) > 0 {
@@ -118,13 +127,13 @@ var negativeNumber = regexp.MustCompile(`^-[0-9]`)
 var errHelp = errors.New("help")
 
 // keyed runs a command on KEY with --version.
-func (env *environment) keyed(fs *flag.FlagSet, args []string, positional string, want int) (*core.Cache, []string, func(), error) {
+func (env *environment) keyed(fs *flag.FlagSet, args []string, positional string, least, most int) (*core.Cache, []string, func(), error) {
 	version := fs.Int("version", 0, "the key version (default: the entry's VERSION)")
 	rest, err := env.flags(fs, args, positional)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if len(rest) < 1 || len(rest) > want {
+	if len(rest) < least || len(rest) > most {
 		fs.Usage()
 		return nil, nil, nil, usageError{fmt.Errorf("takes %s", positional)}
 	}
@@ -236,7 +245,7 @@ func resolve(_ context.Context, env *environment, args []string) (int, error) {
 func get(ctx context.Context, env *environment, args []string) (int, error) {
 	fs := flag.NewFlagSet("get", flag.ContinueOnError)
 	raw := fs.Bool("raw", false, "print the stored bytes as they are")
-	c, rest, done, err := env.keyed(fs, args, "KEY [--raw] [--version N]", 1)
+	c, rest, done, err := env.keyed(fs, args, "KEY [--raw] [--version N]", 1, 1)
 	if err != nil {
 		return helpOr(err, nil)
 	}
@@ -268,15 +277,11 @@ func set(ctx context.Context, env *environment, args []string) (int, error) {
 	fs := flag.NewFlagSet("set", flag.ContinueOnError)
 	raw := fs.Bool("raw", false, "store VALUE's bytes as they are, not as value JSON")
 	timeout := fs.String("timeout", "", `seconds to keep the value, or "none" (default: the entry's TIMEOUT)`)
-	c, rest, done, err := env.keyed(fs, args, "KEY VALUE [--raw] [--timeout S|none] [--version N]", 2)
+	c, rest, done, err := env.keyed(fs, args, "KEY VALUE [--raw] [--timeout S|none] [--version N]", 2, 2)
 	if err != nil {
 		return helpOr(err, nil)
 	}
 	defer done()
-	if len(rest) != 2 {
-		fs.Usage()
-		return exitUsage, usageError{errors.New("takes KEY VALUE")}
-	}
 	exp, err := expiry(*timeout)
 	if err != nil {
 		return exitUsage, err
@@ -312,7 +317,7 @@ func expiry(s string) (core.Expiry, error) {
 }
 
 func ttl(ctx context.Context, env *environment, args []string) (int, error) {
-	c, rest, done, err := env.keyed(flag.NewFlagSet("ttl", flag.ContinueOnError), args, "KEY [--version N]", 1)
+	c, rest, done, err := env.keyed(flag.NewFlagSet("ttl", flag.ContinueOnError), args, "KEY [--version N]", 1, 1)
 	if err != nil {
 		return helpOr(err, nil)
 	}
@@ -339,7 +344,7 @@ func ttl(ctx context.Context, env *environment, args []string) (int, error) {
 }
 
 func del(ctx context.Context, env *environment, args []string) (int, error) {
-	c, rest, done, err := env.keyed(flag.NewFlagSet("delete", flag.ContinueOnError), args, "KEY [--version N]", 1)
+	c, rest, done, err := env.keyed(flag.NewFlagSet("delete", flag.ContinueOnError), args, "KEY [--version N]", 1, 1)
 	if err != nil {
 		return helpOr(err, nil)
 	}
@@ -355,7 +360,7 @@ func del(ctx context.Context, env *environment, args []string) (int, error) {
 }
 
 func incr(ctx context.Context, env *environment, args []string) (int, error) {
-	c, rest, done, err := env.keyed(flag.NewFlagSet("incr", flag.ContinueOnError), args, "KEY [N] [--version N]", 2)
+	c, rest, done, err := env.keyed(flag.NewFlagSet("incr", flag.ContinueOnError), args, "KEY [N] [--version N]", 1, 2)
 	if err != nil {
 		return helpOr(err, nil)
 	}

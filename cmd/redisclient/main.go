@@ -18,7 +18,7 @@ import (
 	"strings"
 )
 
-// Exit codes, documented in usage and README.
+// Exit codes, documented in exitCodes and README.
 const (
 	exitOK       = 0
 	exitError    = 1 // connection, server or value error
@@ -26,41 +26,11 @@ const (
 	exitDegraded = 3 // health: a cluster node failed, the cluster serves
 	exitFailed   = 4 // health: Redis cannot serve
 	exitMiss     = 5 // get, ttl, delete, incr: no such key
+	exitDeclined = 6 // clear: not confirmed
 )
 
 // entryVariable names the entry file when --entry is not given.
 const entryVariable = "REDISCLIENT_ENTRY"
-
-const usage = `usage: redisclient [--entry FILE] COMMAND [ARGS]
-
-The entry is one Django CACHES entry as JSON ("OPTIONS", "LOCATION", ...):
---entry FILE, --entry - for standard input, or the file $REDISCLIENT_ENTRY
-names. ${VAR} and ${VAR:-default} in it are expanded from the environment.
-
-Commands:
-  health [--json] [--timeout D]   the status django-ansible-base reports:
-                                  good, degraded or failed (exit 0, 3, 4)
-  resolve [--show-password]       the effective settings as JSON, masked
-  get KEY [--raw] [--version N]   the value as the service reads it (value
-                                  JSON; --raw: the stored bytes)
-  set KEY VALUE [--raw] [--timeout S|none] [--version N]
-                                  store value JSON (--raw: the bytes as given)
-                                  for S seconds (default: the entry's TIMEOUT)
-  ttl KEY [--version N]           seconds left, or "none" for no expiry
-  delete KEY [--version N]        remove the key
-  incr KEY [N] [--version N]      add N (default 1), print the new value
-  help                            this text; COMMAND --help for one command
-
-Exit codes: 0 done, 1 a connection, server or value error, 2 a bad command
-line or entry, 3 degraded and 4 failed (health), 5 no such key (get, ttl,
-delete, incr). Passwords are never printed, except by resolve
---show-password.
-
-Examples:
-  redisclient --entry /etc/svc/cache.json health --timeout 2s
-  REDISCLIENT_ENTRY=cache.json redisclient get user:7 --version 2
-  redisclient --entry cache.json set greeting '"hello"' --timeout 60
-`
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 

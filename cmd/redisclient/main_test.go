@@ -228,12 +228,18 @@ func TestPasswordNeverPrinted(t *testing.T) {
 	}
 	wrong := entryFile(t, fmt.Sprintf(`{"LOCATION": "redis://%s/0", "OPTIONS": {"CLIENT_CLASS": "ansible_base.lib.redis.RedisClient", "CLIENT_CLASS_KWARGS": {"username": %q, "password": %q}}}`,
 		acl, need(t, "RC_TEST_ACL_USER"), canary))
-	for _, args := range [][]string{{"get", "k"}, {"set", "k", `"v"`}, {"health"}, {"health", "--json"}, {"ttl", "k"}, {"incr", "k"}, {"resolve"}} {
+	for _, args := range [][]string{{"get", "k"}, {"set", "k", `"v"`}, {"health"}, {"health", "--json"}, {"ttl", "k"}, {"incr", "k"}, {"resolve"},
+		{"delete", "k"}, {"keys"}, {"keys", "--full"}, {"clear"}, {"clear", "--yes"}, {"stats"}, {"stats", "--json"}} {
 		r := cli(t, "", nil, append([]string{"--entry", wrong}, args...)...)
 		check(r)
 		if args[0] != "resolve" {
 			require.NotEqual(t, exitOK, r.code, "%v with a wrong password", args)
 		}
+	}
+	for name := range commands {
+		r := cli(t, "", nil, "--entry", wrong, name, "--help")
+		require.Equal(t, exitOK, r.code, name)
+		check(r)
 	}
 	r := cli(t, "", nil, "--entry", wrong, "resolve", "--show-password")
 	require.Equal(t, exitOK, r.code)
@@ -242,7 +248,7 @@ func TestPasswordNeverPrinted(t *testing.T) {
 	// Malformed LOCATIONs holding the password.
 	for _, loc := range []string{"rcuser:" + canary + "@127.0.0.1:6379", "redis://:" + canary + "@127.0.0.1:notaport/0"} {
 		f := entryFile(t, fmt.Sprintf(`{"LOCATION": %q}`, loc))
-		for _, args := range [][]string{{"get", "k"}, {"health"}, {"resolve"}} {
+		for _, args := range [][]string{{"get", "k"}, {"health"}, {"resolve"}, {"keys"}, {"clear", "--yes"}, {"stats"}} {
 			r := cli(t, "", nil, append([]string{"--entry", f}, args...)...)
 			require.Equal(t, exitUsage, r.code, "%v: %s", args, r.stderr)
 			check(r)
