@@ -50,9 +50,13 @@ type connection struct {
 }
 
 // Open resolves the entry and makes its client. It does no I/O: the first
-// command connects, as in Django.
-func Open(e Entry) (*Cache, error) {
-	o, ours, err := resolve(e)
+// command connects, as in Django. Open reads the entry as Resolve does;
+// OpenWith takes the Django settings beside it.
+func Open(e Entry) (*Cache, error) { return OpenWith(e, Settings{}) }
+
+// OpenWith is Open under the Django settings s (see ResolveWith).
+func OpenWith(e Entry, s Settings) (*Cache, error) {
+	o, ours, err := resolve(e, s)
 	if err != nil {
 		return nil, err
 	}
