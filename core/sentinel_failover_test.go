@@ -108,9 +108,12 @@ func (p *privateSentinels) master(t *testing.T, ctx context.Context) string {
 	return net.JoinHostPort(m[0], m[1])
 }
 
-// TestSentinelMasterKilled kills the master (SIGKILL) under a stream of
-// writes from several goroutines, without a caller deadline, through
-// SentinelClient's entry. What this library promises, and the test holds:
+// TestSentinelMasterKilled kills the master (SIGKILL: it refuses
+// connections at once) under a stream of writes from several goroutines,
+// without a caller deadline, through SentinelClient's entry;
+// TestSentinelMasterHung stops it (SIGSTOP: the kernel still accepts
+// connections, nothing answers). What this library promises, and the
+// tests hold:
 // no call blocks longer than socket_connect_timeout + 2 x socket_timeout;
 // writes succeed again within a bound after the sentinels promote the
 // replica; a write reported as stored was stored: every one acknowledged
@@ -119,7 +122,11 @@ func (p *privateSentinels) master(t *testing.T, ctx context.Context) string {
 // a write the old master acknowledged in its last moments may never have
 // reached the replica: those are counted and bounded to the last instant
 // before the kill, not hidden.
-func TestSentinelMasterKilled(t *testing.T) {
+func TestSentinelMasterKilled(t *testing.T) { runSentinelFault(t, syscall.SIGKILL) }
+
+func TestSentinelMasterHung(t *testing.T) { runSentinelFault(t, syscall.SIGSTOP) }
+
+func runSentinelFault(t *testing.T, sig syscall.Signal) {
 	const (
 		socketTimeout = time.Second
 		workers       = 4
@@ -187,7 +194,11 @@ func TestSentinelMasterKilled(t *testing.T) {
 	require.Equal(t, p.primary, old)
 	mu.Lock()
 	killed = time.Now()
-	require.NoError(t, syscall.Kill(p.pids[old], syscall.SIGKILL))
+	require.NoError(t, syscall.Kill(p.pids[old], sig))
+	if sig == syscall.SIGSTOP {
+		// Resumed before the processes are killed, or it would outlive them.
+		t.Cleanup(func() { _ = syscall.Kill(p.pids[old], syscall.SIGCONT) })
+	}
 	mu.Unlock()
 
 	// Run until writes have succeeded for a while after the failover, or
@@ -231,8 +242,8 @@ func TestSentinelMasterKilled(t *testing.T) {
 	}
 	require.False(t, recovered.IsZero(), "no write succeeded within %v of the kill", recoveryBound+callBound)
 	recovery := recovered.Sub(killed)
-	t.Logf("master %s killed: writes succeeded again after %v; %d writes failed (%v), %d acknowledged before the kill, %d after; longest call %v",
-		old, recovery, failed, errs, ackedBefore, ackedAfter, longest)
+	t.Logf("master %s %v: writes succeeded again after %v; %d writes failed (%v), %d acknowledged before the kill, %d after; longest call %v",
+		old, sig, recovery, failed, errs, ackedBefore, ackedAfter, longest)
 	require.Less(t, recovery, recoveryBound)
 	require.LessOrEqual(t, longest, callBound, "a call blocked past connect + 2 x socket timeout")
 
