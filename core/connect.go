@@ -127,7 +127,7 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 			} else if s.SocketTimeout != nil {
 				timeout = seconds(*s.SocketTimeout)
 			}
-			dialSentinel = dialer(sentinelTLS, timeout, s.SocketKeepalive, poll)
+			dialSentinel = ownTimeout(dialer(sentinelTLS, timeout, s.SocketKeepalive, poll), s.SocketTimeout)
 			dialTimeout = max(dialTimeout, timeout)
 		}
 		return connectSentinel(o, dial, dialSentinel, clientTimeouts{

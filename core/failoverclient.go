@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"net"
+	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -16,8 +17,8 @@ import (
 // a pool's connections over the replicas and never send a write there.
 //
 // go-redis dials the sentinels and the servers with the one Dialer: it
-// tells them apart by address, so that each gets its own TLS, connect
-// timeout and keep-alive. Sentinels that go-redis discovers beyond
+// tells them apart by address, so that each gets its own TLS, timeouts and
+// keep-alive. Sentinels that go-redis discovers beyond
 // OPTIONS.SENTINELS are dialled as the servers are.
 func connectSentinel(o Options, dial, dialSentinel dialFunc, t clientTimeouts) *redis.Client {
 	addrs := make([]string, len(o.Sentinels))
@@ -71,3 +72,49 @@ type clientTimeouts struct {
 	dial, read                        time.Duration
 	poolSize, maxActive, pipelinePool int
 }
+
+// ownTimeout holds each connection dial makes to its own socket timeout (nil:
+// none). go-redis sets every read and write deadline of the sentinels'
+// connections from the one ReadTimeout it has for them and the servers; a
+// zero deadline (a pub/sub wait) stays zero.
+func ownTimeout(dial dialFunc, socketTimeout *float64) dialFunc {
+	timeout := time.Duration(-1)
+	if socketTimeout != nil {
+		timeout = seconds(*socketTimeout)
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		c := &timedConn{Conn: conn, timeout: timeout}
+		if sc, ok := conn.(syscall.Conn); ok {
+			// go-redis checks a pooled connection through its raw socket.
+			return &timedSyscallConn{timedConn: c, sc: sc}, nil
+		}
+		return c, nil
+	}
+}
+
+type timedConn struct {
+	net.Conn
+	timeout time.Duration // < 0: none
+}
+
+func (c *timedConn) own(t time.Time) time.Time {
+	if t.IsZero() || c.timeout < 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(c.timeout)
+}
+
+func (c *timedConn) SetDeadline(t time.Time) error      { return c.Conn.SetDeadline(c.own(t)) }
+func (c *timedConn) SetReadDeadline(t time.Time) error  { return c.Conn.SetReadDeadline(c.own(t)) }
+func (c *timedConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(c.own(t)) }
+
+type timedSyscallConn struct {
+	*timedConn
+	sc syscall.Conn
+}
+
+func (c *timedSyscallConn) SyscallConn() (syscall.RawConn, error) { return c.sc.SyscallConn() }

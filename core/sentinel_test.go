@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -213,4 +214,41 @@ func TestSentinelClientRoundTrip(t *testing.T) {
 	h, err := c.Health(ctx)
 	require.NoError(t, err)
 	require.Equal(t, "good", h.Status)
+}
+
+// A sentinel that accepts connections and never answers costs its own
+// socket_timeout (SENTINEL_KWARGS), not the master's.
+func TestSentinelOwnTimeout(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer conn.Close() // held open, never answered
+		}
+	}()
+	host, port, _ := net.SplitHostPort(l.Addr().String())
+	for _, c := range []struct {
+		master, sentinel float64
+	}{{3, 0.3}, {0.3, 1.5}} {
+		e := core.Entry{Location: "redis://svc/0", Options: core.EntryOptions{
+			ClientClass: sentinelClient, ConnectionFactory: sentinelFactory,
+			Sentinels:      []any{[]any{host, port}},
+			SocketTimeout:  c.master,
+			SentinelKwargs: map[string]any{"socket_timeout": c.sentinel},
+		}}
+		cache := open(t, e)
+		start := time.Now()
+		err := cache.Set(context.Background(), "k", []byte("v"), core.NeverExpire)
+		took := time.Since(start)
+		require.ErrorIs(t, err, core.ErrConnection)
+		t.Logf("master socket_timeout %v s, the sentinel's %v s: failed after %v", c.master, c.sentinel, took)
+		want := time.Duration(c.sentinel * float64(time.Second))
+		require.GreaterOrEqual(t, took, want-50*time.Millisecond)
+		require.Less(t, took, want+time.Second)
+	}
 }
