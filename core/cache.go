@@ -366,6 +366,11 @@ func (c *Cache) fail(op, key string, err error) error {
 		return fmt.Errorf("%s %q: %w", op, key, ErrClosed)
 	case isConnectionError(err):
 		return fmt.Errorf("%s %q: %w: %w", op, key, ErrConnection, err)
+	case c.conn.options.Mode == ModeSentinel && redis.IsReadOnlyError(err):
+		// The master the sentinels named has been demoted: as redis-py's
+		// SentinelManagedConnection says, a connection error (go-redis has
+		// dropped the connection; the next one asks the sentinels again).
+		return fmt.Errorf("%s %q: %w: the previous master is now a replica: %w", op, key, ErrConnection, err)
 	}
 	return fmt.Errorf("%s %q: %w", op, key, err)
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redisclient/redisclient/core"
 	"github.com/stretchr/testify/require"
 )
@@ -266,4 +267,31 @@ func runSentinelFault(t *testing.T, sig syscall.Signal) {
 		lostInWindow++
 	}
 	t.Logf("acknowledged writes lost with the old master (not yet replicated when it died): %d", lostInWindow)
+}
+
+// A master demoted behind the sentinels' back (it follows another server
+// now) answers writes with READONLY: that is a connection error, as in
+// redis-py, not the server's refusal of the command.
+func TestSentinelMasterDemoted(t *testing.T) {
+	p := startPrivateSentinels(t)
+	ctx := context.Background()
+	var sentinels []any
+	for _, s := range p.sentinels {
+		h, port, _ := net.SplitHostPort(s)
+		sentinels = append(sentinels, []any{h, port})
+	}
+	c, err := core.OpenWith(core.Entry{Location: "redis://" + p.service + "/0", Options: core.EntryOptions{
+		ClientClass: sentinelClient, Sentinels: sentinels,
+	}}, core.Settings{ConnectionFactory: sentinelFactory})
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.Set(ctx, "k", []byte("v"), core.NeverExpire))
+
+	replicaHost, replicaPort, _ := net.SplitHostPort(p.replica)
+	require.NoError(t, clPlainClient(t, p.replica).Do(ctx, "REPLICAOF", "NO", "ONE").Err())
+	require.NoError(t, clPlainClient(t, p.primary).Do(ctx, "REPLICAOF", replicaHost, replicaPort).Err())
+	err = c.Set(ctx, "k", []byte("w"), core.NeverExpire)
+	require.ErrorIs(t, err, core.ErrConnection)
+	require.ErrorContains(t, err, "the previous master is now a replica")
+	require.True(t, redis.IsReadOnlyError(err), "%v", err)
 }
