@@ -178,6 +178,16 @@ func sentinelSettings(eo EntryOptions) (Options, error) {
 	}
 	o := defaultOptions()
 	o.SSL = class == connTLS
+	if !o.SSL {
+		// redis.Redis takes the ssl_* arguments whether or not ssl is on,
+		// and uses them only when it is.
+		for k := range kwargs {
+			if strings.HasPrefix(k, "ssl_") && contains(connectionClassKwargs[connTLS], k) {
+				delete(kwargs, k)
+				o.Ignored = append(o.Ignored, k)
+			}
+		}
+	}
 	if err := setPoolSize(&o, kwargs); err != nil {
 		return Options{}, err
 	}

@@ -496,6 +496,8 @@ SENTINEL_ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str | None]] = [
     ("SENTINEL_KWARGS over OPTIONS", sn("redis://svc", {"SOCKET_TIMEOUT": 2, **skw(socket_timeout=0.5)}), WITH_FACTORY, None),
     ("SENTINEL_KWARGS TLS", sn("redis://svc", skw(ssl=True, ssl_ca_certs="{READABLE}", ssl_cert_reqs="required")), WITH_FACTORY, None),
     ("SENTINEL_KWARGS TLS, missing CA", sn("redis://svc", skw(ssl=True, ssl_ca_certs="{MISSING}")), WITH_FACTORY, "files-checked"),
+    ("SENTINEL_KWARGS TLS files without ssl", sn("redis://svc", skw(ssl_ca_certs="{MISSING}")), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS ssl false", sn("redis://svc", skw(ssl=False, ssl_cert_reqs="none")), WITH_FACTORY, None),
     ("SENTINEL_KWARGS client name and protocol", sn("redis://svc", skw(client_name="s", protocol=3)), WITH_FACTORY, None),
     ("SENTINEL_KWARGS unknown key", sn("redis://svc", skw(no_such=1)), WITH_FACTORY, None),
     ("SENTINEL_KWARGS host", sn("redis://svc", skw(host="x")), WITH_FACTORY, None),
