@@ -28,17 +28,28 @@ import (
 
 //export rcgo_resolve
 func rcgo_resolve(entry *C.rc_cchar, entryLen C.size_t, settings **C.char, settingsLen *C.size_t, errOut **C.char) C.int {
-	return run("rc_resolve", errOut, func() (C.int, error) {
+	return resolveWith("rc_resolve", entry, entryLen, nil, 0, settings, settingsLen, errOut)
+}
+
+//export rcgo_resolve_with_settings
+func rcgo_resolve_with_settings(entry *C.rc_cchar, entryLen C.size_t, django *C.rc_cchar, djangoLen C.size_t,
+	settings **C.char, settingsLen *C.size_t, errOut **C.char) C.int {
+	return resolveWith("rc_resolve_with_settings", entry, entryLen, django, djangoLen, settings, settingsLen, errOut)
+}
+
+func resolveWith(op string, entry *C.rc_cchar, entryLen C.size_t, django *C.rc_cchar, djangoLen C.size_t,
+	settings **C.char, settingsLen *C.size_t, errOut **C.char) C.int {
+	return run(op, errOut, func() (C.int, error) {
 		if err := required("settings", settings == nil); err != nil {
 			return 0, err
 		}
 		*settings = nil
 		setSize(settingsLen, 0)
-		e, err := parseEntry(entry, entryLen)
+		e, s, err := parseEntryAndSettings(entry, entryLen, django, djangoLen)
 		if err != nil {
 			return 0, err
 		}
-		o, err := core.Resolve(e)
+		o, err := core.ResolveWith(e, s)
 		if err != nil {
 			return 0, err
 		}
@@ -53,6 +64,21 @@ func rcgo_resolve(entry *C.rc_cchar, entryLen C.size_t, settings **C.char, setti
 	})
 }
 
+// parseEntryAndSettings reads the entry and the Django settings beside it
+// (NULL with length 0: none).
+func parseEntryAndSettings(entry *C.rc_cchar, entryLen C.size_t, django *C.rc_cchar, djangoLen C.size_t) (core.Entry, core.Settings, error) {
+	e, err := parseEntry(entry, entryLen)
+	if err != nil {
+		return core.Entry{}, core.Settings{}, err
+	}
+	js, err := bytesOf("django_settings", django, djangoLen)
+	if err != nil {
+		return core.Entry{}, core.Settings{}, err
+	}
+	s, err := core.ParseSettings(js)
+	return e, s, err
+}
+
 func parseEntry(entry *C.rc_cchar, entryLen C.size_t) (core.Entry, error) {
 	js, err := bytesOf("entry", entry, entryLen)
 	if err != nil {
@@ -63,16 +89,27 @@ func parseEntry(entry *C.rc_cchar, entryLen C.size_t) (core.Entry, error) {
 
 //export rcgo_open
 func rcgo_open(entry *C.rc_cchar, entryLen C.size_t, out **C.rc_client, errOut **C.char) C.int {
-	return run("rc_open", errOut, func() (C.int, error) {
+	return openWith("rc_open", entry, entryLen, nil, 0, out, errOut)
+}
+
+//export rcgo_open_with_settings
+func rcgo_open_with_settings(entry *C.rc_cchar, entryLen C.size_t, django *C.rc_cchar, djangoLen C.size_t,
+	out **C.rc_client, errOut **C.char) C.int {
+	return openWith("rc_open_with_settings", entry, entryLen, django, djangoLen, out, errOut)
+}
+
+func openWith(op string, entry *C.rc_cchar, entryLen C.size_t, django *C.rc_cchar, djangoLen C.size_t,
+	out **C.rc_client, errOut **C.char) C.int {
+	return run(op, errOut, func() (C.int, error) {
 		if err := required("client", out == nil); err != nil {
 			return 0, err
 		}
 		*out = nil
-		e, err := parseEntry(entry, entryLen)
+		e, s, err := parseEntryAndSettings(entry, entryLen, django, djangoLen)
 		if err != nil {
 			return 0, err
 		}
-		cache, err := core.Open(e)
+		cache, err := core.OpenWith(e, s)
 		if err != nil {
 			return 0, err
 		}

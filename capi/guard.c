@@ -54,6 +54,13 @@ int rc_resolve(const char *entry, size_t entry_len, char **settings, size_t *set
     return rcgo_resolve(entry, entry_len, settings, settings_len, err);
 }
 
+int rc_resolve_with_settings(const char *entry, size_t entry_len, const char *django_settings,
+                             size_t django_settings_len, char **settings, size_t *settings_len, char **err) {
+    if (forked()) return refuse_forked("rc_resolve_with_settings", err);
+    return rcgo_resolve_with_settings(entry, entry_len, django_settings, django_settings_len, settings,
+                                      settings_len, err);
+}
+
 int rc_expand_env(const char *text, size_t text_len, char **out, size_t *out_len, char **err) {
     if (forked()) return refuse_forked("rc_expand_env", err);
     return rcgo_expand_env(text, text_len, out, out_len, err);
@@ -62,6 +69,12 @@ int rc_expand_env(const char *text, size_t text_len, char **out, size_t *out_len
 int rc_open(const char *entry, size_t entry_len, rc_client **client, char **err) {
     if (forked()) return refuse_forked("rc_open", err);
     return rcgo_open(entry, entry_len, client, err);
+}
+
+int rc_open_with_settings(const char *entry, size_t entry_len, const char *django_settings,
+                          size_t django_settings_len, rc_client **client, char **err) {
+    if (forked()) return refuse_forked("rc_open_with_settings", err);
+    return rcgo_open_with_settings(entry, entry_len, django_settings, django_settings_len, client, err);
 }
 
 int rc_close(rc_client *client, char **err) {

@@ -17,6 +17,10 @@ const (
 	// BackendDjango: Django's own RedisCache, which hands OPTIONS to
 	// redis-py's connection pool.
 	BackendDjango = "django.core.cache.backends.redis.RedisCache"
+	// BackendSentinel: django-redis's RedisCache with its SentinelClient,
+	// which writes to the Sentinel service's master and reads from its
+	// replicas (core/sentinel.go).
+	BackendSentinel = "django_redis.client.SentinelClient"
 )
 
 // The dotted paths an entry may name, and the ones refused by name.
@@ -28,21 +32,20 @@ const (
 )
 
 var (
-	clientClassesDAB     = []string{"ansible_base.lib.redis.RedisClient", "ansible_base.lib.redis.client.RedisClient"}
-	clientClassesDefault = []string{"django_redis.client.DefaultClient", "django_redis.client.default.DefaultClient"}
+	clientClassesDAB      = []string{"ansible_base.lib.redis.RedisClient", "ansible_base.lib.redis.client.RedisClient"}
+	clientClassesDefault  = []string{"django_redis.client.DefaultClient", "django_redis.client.default.DefaultClient"}
+	clientClassesSentinel = []string{"django_redis.client.SentinelClient", "django_redis.client.sentinel.SentinelClient"}
 	// What django-redis's other clients do that this library does not.
 	clientClassesRefused = map[string]string{
-		"django_redis.client.ShardClient":             "django-redis's ShardClient (keys spread over the servers by a hash ring) is not supported",
-		"django_redis.client.sharded.ShardClient":     "django-redis's ShardClient (keys spread over the servers by a hash ring) is not supported",
-		"django_redis.client.HerdClient":              "django-redis's HerdClient (values wrapped with herd markers that only it reads) is not supported",
-		"django_redis.client.herd.HerdClient":         "django-redis's HerdClient (values wrapped with herd markers that only it reads) is not supported",
-		"django_redis.client.SentinelClient":          "django-redis's SentinelClient is not supported yet",
-		"django_redis.client.sentinel.SentinelClient": "django-redis's SentinelClient is not supported yet",
+		"django_redis.client.ShardClient":         "django-redis's ShardClient (keys spread over the servers by a hash ring) is not supported",
+		"django_redis.client.sharded.ShardClient": "django-redis's ShardClient (keys spread over the servers by a hash ring) is not supported",
+		"django_redis.client.HerdClient":          "django-redis's HerdClient (values wrapped with herd markers that only it reads) is not supported",
+		"django_redis.client.herd.HerdClient":     "django-redis's HerdClient (values wrapped with herd markers that only it reads) is not supported",
 	}
 )
 
 // supportedClients is the end of every refusal of a CLIENT_CLASS.
-const supportedClients = "supported: django_redis.client.DefaultClient (the default) or ansible_base.lib.redis.RedisClient"
+const supportedClients = "supported: django_redis.client.DefaultClient (the default), django_redis.client.SentinelClient or ansible_base.lib.redis.RedisClient"
 
 // backendOf says whose rules read the entry, from BACKEND and
 // OPTIONS.CLIENT_CLASS, or refuses it with the setting and what is
@@ -62,6 +65,8 @@ func backendOf(e Entry) (string, error) {
 		return BackendDjangoRedis, nil
 	case contains(clientClassesDAB, class):
 		return BackendAnsibleBase, nil
+	case contains(clientClassesSentinel, class):
+		return BackendSentinel, nil
 	}
 	if reason, ok := clientClassesRefused[class]; ok {
 		return "", configErr("OPTIONS.CLIENT_CLASS", class, reason+"; "+supportedClients)

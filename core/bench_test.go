@@ -33,6 +33,15 @@ func benchTargets() []benchTarget {
 				b.Cleanup(func() { c.Close() })
 				return c
 			}},
+		// Through the sentinels to their master, beside go-redis's plain
+		// client on that master: what the failover client costs per call.
+		{"sentinel",
+			func(b *testing.B) core.Entry { return sentinelEntry(b, "bench", "") },
+			func(b *testing.B) redis.UniversalClient {
+				c := redis.NewClient(&redis.Options{Addr: env(b, "RC_TEST_SENTINEL_PRIMARY"), DisableIdentity: true})
+				b.Cleanup(func() { c.Close() })
+				return c
+			}},
 		{"cluster",
 			func(b *testing.B) core.Entry {
 				return entry("redis://"+firstHost(b, "RC_TEST_CLUSTER"), "bench",

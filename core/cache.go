@@ -50,9 +50,13 @@ type connection struct {
 }
 
 // Open resolves the entry and makes its client. It does no I/O: the first
-// command connects, as in Django.
-func Open(e Entry) (*Cache, error) {
-	o, ours, err := resolve(e)
+// command connects, as in Django. Open reads the entry as Resolve does;
+// OpenWith takes the Django settings beside it.
+func Open(e Entry) (*Cache, error) { return OpenWith(e, Settings{}) }
+
+// OpenWith is Open under the Django settings s (see ResolveWith).
+func OpenWith(e Entry, s Settings) (*Cache, error) {
+	o, ours, err := resolve(e, s)
 	if err != nil {
 		return nil, err
 	}
@@ -365,6 +369,11 @@ func (c *Cache) fail(op, key string, err error) error {
 		return fmt.Errorf("%s %q: %w", op, key, ErrClosed)
 	case isConnectionError(err):
 		return fmt.Errorf("%s %q: %w: %w", op, key, ErrConnection, err)
+	case c.conn.options.Mode == ModeSentinel && redis.IsReadOnlyError(err):
+		// The master the sentinels named has been demoted: as redis-py's
+		// SentinelManagedConnection says, a connection error (go-redis has
+		// dropped the connection; the next one asks the sentinels again).
+		return fmt.Errorf("%s %q: %w: the previous master is now a replica: %w", op, key, ErrConnection, err)
 	}
 	return fmt.Errorf("%s %q: %w", op, key, err)
 }

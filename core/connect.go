@@ -114,6 +114,27 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 		return cc, nil
 	}
 
+	if o.Mode == ModeSentinel {
+		dialSentinel, dialTimeout := dial, connectTimeout
+		if s := o.SentinelSettings; s != nil {
+			sentinelTLS, err := tlsConfig(*s)
+			if err != nil {
+				return nil, err
+			}
+			timeout := forever
+			if s.SocketConnectTimeout != nil {
+				timeout = seconds(*s.SocketConnectTimeout)
+			} else if s.SocketTimeout != nil {
+				timeout = seconds(*s.SocketTimeout)
+			}
+			dialSentinel = ownTimeout(dialer(sentinelTLS, timeout, s.SocketKeepalive, poll), s.SocketTimeout)
+			dialTimeout = max(dialTimeout, timeout)
+		}
+		return connectSentinel(o, dial, dialSentinel, clientTimeouts{
+			dial: dialTimeout, read: readTimeout, poolSize: poolSize, maxActive: maxActive, pipelinePool: pipelinePool,
+		}), nil
+	}
+
 	network, addr := "tcp", net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
 	if o.UnixSocketPath != "" {
 		network, addr = "unix", o.UnixSocketPath

@@ -69,7 +69,7 @@ const defaultMaxConnections = 100
 // resolveDefaultClient reads the entry by django-redis's DefaultClient's
 // rules: the first server's settings, the others' in Replicas.
 func resolveDefaultClient(e Entry) (Options, error) {
-	if err := checkDefaultClientOptions(e.Options); err != nil {
+	if err := checkDefaultClientOptions(e.Options, poolClasses); err != nil {
 		return Options{}, err
 	}
 	return resolveServers(e.servers(), func(raw string) (Options, error) { return resolveDefaultServer(raw, e.Options) })
@@ -77,21 +77,23 @@ func resolveDefaultClient(e Entry) (Options, error) {
 
 // checkDefaultClientOptions refuses the OPTIONS that DefaultClient would
 // read with Python code of the entry's own, or that are another client's.
-func checkDefaultClientOptions(eo EntryOptions) error {
+// The connection factory is checked before, by resolveDjangoRedis; pools
+// are the pool classes the factory takes.
+func checkDefaultClientOptions(eo EntryOptions, pools []string) error {
 	classes := []struct {
 		setting, value string
 		accepted       []string
 	}{
-		{"OPTIONS.CONNECTION_POOL_CLASS", eo.ConnectionPoolClass, poolClasses},
+		{"OPTIONS.CONNECTION_POOL_CLASS", eo.ConnectionPoolClass, pools},
 		{"OPTIONS.REDIS_CLIENT_CLASS", eo.RedisClientClass, clientClasses},
 		{"OPTIONS.PARSER_CLASS", eo.ParserClass, parserClasses},
-		{"OPTIONS.CONNECTION_FACTORY", eo.ConnectionFactory, factoryClasses},
 	}
 	for _, c := range classes {
 		if c.value != "" && !contains(c.accepted, c.value) {
 			reason := "not supported (a class of one's own runs Python code); supported: " + c.accepted[0]
-			if c.value == "django_redis.pool.SentinelConnectionFactory" {
-				reason = "django-redis's Sentinel support is not supported yet; supported: " + c.accepted[0]
+			if c.value == sentinelPoolClass {
+				reason = "needs django-redis's SentinelConnectionFactory (DJANGO_REDIS_CONNECTION_FACTORY or " +
+					"OPTIONS.CONNECTION_FACTORY = \"" + sentinelFactory + "\"); supported here: " + c.accepted[0]
 			}
 			return configErr(c.setting, c.value, reason)
 		}
@@ -115,6 +117,16 @@ func checkDefaultClientOptions(eo EntryOptions) error {
 
 // resolveDefaultServer is the settings of one LOCATION server.
 func resolveDefaultServer(raw string, eo EntryOptions) (Options, error) {
+	kwargs, err := factoryKwargs(eo)
+	if err != nil {
+		return Options{}, err
+	}
+	return poolSettings(raw, kwargs, BackendDjangoRedis, eo.Password)
+}
+
+// factoryKwargs are the keyword arguments the connection factory hands
+// every pool besides the URL: OPTIONS' four, then CONNECTION_POOL_KWARGS.
+func factoryKwargs(eo EntryOptions) (map[string]any, error) {
 	kwargs := map[string]any{}
 	if eo.Username != "" {
 		kwargs["username"] = eo.Username
@@ -135,14 +147,14 @@ func resolveDefaultServer(raw string, eo EntryOptions) (Options, error) {
 		switch t.value.(type) {
 		case float64, int, bool: // Python's bool is an int
 		default:
-			return Options{}, configErr(t.setting, t.value, "must be a number of seconds (django-redis: float or integer)")
+			return nil, configErr(t.setting, t.value, "must be a number of seconds (django-redis: float or integer)")
 		}
 		kwargs[t.name] = t.value
 	}
 	for k, v := range eo.ConnectionPoolKwargs {
 		kwargs[k] = v
 	}
-	return poolSettings(raw, kwargs, BackendDjangoRedis, eo.Password)
+	return kwargs, nil
 }
 
 // poolSettings is what ConnectionPool.from_url(raw, **kwargs) gives one
@@ -150,9 +162,20 @@ func resolveDefaultServer(raw string, eo EntryOptions) (Options, error) {
 // fallbackPassword where no password came out of them (django-redis's
 // PASSWORD; none for Django's own RedisCache).
 func poolSettings(raw string, kwargs map[string]any, backend, fallbackPassword string) (Options, error) {
-	fromURL, class, err := parseRedisURL(raw)
+	class, err := mergeURL(raw, kwargs, fallbackPassword)
 	if err != nil {
 		return Options{}, err
+	}
+	return poolOptions(raw, kwargs, class, backend)
+}
+
+// mergeURL writes what the URL says into kwargs, then fallbackPassword
+// where no password came out of them, and gives the connection class the
+// scheme picks.
+func mergeURL(raw string, kwargs map[string]any, fallbackPassword string) (string, error) {
+	fromURL, class, err := parseRedisURL(raw)
+	if err != nil {
+		return "", err
 	}
 	for k, v := range fromURL {
 		kwargs[k] = v
@@ -163,7 +186,11 @@ func poolSettings(raw string, kwargs map[string]any, backend, fallbackPassword s
 			kwargs["password"] = fallbackPassword
 		}
 	}
+	return class, nil
+}
 
+// poolOptions converts a pool's keyword arguments into its settings.
+func poolOptions(raw string, kwargs map[string]any, class, backend string) (Options, error) {
 	o := defaultOptions()
 	o.Backend = backend
 	o.SSL = class == connTLS

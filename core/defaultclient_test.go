@@ -55,7 +55,6 @@ func TestBackendDispatch(t *testing.T) {
 		{"", "django_redis.client.ShardClient", "ShardClient"},
 		{"", "django_redis.client.sharded.ShardClient", "ShardClient"},
 		{"", "django_redis.client.HerdClient", "HerdClient"},
-		{"", "django_redis.client.SentinelClient", "SentinelClient"},
 		{"", "myapp.cache.FastClient", "a client class of one's own"},
 		{"django.core.cache.backends.locmem.LocMemCache", "", "BACKEND"},
 	}
@@ -63,6 +62,9 @@ func TestBackendDispatch(t *testing.T) {
 		e := core.Entry{Backend: r.backend, Location: "redis://:secret1@h", Options: core.EntryOptions{ClientClass: r.class}}
 		resolveErr(t, e, []string{r.want, "supported: "}, "secret1")
 	}
+	// SentinelClient is refused only without its connection factory.
+	e := core.Entry{Location: "redis://:secret1@h", Options: core.EntryOptions{ClientClass: "django_redis.client.SentinelClient"}}
+	resolveErr(t, e, []string{"DJANGO_REDIS_CONNECTION_FACTORY"}, "secret1")
 }
 
 func TestDefaultClientLocation(t *testing.T) {
@@ -290,7 +292,7 @@ func TestDefaultClientRefusals(t *testing.T) {
 		{"factory", `{"LOCATION": "redis://h", "OPTIONS": {"CONNECTION_FACTORY": "myapp.Factory"}}`,
 			[]string{"OPTIONS.CONNECTION_FACTORY"}},
 		{"sentinel factory", `{"LOCATION": "redis://h", "OPTIONS": {"CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory"}}`,
-			[]string{"OPTIONS.CONNECTION_FACTORY", "Sentinel"}},
+			[]string{"OPTIONS.SENTINELS", "list of (host, port)"}},
 		{"a missing certificate", `{"LOCATION": "rediss://h", "OPTIONS": {"CONNECTION_POOL_KWARGS": {"ssl_ca_certs": "/nonexistent/ca.pem"}}}`,
 			[]string{"ssl_ca_certs"}},
 		{"a password cut short", `{"LOCATION": "redis://u:secret1/x@h"}`, []string{"LOCATION", "percent-encoded"}},

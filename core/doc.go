@@ -31,7 +31,11 @@
 // method that talks to Redis takes a context first; how long it may block is
 // also bounded by the entry's socket_timeout and socket_connect_timeout.
 // Resolve returns the effective settings without opening anything; print
-// them with Options.Masked, since they hold the password.
+// them with Options.Masked, since they hold the password. ResolveWith and
+// OpenWith take the Django settings beside CACHES (Settings): an entry of
+// django-redis's SentinelClient needs DJANGO_REDIS_CONNECTION_FACTORY
+// naming its SentinelConnectionFactory, and then writes to the master the
+// sentinels name and reads from a replica (go-redis's failover client).
 //
 // # Errors
 //

@@ -74,6 +74,11 @@ type EntryOptions struct {
 	RedisClientKwargs   map[string]any `json:"REDIS_CLIENT_KWARGS"`
 	ParserClass         string         `json:"PARSER_CLASS"`
 	ConnectionFactory   string         `json:"CONNECTION_FACTORY"`
+	// Sentinels and SentinelKwargs are SENTINELS (a list of [host, port])
+	// and SENTINEL_KWARGS (a dict, or nil): read with django-redis's
+	// SentinelConnectionFactory only (core/sentinel.go).
+	Sentinels      any `json:"SENTINELS"`
+	SentinelKwargs any `json:"SENTINEL_KWARGS"`
 	// ReplicaReadOnly is REPLICA_READ_ONLY: nil or true (writes go to the
 	// first server only); false, where django-redis writes to another server
 	// when the first fails, is refused.
@@ -125,7 +130,8 @@ func (e Entry) Masked() Entry {
 }
 
 // Masked returns a copy fit for printing: PASSWORD is masked, and in
-// CLIENT_CLASS_KWARGS, CONNECTION_POOL_KWARGS, REDIS_CLIENT_KWARGS and Raw,
+// CLIENT_CLASS_KWARGS, CONNECTION_POOL_KWARGS, REDIS_CLIENT_KWARGS,
+// SENTINEL_KWARGS and Raw,
 // at any depth, every value under a key that names a password (password,
 // ssl_password, any case), and the password in every URL (redis_hosts
 // written as URLs, a url key). The maps are copied, not changed.
@@ -137,6 +143,9 @@ func (o EntryOptions) Masked() EntryOptions {
 		if *m != nil {
 			*m, _ = maskSecrets("", *m).(map[string]any)
 		}
+	}
+	if o.SentinelKwargs != nil {
+		o.SentinelKwargs = maskSecrets("", o.SentinelKwargs)
 	}
 	return o
 }

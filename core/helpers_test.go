@@ -93,6 +93,12 @@ func serverKinds() []serverKind {
 		{"tls", func(t testing.TB, p string) core.Entry {
 			return entry("rediss://"+env(t, "RC_TEST_TLS"), p, tlsKwargs(t))
 		}},
+		// DefaultClient through SentinelConnectionFactory: every call to the
+		// master the sentinels name (SentinelClient's replica reads would
+		// race the replication that read-after-write tests rely on).
+		{"sentinel", func(t testing.TB, p string) core.Entry {
+			return sentinelEntry(t, p, "")
+		}},
 		{"cluster", func(t testing.TB, p string) core.Entry {
 			return entry("redis://"+firstHost(t, "RC_TEST_CLUSTER"), p, map[string]any{
 				"mode": "cluster", "redis_hosts": clusterHosts(t, "RC_TEST_CLUSTER"),

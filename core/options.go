@@ -24,11 +24,12 @@ import (
 // Options. Options carry the password, and every way of printing them masks
 // it: the password is read from the Password field, or JSONWithPassword.
 type Options struct {
-	// Backend is the class whose rules made these settings: BackendDjangoRedis
-	// or BackendAnsibleBase.
+	// Backend is the class whose rules made these settings: BackendDjangoRedis,
+	// BackendSentinel, BackendDjango or BackendAnsibleBase.
 	Backend string `json:"backend"`
 
-	// Mode is "standalone" (redis.Redis) or "cluster" (RedisCluster).
+	// Mode is "standalone" (redis.Redis), "cluster" (RedisCluster) or
+	// "sentinel" (a SentinelConnectionPool's server: ServiceName, Role).
 	// Set by `mode`, or by the older `clustered` boolean. Default "standalone".
 	Mode string `json:"mode"`
 
@@ -130,6 +131,24 @@ type Options struct {
 	// cluster_error_retry_attempts. Default 10 (redis-py 8).
 	ClusterErrorRetryAttempts int `json:"cluster_error_retry_attempts"`
 
+	// ServiceName is the Sentinel service whose master or replicas this
+	// server is (Mode "sentinel"): LOCATION's host. Default "".
+	ServiceName string `json:"service_name,omitempty"`
+
+	// Role is what a Sentinel-managed server's connections reach: "master",
+	// or "replica" (one of the replicas the sentinels report up, the master
+	// when there is none). redis-py: SentinelConnectionPool's is_master.
+	Role string `json:"role,omitempty"`
+
+	// Sentinels are the sentinels asked for the service's servers, in the
+	// order given. django-redis: OPTIONS.SENTINELS.
+	Sentinels []Node `json:"sentinels,omitempty"`
+
+	// SentinelSettings are the settings of each connection to a sentinel
+	// (its host and port are in Sentinels). django-redis:
+	// OPTIONS.SENTINEL_KWARGS, by default the socket_* settings.
+	SentinelSettings *Options `json:"sentinel_settings,omitempty"`
+
 	// Replicas are the settings of LOCATION's other servers (django-redis's
 	// DefaultClient only), each complete in itself: reads go to one of them
 	// at random, as django-redis sends them, and never to this server while
@@ -195,6 +214,10 @@ func (o Options) Masked() Options {
 		}
 		o.Replicas = replicas
 	}
+	if o.SentinelSettings != nil {
+		s := o.SentinelSettings.Masked()
+		o.SentinelSettings = &s
+	}
 	return o
 }
 
@@ -226,19 +249,26 @@ func (o Options) LogValue() slog.Value { return slog.AnyValue(optionsFields(o.Ma
 func (o Options) MarshalJSON() ([]byte, error) { return json.Marshal(optionsFields(o.Masked())) }
 
 // JSONWithPassword is the settings as JSON, with the passwords in clear.
-func (o Options) JSONWithPassword() ([]byte, error) {
-	if len(o.Replicas) == 0 {
-		return json.Marshal(optionsFields(o))
+func (o Options) JSONWithPassword() ([]byte, error) { return json.Marshal(inClear(o)) }
+
+// clearOptions are Options whose nested settings are fields too: as
+// Options they would mask themselves.
+type clearOptions struct {
+	optionsFields
+	SentinelSettings *clearOptions  `json:"sentinel_settings,omitempty"`
+	Replicas         []clearOptions `json:"replicas,omitempty"`
+}
+
+func inClear(o Options) clearOptions {
+	c := clearOptions{optionsFields: optionsFields(o)}
+	if o.SentinelSettings != nil {
+		s := inClear(*o.SentinelSettings)
+		c.SentinelSettings = &s
 	}
-	// The replicas as fields too: as Options they would mask themselves.
-	withReplicas := struct {
-		optionsFields
-		Replicas []optionsFields `json:"replicas"`
-	}{optionsFields: optionsFields(o)}
 	for _, r := range o.Replicas {
-		withReplicas.Replicas = append(withReplicas.Replicas, optionsFields(r))
+		c.Replicas = append(c.Replicas, inClear(r))
 	}
-	return json.Marshal(withReplicas)
+	return c
 }
 
 // formatMasked prints v, the method-less copy of a masked value, as fmt

@@ -28,9 +28,15 @@ const defaultKeyFunction = "django.core.cache.backends.base.default_key_func"
 //     clustered_hosts), else by LOCATION's host and port;
 //   - every other keyword goes to the client, converted from strings.
 //
-// The result holds the password: print Options.Masked.
-func Resolve(e Entry) (Options, error) {
-	o, _, err := resolve(e)
+// The result holds the password: print Options.Masked. Resolve reads the
+// entry as a settings module without DJANGO_REDIS_CONNECTION_FACTORY would;
+// ResolveWith takes those settings.
+func Resolve(e Entry) (Options, error) { return ResolveWith(e, Settings{}) }
+
+// ResolveWith is Resolve under the Django settings s, which django-redis
+// reads beside the entry (its connection factory: core/sentinel.go).
+func ResolveWith(e Entry, s Settings) (Options, error) {
+	o, _, err := resolve(e, s)
 	return o, err
 }
 
@@ -42,7 +48,7 @@ type ourSettings struct {
 
 // resolve is Resolve, also giving the settings that checking the entry
 // reads anyway.
-func resolve(e Entry) (Options, ourSettings, error) {
+func resolve(e Entry, s Settings) (Options, ourSettings, error) {
 	backend, err := backendOf(e)
 	if err != nil {
 		return Options{}, ourSettings{}, err
@@ -53,8 +59,8 @@ func resolve(e Entry) (Options, ourSettings, error) {
 	}
 	var o Options
 	switch backend {
-	case BackendDjangoRedis:
-		o, err = resolveDefaultClient(e)
+	case BackendDjangoRedis, BackendSentinel:
+		o, err = resolveDjangoRedis(e, s, backend)
 	case BackendDjango:
 		o, err = resolveDjangoCache(e)
 	default:

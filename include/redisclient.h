@@ -176,18 +176,44 @@ void rc_free(void *ptr);
  * {"BACKEND": ..., "LOCATION": "redis://...", "OPTIONS": {...}}) into the
  * effective connection settings, as the entry's backend would pass them to
  * redis-py, without connecting. No I/O. "backend" names whose rules applied
- * (django-redis's DefaultClient or django-ansible-base's RedisClient);
- * "replicas", when LOCATION names several servers, holds the settings of
- * each server after the first, in the same shape.
+ * (django-redis's DefaultClient or SentinelClient, Django's own RedisCache,
+ * or django-ansible-base's RedisClient); "replicas", when LOCATION names
+ * several servers (or SentinelClient's replicas), holds the settings of
+ * each server after the first, in the same shape. A Sentinel-managed server
+ * has "mode" "sentinel", "service_name", "role" ("master" or "replica"),
+ * "sentinels" ([{"host", "port"}]) and "sentinel_settings" (the settings
+ * of each connection to a sentinel, in the same shape). The entry is read
+ * as under a settings module that sets no DJANGO_REDIS_CONNECTION_FACTORY:
+ * rc_resolve_with_settings takes those settings.
  *
  * On RC_OK, *settings is a JSON object (length in *settings_len, which may
  * be NULL) that CONTAINS THE PASSWORDS in clear ("password", also in each
- * replica): treat it as a secret. Free it with rc_free.
+ * replica and in "sentinel_settings"): treat it as a secret. Free it with
+ * rc_free.
  * Errors: RC_ERR_CONFIG (the message names the setting),
  * RC_ERR_INVALID_ARGUMENT (entry NULL with a length, settings NULL).
  */
 int rc_resolve(const char *entry, size_t entry_len, char **settings,
                size_t *settings_len, char **err);
+
+/*
+ * rc_resolve under the Django settings beside CACHES that change how an
+ * entry is read: django_settings is a JSON object of setting names, e.g.
+ * {"DJANGO_REDIS_CONNECTION_FACTORY":
+ *  "django_redis.pool.SentinelConnectionFactory"}, which an entry naming
+ * django-redis's SentinelClient needs (unless its OPTIONS.CONNECTION_FACTORY
+ * names the factory). DJANGO_REDIS_CONNECTION_FACTORY is the only setting
+ * read; any other name is RC_ERR_CONFIG. NULL with length 0 (or "{}",
+ * "null") is no setting: then this is rc_resolve. Both inputs are copied
+ * before the call returns.
+ * Ownership, errors and thread-safety as rc_resolve (RC_ERR_CONFIG also
+ * for settings that are not such an object; RC_ERR_INVALID_ARGUMENT for
+ * django_settings NULL with a length).
+ */
+int rc_resolve_with_settings(const char *entry, size_t entry_len,
+                             const char *django_settings,
+                             size_t django_settings_len, char **settings,
+                             size_t *settings_len, char **err);
 
 /*
  * Expands the environment references in the JSON text of an entry file, as
@@ -215,6 +241,20 @@ int rc_expand_env(const char *text, size_t text_len, char **out,
  */
 int rc_open(const char *entry, size_t entry_len, rc_client **client,
             char **err);
+
+/*
+ * rc_open under the Django settings beside CACHES (django_settings, a JSON
+ * object as rc_resolve_with_settings takes it; NULL with length 0 is none).
+ * An entry of django-redis's SentinelClient opens only with
+ * DJANGO_REDIS_CONNECTION_FACTORY (or OPTIONS.CONNECTION_FACTORY) naming
+ * django_redis.pool.SentinelConnectionFactory: its writes go to the master
+ * the sentinels name, its reads to a replica they report up. No I/O; the
+ * inputs are copied. Ownership and errors as rc_open.
+ */
+int rc_open_with_settings(const char *entry, size_t entry_len,
+                          const char *django_settings,
+                          size_t django_settings_len, rc_client **client,
+                          char **err);
 
 /*
  * Closes a client and its connections. Calls in flight on other threads

@@ -58,8 +58,8 @@ DIFFERENCES = {
     "and Django's own, and REDIS_CLIENT_KWARGS, are refused by name; the reference runs them (a "
     "BlockingConnectionPool waits for a free connection, REDIS_CLIENT_KWARGS beside a pool are "
     "ignored by redis-py).",
-    "client-refused": "django-redis's ShardClient, HerdClient and SentinelClient are refused by name; "
-    "the reference shards keys over the servers, wraps values in herd markers, or asks Sentinel.",
+    "client-refused": "django-redis's ShardClient and HerdClient are refused by name; "
+    "the reference shards keys over the servers, or wraps values in herd markers.",
 }
 
 DAB = "ansible_base.lib.redis.RedisClient"
@@ -429,4 +429,123 @@ DJANGO_ROWS: list[tuple[str, dict[str, Any], str | None]] = [
     ("pool class blocking", dj("redis://h", {"pool_class": "redis.BlockingConnectionPool"}), "class-refused"),
     ("parser class redis-py's", dj("redis://h", {"parser_class": "redis.connection.DefaultParser"}), None),
     ("parser class of one's own", dj("redis://h", {"parser_class": "myapp.cache.Parser"}), None),
+]
+
+# django-redis's SentinelClient (SentinelConnectionFactory)
+DIFFERENCES.update({
+    "sentinel-ssl-string": "ssl given as a string that reads as false (?ssl=false) is refused; "
+    "SentinelConnectionPool takes its truth value, so the string 'false' turns TLS on.",
+    "sentinel-db": "db in SENTINEL_KWARGS is refused (with host, port and the socket path: the sentinels are "
+    "OPTIONS.SENTINELS, and a sentinel has no database); the reference sends SELECT to each sentinel, which "
+    "fails at the first command.",
+})
+
+SENTINEL_FACTORY = "django_redis.pool.SentinelConnectionFactory"
+WITH_FACTORY = {"DJANGO_REDIS_CONNECTION_FACTORY": SENTINEL_FACTORY}
+SENTINELS = [["s1.example", 26379], ["10.0.0.2", 26380]]
+
+
+def sn(location: Any, options: dict[str, Any] | None = None, client: str | None = "django_redis.client.SentinelClient",
+       sentinels: Any = SENTINELS) -> dict[str, Any]:
+    """An entry of django-redis's SentinelClient (client None: DefaultClient)."""
+    opts: dict[str, Any] = {}
+    if client:
+        opts["CLIENT_CLASS"] = client
+    if sentinels is not None:
+        opts["SENTINELS"] = sentinels
+    opts.update(options or {})
+    return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": "parity", "OPTIONS": opts}
+
+
+def skw(**kwargs: Any) -> dict[str, Any]:
+    return {"SENTINEL_KWARGS": kwargs}
+
+
+# (id, entry, Django settings beside it, deliberate difference or None)
+SENTINEL_ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str | None]] = [
+    # the service and its two pools
+    ("string LOCATION: master and replica pools", sn("redis://svc/0"), WITH_FACTORY, None),
+    ("db in path", sn("redis://svc/3"), WITH_FACTORY, None),
+    ("db query over path", sn("redis://svc/2?db=5"), WITH_FACTORY, None),
+    ("service name lower-cased", sn("redis://MyService/0"), WITH_FACTORY, None),
+    ("port in LOCATION, unused", sn("redis://svc:7000/1"), WITH_FACTORY, None),
+    ("no service name", sn("redis:///0"), WITH_FACTORY, None),
+    ("rediss:// refused by both", sn("rediss://svc/0"), WITH_FACTORY, None),
+    ("unix:// refused by both", sn("unix:///tmp/r.sock"), WITH_FACTORY, None),
+    ("is_master in a string LOCATION overridden", sn("redis://svc/0?is_master=0"), WITH_FACTORY, None),
+    # passwords: the master's, the sentinels'
+    ("password in URL, percent-encoded", sn("redis://:p%40ss%2Fw%3Ard@svc/0"), WITH_FACTORY, None),
+    ("every special character encoded", sn("redis://:p%2Fs%3Fs%23w%40o%3Ar%25d@svc"), WITH_FACTORY, None),
+    ("user and password in URL", sn("redis://user:pw@svc/0"), WITH_FACTORY, None),
+    ("password with '/' unencoded", sn("redis://u:p@ss/word@svc"), WITH_FACTORY, "split-password"),
+    ("OPTIONS.PASSWORD where the URL has none", sn("redis://svc/0", {"PASSWORD": "opt"}), WITH_FACTORY, None),
+    ("URL password over OPTIONS and pool", sn("redis://u:url@svc", {"PASSWORD": "opt", **pool(password="kw")}), WITH_FACTORY, None),
+    ("pool password over OPTIONS.PASSWORD", sn("redis://svc", {"PASSWORD": "opt", **pool(password="kw")}), WITH_FACTORY, None),
+    ("query password", sn("redis://svc?password=q"), WITH_FACTORY, None),
+    ("OPTIONS.USERNAME and PASSWORD", sn("redis://svc", {"USERNAME": "ou", "PASSWORD": "op"}), WITH_FACTORY, None),
+    ("master password not sent to the sentinels", sn("redis://:mpw@svc/0", {"PASSWORD": "opt"}), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS password for the sentinels", sn("redis://:mpw@svc/0", skw(password="spw")), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS user and password", sn("redis://svc/0", skw(username="su", password="spw")), WITH_FACTORY, None),
+    ("sentinel password with special characters", sn("redis://svc/0", skw(password="p@ss:/w?#%d")), WITH_FACTORY, None),
+    # what the sentinels' connections get
+    ("SENTINEL_KWARGS unset: OPTIONS' socket settings", sn("redis://svc", {"SOCKET_TIMEOUT": 2, "SOCKET_CONNECT_TIMEOUT": 1}), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS unset: the pool's socket settings", sn("redis://svc", pool(socket_timeout=4, socket_keepalive=False)), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS unset: not the URL's", sn("redis://svc?socket_timeout=3"), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS empty: none of them", sn("redis://svc", {"SOCKET_TIMEOUT": 2, "SENTINEL_KWARGS": {}}), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS None", sn("redis://svc", {"SOCKET_TIMEOUT": 2, "SENTINEL_KWARGS": None}), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS over OPTIONS", sn("redis://svc", {"SOCKET_TIMEOUT": 2, **skw(socket_timeout=0.5)}), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS TLS", sn("redis://svc", skw(ssl=True, ssl_ca_certs="{READABLE}", ssl_cert_reqs="required")), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS TLS, missing CA", sn("redis://svc", skw(ssl=True, ssl_ca_certs="{MISSING}")), WITH_FACTORY, "files-checked"),
+    ("SENTINEL_KWARGS TLS files without ssl", sn("redis://svc", skw(ssl_ca_certs="{MISSING}")), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS ssl false", sn("redis://svc", skw(ssl=False, ssl_cert_reqs="none")), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS client name and protocol", sn("redis://svc", skw(client_name="s", protocol=3)), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS unknown key", sn("redis://svc", skw(no_such=1)), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS host", sn("redis://svc", skw(host="x")), WITH_FACTORY, None),
+    ("SENTINEL_KWARGS db", sn("redis://svc", skw(db=1)), WITH_FACTORY, "sentinel-db"),
+    ("SENTINEL_KWARGS not a dict", sn("redis://svc", {"SENTINEL_KWARGS": [1]}), WITH_FACTORY, None),
+    # TLS to the master and replicas
+    ("pool ssl: TLS to master and replicas", sn("redis://svc", pool(ssl=True)), WITH_FACTORY, None),
+    ("pool ssl with files, cert reqs none", sn("redis://svc", pool(ssl=True, ssl_cert_reqs="none", ssl_ca_certs="{READABLE}")), WITH_FACTORY, None),
+    ("pool ssl, missing CA", sn("redis://svc", pool(ssl=True, ssl_ca_certs="{MISSING}")), WITH_FACTORY, "files-checked"),
+    ("query ssl=true", sn("redis://svc?ssl=true"), WITH_FACTORY, None),
+    ("query ssl=false", sn("redis://svc?ssl=false"), WITH_FACTORY, "sentinel-ssl-string"),
+    ("ssl files without ssl", sn("redis://svc", pool(ssl_ca_certs="{READABLE}")), WITH_FACTORY, None),
+    # query arguments, typed as URL_QUERY_ARGUMENT_PARSERS types them
+    ("query timeouts", sn("redis://svc?socket_timeout=2.5&socket_connect_timeout=1"), WITH_FACTORY, None),
+    ("query timeout not a number", sn("redis://svc?socket_timeout=soon"), WITH_FACTORY, None),
+    ("query keepalive No", sn("redis://svc?socket_keepalive=No"), WITH_FACTORY, None),
+    ("query max_connections and protocol", sn("redis://svc?max_connections=9&protocol=3"), WITH_FACTORY, None),
+    ("query read size with underscore", sn("redis://svc?socket_read_size=1_024&health_check_interval=3"), WITH_FACTORY, None),
+    ("query client_name decoded", sn("redis://svc?client_name=a+b%21"), WITH_FACTORY, None),
+    ("query retry_on_timeout", sn("redis://svc?retry_on_timeout=yes"), WITH_FACTORY, None),
+    ("query unknown argument", sn("redis://svc?no_such=1"), WITH_FACTORY, None),
+    ("query db repeated: the first", sn("redis://svc?db=4&db=5"), WITH_FACTORY, None),
+    # OPTIONS of the factory, and their precedence
+    ("query timeout over pool over OPTIONS", sn("redis://svc?socket_timeout=6", {"SOCKET_TIMEOUT": 3, **pool(socket_timeout=4)}), WITH_FACTORY, None),
+    ("SOCKET_TIMEOUT a string", sn("redis://svc", {"SOCKET_TIMEOUT": "5"}), WITH_FACTORY, None),
+    ("pool timeout zero", sn("redis://svc", pool(socket_timeout=0)), WITH_FACTORY, "timeout-positive"),
+    ("pool keepalive a string", sn("redis://svc", pool(socket_keepalive="false")), WITH_FACTORY, "pool-kwargs-typed"),
+    ("pool max_connections", sn("redis://svc", pool(max_connections=7)), WITH_FACTORY, None),
+    # LOCATION lists: is_master as written
+    ("list: master and replica written out", sn(["redis://svc/0", "redis://svc/0?is_master=0"]), WITH_FACTORY, None),
+    ("list: is_master no", sn(["redis://svc/0", "redis://svc/0?is_master=no"]), WITH_FACTORY, None),
+    ("list: is_master False", sn(["redis://svc/0", "redis://svc/0?is_master=False"]), WITH_FACTORY, None),
+    ("list: is_master blank is the default", sn(["redis://svc/0", "redis://svc/0?is_master="]), WITH_FACTORY, None),
+    ("list: is_master repeated, the first", sn(["redis://svc/0", "redis://svc/0?is_master=0&is_master=1"]), WITH_FACTORY, None),
+    ("list of one", sn(["redis://svc/0"]), WITH_FACTORY, None),
+    # the factory: OPTIONS, the setting, and what is missing
+    ("DefaultClient with the factory: the master only", sn("redis://svc/0", client=None), WITH_FACTORY, None),
+    ("DefaultClient, comma string", sn("redis://svc/0,redis://svc/0?is_master=0", client=None), WITH_FACTORY, None),
+    ("factory in OPTIONS, no setting", sn("redis://svc/0", {"CONNECTION_FACTORY": SENTINEL_FACTORY}), {}, None),
+    ("SentinelClient without the factory", sn("redis://:secretpw@svc/0"), {}, None),
+    ("setting names the default factory", sn("redis://svc/0"), {"DJANGO_REDIS_CONNECTION_FACTORY": "django_redis.pool.ConnectionFactory"}, None),
+    ("OPTIONS.CONNECTION_FACTORY over the setting", sn("redis://svc/0", {"CONNECTION_FACTORY": "django_redis.pool.ConnectionFactory"}), WITH_FACTORY, None),
+    ("pool class redis-py's Sentinel pool", sn("redis://svc/0", {"CONNECTION_POOL_CLASS": "redis.sentinel.SentinelConnectionPool"}), WITH_FACTORY, None),
+    ("pool class ConnectionPool with the factory", sn("redis://svc/0", {"CONNECTION_POOL_CLASS": "redis.connection.ConnectionPool"}), WITH_FACTORY, None),
+    # SENTINELS
+    ("no SENTINELS", sn("redis://svc/0", sentinels=None), WITH_FACTORY, None),
+    ("SENTINELS empty", sn("redis://svc/0", sentinels=[]), WITH_FACTORY, None),
+    ("SENTINELS port as a string", sn("redis://svc/0", sentinels=[["h", "26379"]]), WITH_FACTORY, None),
+    ("SENTINELS as host:port strings", sn("redis://svc/0", sentinels=["h:26379"]), WITH_FACTORY, None),
+    ("SENTINELS IPv6", sn("redis://svc/0", sentinels=[["::1", 26379], ["127.0.0.1", 26380]]), WITH_FACTORY, None),
 ]

@@ -107,3 +107,34 @@ def default_client_compared(settings: dict[str, Any]) -> list[str]:
     if settings["unix_socket_path"]:
         names = [n for n in names if n not in NOT_UNIX]
     return names
+
+
+# django-redis's SentinelClient: each server's SentinelConnectionPool, and
+# each connection to a sentinel. host and port of a Sentinel-managed
+# connection are the sentinels' answer, not a setting: service_name is.
+SENTINEL_SERVER = [n for n in DEFAULT_CLIENT if n not in ("host", "port")] + ["role", "service_name", "sentinels"]
+SENTINEL_CONNECTION = ["username", "password", "socket_timeout", "socket_connect_timeout", "socket_keepalive",
+                       "client_name", "protocol", "ssl", "ssl_certfile", "ssl_keyfile", "ssl_ca_certs",
+                       "ssl_cert_reqs", "ssl_check_hostname"]
+
+
+def effective_sentinel_reference(server: dict[str, Any]) -> dict[str, Any]:
+    """One SentinelConnectionPool as effective settings, its sentinels' in
+    "sentinel_settings" (the first sentinel's: all get the same)."""
+    tls = server["class"].endswith("SSLConnection")
+    settings = effective_default_reference({**server, "class": "SSLConnection" if tls else "Connection"})
+    # The connection asks the pool's proxy, not the pool, for its role.
+    settings["role"] = "master" if server["proxy_is_master"] else "replica"
+    settings["service_name"] = server["service_name"]
+    settings["sentinels"] = [[s["kwargs"]["host"], int(s["kwargs"]["port"])] for s in server["sentinels"]]
+    first = server["sentinels"][0]
+    settings["sentinel_settings"] = effective_default_reference(
+        {**first, "class": "SSLConnection" if first["class"] == "SSLConnection" else "Connection"})
+    return settings
+
+
+def effective_sentinel_ours(options: dict[str, Any]) -> dict[str, Any]:
+    settings = effective_ours(options)
+    settings["sentinels"] = [[n["host"], n["port"]] for n in options.get("sentinels") or []]
+    settings["sentinel_settings"] = effective_ours(options.get("sentinel_settings") or {})
+    return settings

@@ -185,3 +185,53 @@ def reference_django(entry: dict[str, Any]) -> dict[str, Any]:
         return {"servers": servers, "reads": reads}
     except Exception as e:
         return {"error": f"{type(e).__name__}: {e}"}
+
+
+def reference_sentinel(entry: dict[str, Any], django_settings: dict[str, Any]) -> dict[str, Any]:
+    """django-redis's SentinelClient (or DefaultClient) through
+    SentinelConnectionFactory, under the Django settings beside the entry:
+    {"servers": [{"class", "kwargs", "max_connections", "is_master",
+    "service_name", "sentinels": [{"class", "kwargs"}]}], "reads": [...]},
+    or {"error"}. The real RedisCache, client and factory build every
+    server's SentinelConnectionPool (SentinelClient.connect checks it is
+    one) and one connection object from it, without connecting; the
+    sentinels are the real redis.Sentinel's clients, whose pools hold what
+    each connection to a sentinel gets."""
+    from django.test import override_settings
+    from redis.sentinel import SentinelConnectionPool
+
+    params = {k: v for k, v in copy.deepcopy(entry).items() if k != "LOCATION"}
+    ConnectionFactory._pools.clear()
+    try:
+        with override_settings(**django_settings):
+            client = RedisCache(copy.deepcopy(entry.get("LOCATION", "")), params).client
+            servers = []
+            for index in range(len(client._server)):
+                pool = client.connect(index).connection_pool
+                if not isinstance(pool, SentinelConnectionPool):
+                    return {"error": f"a {type(pool).__name__}, not a SentinelConnectionPool"}
+                pool.make_connection()  # what the connection class refuses; no I/O
+                sentinels = []
+                for s in pool.sentinel_manager.sentinels:
+                    s.connection_pool.make_connection()
+                    sentinels.append({
+                        "class": s.connection_pool.connection_class.__name__,
+                        "kwargs": {k: v for k, v in s.connection_pool.connection_kwargs.items() if k not in POOL_ADDED},
+                        "max_connections": s.connection_pool.max_connections,
+                    })
+                servers.append({
+                    "class": pool.connection_class.__name__,
+                    "kwargs": {k: v for k, v in pool.connection_kwargs.items()
+                               if k not in POOL_ADDED and k != "connection_pool"},
+                    "max_connections": pool.max_connections,
+                    "is_master": pool.is_master,
+                    "proxy_is_master": pool.proxy.is_master,
+                    "service_name": pool.service_name,
+                    "sentinels": sentinels,
+                })
+            reads = sorted({client.get_next_client_index(write=False) for _ in range(200)})
+            return {"servers": servers, "reads": reads}
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}"}
+    finally:
+        ConnectionFactory._pools.clear()

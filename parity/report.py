@@ -17,6 +17,7 @@ class Record:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, reference, ours, verdict
     default_rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # the same, DefaultClient
     django_rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # Django's own RedisCache
+    sentinel_rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # django-redis's SentinelClient
     live: list[tuple[str, str, str]] = field(default_factory=list)  # server, check, result
     # serializer, compressor, server, values checked, result
     values: list[tuple[str, str, str, int, str]] = field(default_factory=list)
@@ -67,6 +68,17 @@ def write(path: Path) -> None:
             "RedisCacheClient make each LOCATION server's pool (_get_connection_pool, from_url with",
             "OPTIONS) and one connection object from it, without connecting; held as above, with the",
             "servers _get_connection_pool_index(write=False) picks for reads.",
+        ]),
+        (RECORD.sentinel_rows, "django-redis's SentinelClient", "django-redis SentinelClient", [
+            "OPTIONS.CLIENT_CLASS django_redis.client.SentinelClient (or DefaultClient) with",
+            "SentinelConnectionFactory, named by the Django setting DJANGO_REDIS_CONNECTION_FACTORY",
+            "(given to both sides: override_settings there, settings= here) or OPTIONS.CONNECTION_FACTORY:",
+            "the real RedisCache, client and factory make each server's SentinelConnectionPool and one",
+            "connection object from it, and redis.Sentinel its sentinels' clients, without connecting;",
+            "each pool's role (what its connections ask the proxy: master, or the replicas),",
+            "service name, connection class and keyword arguments, the sentinels and what each",
+            "connection to a sentinel gets (password, timeouts, TLS), and the servers",
+            "get_next_client_index(write=False) picks for reads, are held against resolve's settings.",
         ]),
     ]
     for rows, title, column, about in pool_tables:

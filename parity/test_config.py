@@ -7,16 +7,26 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import redisclient
-from cases import DEFAULT_CLIENT_ROWS, DIFFERENCES, DJANGO_ROWS, ROWS
+from cases import DEFAULT_CLIENT_ROWS, DIFFERENCES, DJANGO_ROWS, ROWS, SENTINEL_ROWS
 from conftest import fill
-from normalize import compared, default_client_compared, effective_default_reference, effective_ours, effective_reference
-from reference import reference, reference_default, reference_django
+from normalize import (
+    SENTINEL_CONNECTION,
+    SENTINEL_SERVER,
+    compared,
+    default_client_compared,
+    effective_default_reference,
+    effective_ours,
+    effective_reference,
+    effective_sentinel_ours,
+    effective_sentinel_reference,
+)
+from reference import reference, reference_default, reference_django, reference_sentinel
 from report import RECORD
 
 
-def ours(entry: dict[str, Any]) -> dict[str, Any]:
+def ours(entry: dict[str, Any], settings: dict[str, Any] | None = None) -> dict[str, Any]:
     try:
-        return {"options": redisclient.resolve(entry)}
+        return {"options": redisclient.resolve(entry, settings=settings)}
     except redisclient.ConfigurationError as e:
         return {"error": str(e)}
 
@@ -172,6 +182,85 @@ def pool_row(row_id: str, entry: dict[str, Any], difference: str | None, placeho
     if "error" in mine:
         for secret in default_passwords(entry):
             assert secret not in mine["error"], "the error shows a password"
+    if difference is None:
+        assert not diff, f"unexpected difference: {diff}"
+    else:
+        assert difference in DIFFERENCES
+        assert diff, f"declared difference {difference!r} but both sides agree"
+
+
+# django-redis's SentinelClient: each server's SentinelConnectionPool (its
+# role, service, sentinels and connections), and where reads go.
+
+
+def sentinel_servers(mine: dict[str, Any]) -> list[dict[str, Any]]:
+    return [effective_sentinel_ours(o) for o in [mine["options"], *(mine["options"].get("replicas") or [])]]
+
+
+def sentinel_mismatches(ref: dict[str, Any], mine: dict[str, Any]) -> list[str]:
+    if "error" in ref or "error" in mine:
+        return [] if ("error" in ref) == ("error" in mine) else ["one side refused the entry"]
+    ours_servers = sentinel_servers(mine)
+    if len(ours_servers) != len(ref["servers"]):
+        return [f"servers: {len(ref['servers'])} vs {len(ours_servers)}"]
+    diff = []
+    for i, (server, ours_) in enumerate(zip(ref["servers"], ours_servers)):
+        theirs = effective_sentinel_reference(server)
+        diff += [f"server {i}: {name}: {theirs.get(name)!r} vs {ours_.get(name)!r}"
+                 for name in SENTINEL_SERVER if theirs.get(name) != ours_.get(name)]
+        ts, os_ = theirs["sentinel_settings"], ours_["sentinel_settings"]
+        diff += [f"server {i}: sentinels' {name}: {ts.get(name)!r} vs {os_.get(name)!r}"
+                 for name in SENTINEL_CONNECTION if ts.get(name) != os_.get(name)]
+    reads = list(range(1, len(ours_servers))) or [0]
+    if ref["reads"] != reads:
+        diff.append(f"reads: servers {ref['reads']} vs {reads}")
+    return diff
+
+
+def sentinel_summary(side: dict[str, Any], servers: list[dict[str, Any]], reads: list[int]) -> str:
+    if "error" in side:
+        return "refused: " + side["error"].split("\n")[0][:90]
+    cells = []
+    for s in servers:
+        auth = f" user {s['username']!r}" if s["username"] else ""
+        asked = s["sentinel_settings"]
+        sentinel_auth = " (auth)" if asked["password"] else ""
+        cells.append(f"{s['role']} of {s['service_name']!r} db {s['db']}{auth}" + (" TLS" if s["ssl"] else "")
+                     + f" via {len(s['sentinels'])} sentinels{sentinel_auth}" + (" TLS" if asked["ssl"] else ""))
+    return ", ".join(cells) + (f"; reads from {','.join(str(i + 1) for i in reads)}" if len(servers) > 1 else "")
+
+
+def sentinel_passwords(entry: dict[str, Any]) -> list[str]:
+    found = default_passwords(entry)
+    kwargs = entry["OPTIONS"].get("SENTINEL_KWARGS")
+    if isinstance(kwargs, dict):
+        found.append(kwargs.get("password"))
+    return [p for p in found if isinstance(p, str) and len(p) >= 2]
+
+
+@pytest.mark.parametrize("row_id,entry,settings,difference", SENTINEL_ROWS, ids=[r[0] for r in SENTINEL_ROWS])
+def test_sentinel_row(row_id: str, entry: dict[str, Any], settings: dict[str, Any], difference: str | None,
+                      placeholders: dict[str, str]) -> None:
+    entry = fill(entry, placeholders)
+    ref, mine = reference_sentinel(entry, settings), ours(entry, settings)
+    for side in (ref, mine):
+        if "error" in side:
+            side["error"] = side["error"].replace(placeholders["{MISSING}"], "MISSING")
+    if "options" in mine:
+        assert mine["options"]["backend"] == (entry["OPTIONS"].get("CLIENT_CLASS") or "django_redis.client.DefaultClient")
+        assert mine["options"]["mode"] == "sentinel"
+    diff = sentinel_mismatches(ref, mine)
+    verdict = "agree" if not diff else f"differs: {difference}"
+    theirs = [effective_sentinel_reference(s) for s in ref.get("servers", [])]
+    ours_ = sentinel_servers(mine) if "options" in mine else []
+    RECORD.sentinel_rows.append((row_id, sentinel_summary(ref, theirs, ref.get("reads", [])),
+                                 sentinel_summary(mine, ours_, list(range(1, len(ours_))) or [0]), verdict))
+    if "error" in mine:
+        for secret in sentinel_passwords(entry):
+            assert secret not in mine["error"], "the error shows a password"
+    else:
+        for secret in sentinel_passwords(entry):
+            assert secret not in repr(mine["options"]), "the settings print a password"
     if difference is None:
         assert not diff, f"unexpected difference: {diff}"
     else:

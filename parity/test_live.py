@@ -3,7 +3,10 @@ with its own DefaultClient) and redisclient on the same entry, against the
 same server, see one cache. The dc- kinds are DefaultClient entries (no
 CLIENT_CLASS): on the standalone server, on the ACL server with the
 password percent-encoded in LOCATION, and on the replica pair, where both
-sides write to the primary and read from the replica."""
+sides write to the primary and read from the replica. The sentinel kind is
+django-redis's SentinelClient on the Sentinel set, under the Django setting
+DJANGO_REDIS_CONNECTION_FACTORY on both sides: both write to the master the
+sentinels name and read from its replica."""
 
 from __future__ import annotations
 
@@ -14,7 +17,10 @@ from urllib.parse import quote
 import pytest
 import redis
 import redisclient
+import reference  # noqa: F401  (configures Django's settings, which override_settings needs)
+from cases import WITH_FACTORY
 from conftest import env
+from django.test import override_settings
 from django_redis.cache import RedisCache
 from report import RECORD
 
@@ -54,12 +60,32 @@ def entries(prefix: str) -> dict[str, dict[str, Any]]:
         "dc-pair": ["redis://" + env("RC_TEST_PAIR_PRIMARY") + "/0", "redis://" + env("RC_TEST_PAIR_REPLICA") + "/0"],
     }.items():
         found[name] = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": prefix, "OPTIONS": {}}
+    found["sentinel"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://" + env("RC_TEST_SENTINEL_SERVICE") + "/0",
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.SentinelClient",
+            "SENTINELS": [[h, int(p)] for h, p in (a.rsplit(":", 1) for a in env("RC_TEST_SENTINELS").split(","))],
+        },
+    }
     return found
 
 
-# What writes, on either side: on the replica pair each is followed by WAIT,
-# so that the reads after it, which both sides send to the replica, see it.
+def sentinel_master() -> str:
+    """The address the shared Sentinel set's sentinels name as the master."""
+    with redis.Redis.from_url("redis://" + env("RC_TEST_SENTINELS").split(",")[0]) as s:
+        host, port = s.sentinel_get_master_addr_by_name(env("RC_TEST_SENTINEL_SERVICE"))
+    return f"{host.decode() if isinstance(host, bytes) else host}:{port}"
+
+
+# What writes, on either side: on the replica pair and the Sentinel set each
+# is followed by a barrier, so that the reads after it, which both sides send
+# to the replica, see it. WAIT counts only the writes of its own connection:
+# the barrier is a write on the connection that waits, after the other
+# side's write in the one replication stream.
 WRITES = {"set", "set_many", "add", "incr", "decr", "delete", "delete_many", "touch", "expire", "persist", "set_bytes"}
+BARRIER = "parity-replication-barrier"
 
 
 class Replicated:
@@ -75,21 +101,29 @@ class Replicated:
             try:
                 return attr(*args, **kwargs)
             finally:
+                self._primary.set(BARRIER, 1, ex=60)
                 assert self._primary.wait(1, 5000) == 1, "the replica did not acknowledge the write"
 
         return write
 
 
-@pytest.fixture(params=["standalone", "cluster", "tls", "unix", "dc-standalone", "dc-acl", "dc-pair"])
+@pytest.fixture(params=["standalone", "cluster", "tls", "unix", "dc-standalone", "dc-acl", "dc-pair", "sentinel"])
 def pair(request: pytest.FixtureRequest) -> Iterator[tuple[str, RedisCache, redisclient.Client]]:
     prefix = f"parity-{uuid.uuid4().hex[:8]}"
     entry = entries(prefix)[request.param]
-    django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
-    with redisclient.Client(entry) as ours:
-        backend = redisclient.resolve(entry)["backend"]
-        assert backend == ("django_redis.client.DefaultClient" if request.param.startswith("dc-") else DAB)
-        if request.param == "dc-pair":
-            primary = redis.Redis.from_url(entry["LOCATION"][0])
+    sentinel = request.param == "sentinel"
+    settings = WITH_FACTORY if sentinel else {}
+    with override_settings(**settings), redisclient.Client(entry, settings=settings) as ours:
+        django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
+        backend = redisclient.resolve(entry, settings=settings)["backend"]
+        want = DAB
+        if request.param.startswith("dc-"):
+            want = "django_redis.client.DefaultClient"
+        elif sentinel:
+            want = "django_redis.client.SentinelClient"
+        assert backend == want
+        if request.param in ("dc-pair", "sentinel"):
+            primary = redis.Redis.from_url(entry["LOCATION"][0] if not sentinel else "redis://" + sentinel_master())
             yield request.param, Replicated(django_cache, primary), Replicated(ours, primary)  # type: ignore[misc]
             primary.close()
         else:
@@ -240,6 +274,7 @@ def test_reads_where_django_sends_them() -> None:
     django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
     with redisclient.Client(entry) as ours, redis.Redis.from_url("redis://" + primary) as raw:
         django_cache.set("k", "v")
+        raw.set(BARRIER, 1, ex=60)
         raw.wait(1, 5000)
         for side, get in (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))):
             before = get_calls(primary), get_calls(replica)
@@ -249,4 +284,31 @@ def test_reads_where_django_sends_them() -> None:
             ok = after[0] == before[0] and after[1] - before[1] == 5
             RECORD.live.append(("dc-pair", f"5 gets by {side}: on the replica, none on the primary", "yes" if ok else "NO"))
             assert ok, f"{side}: primary {before[0]}->{after[0]}, replica {before[1]}->{after[1]}"
+        ours.clear()
+
+
+def test_sentinel_reads_where_django_sends_them() -> None:
+    """SentinelClient on the Sentinel set: Django's writes and ours reach the
+    master the sentinels name, and both sides' gets the replica only."""
+    entry = entries(f"parity-{uuid.uuid4().hex[:8]}")["sentinel"]
+    primary, replica = sentinel_master(), env("RC_TEST_SENTINEL_REPLICA")
+    assert primary == env("RC_TEST_SENTINEL_PRIMARY"), "the shared Sentinel set has failed over"
+    with override_settings(**WITH_FACTORY), redisclient.Client(entry, settings=WITH_FACTORY) as ours, \
+            redis.Redis.from_url("redis://" + primary) as raw:
+        django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
+        django_cache.set("k", "v")
+        ours.set("o", "w")
+        raw.set(BARRIER, 1, ex=60)
+        raw.wait(1, 5000)
+        written = raw.get(django_cache.make_key("k")) is not None and raw.get(django_cache.make_key("o")) is not None
+        RECORD.live.append(("sentinel", "Django's set and ours reach the master", "yes" if written else "NO"))
+        assert written
+        for side, get in (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))):
+            before = get_calls(primary), get_calls(replica)
+            for _ in range(5):
+                assert get() == "v"
+            after = get_calls(primary), get_calls(replica)
+            ok = after[0] == before[0] and after[1] - before[1] == 5
+            RECORD.live.append(("sentinel", f"5 gets by {side}: on the replica, none on the master", "yes" if ok else "NO"))
+            assert ok, f"{side}: master {before[0]}->{after[0]}, replica {before[1]}->{after[1]}"
         ours.clear()

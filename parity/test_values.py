@@ -1,7 +1,9 @@
 """Live value parity: for every SERIALIZER x COMPRESSOR on the standalone
 server and the cluster, Django (django-redis with django-ansible-base's
 client) and redisclient's Python shim read each other's values; and on the
-standalone server with django-redis's own DefaultClient (no CLIENT_CLASS).
+standalone server with django-redis's own DefaultClient (no CLIENT_CLASS);
+and on the Sentinel set with its SentinelClient (writes to the master,
+reads from the replica, each write waited for on the replica).
 
 - Written by Django, read by the shim: equal (types included) to what
   Django's own cache.get returns.
@@ -31,14 +33,19 @@ if not settings.configured:
     settings.configure(CACHES={}, INSTALLED_APPS=[], USE_TZ=True)
     django.setup()
 
+import redis  # noqa: E402
 import redisclient  # noqa: E402
+from cases import WITH_FACTORY  # noqa: E402
 from conftest import env  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from django_redis.cache import RedisCache  # noqa: E402
+from test_live import Replicated, sentinel_master  # noqa: E402
+from test_live import entries as live_entries  # noqa: E402
 from report import RECORD  # noqa: E402
 
 DAB = "ansible_base.lib.redis.RedisClient"
 from django_codecs import COMPRESSORS, SERIALIZERS  # noqa: E402
-SERVERS = ("standalone", "cluster", "dc-standalone")
+SERVERS = ("standalone", "cluster", "dc-standalone", "sentinel")
 
 PLUS2 = timezone(timedelta(hours=2))
 LARGE = "lorem ipsum dolor sit amet " * 3800  # ~100 KB: every compressor compresses it
@@ -127,8 +134,11 @@ def entry(server: str, prefix: str, serializer: str, compressor: str) -> dict[st
         "standalone": ("redis://" + env("RC_TEST_STANDALONE") + "/0", {}),
         "cluster": ("redis://" + cluster.split(",")[0], {"mode": "cluster", "redis_hosts": cluster}),
         "dc-standalone": ("redis://" + env("RC_TEST_STANDALONE") + "/0", None),
+        "sentinel": (live_entries(prefix)["sentinel"]["LOCATION"], None),
     }[server]
     options: dict[str, Any] = {"SERIALIZER": SERIALIZERS[serializer], "COMPRESSOR": COMPRESSORS[compressor]}
+    if server == "sentinel":  # SentinelClient: writes to the master, reads from the replica
+        options.update(live_entries(prefix)["sentinel"]["OPTIONS"])
     if kwargs is not None:  # django-ansible-base's client; else DefaultClient
         options.update({"CLIENT_CLASS": DAB, "CLIENT_CLASS_KWARGS": kwargs})
     return {
@@ -148,9 +158,15 @@ def server(request: pytest.FixtureRequest) -> str:
 def pair(server: str, serializer: str, compressor: str) -> Iterator[tuple[RedisCache, redisclient.Client]]:
     prefix = f"values-{uuid.uuid4().hex[:8]}"
     e = entry(server, prefix, serializer, compressor)
-    django_cache = RedisCache(e["LOCATION"], {k: v for k, v in e.items() if k != "LOCATION"})
-    with redisclient.Client(e) as ours:
-        yield django_cache, ours
+    settings = WITH_FACTORY if server == "sentinel" else {}
+    with override_settings(**settings), redisclient.Client(e, settings=settings) as ours:
+        django_cache = RedisCache(e["LOCATION"], {k: v for k, v in e.items() if k != "LOCATION"})
+        if server == "sentinel":
+            # Each write waits for the replica, which both sides read from.
+            with redis.Redis.from_url("redis://" + sentinel_master()) as primary:
+                yield Replicated(django_cache, primary), Replicated(ours, primary)  # type: ignore[misc]
+        else:
+            yield django_cache, ours
         ours.clear()
 
 

@@ -77,13 +77,34 @@ func (env *environment) entrySource() string {
 	return os.Getenv(entryVariable)
 }
 
+// djangoSettings reads the Django settings beside the entry, if any.
+func (env *environment) djangoSettings() (core.Settings, error) {
+	file := os.Getenv(settingsVariable)
+	if file == "" {
+		return core.Settings{}, nil
+	}
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return core.Settings{}, usageError{fmt.Errorf("reading the Django settings (%s): %w", settingsVariable, err)}
+	}
+	s, err := core.ParseSettings(text)
+	if err != nil {
+		return core.Settings{}, usageError{err}
+	}
+	return s, nil
+}
+
 // open opens the entry's cache; a configuration error is the user's.
 func (env *environment) open() (*core.Cache, error) {
 	e, err := env.entry()
 	if err != nil {
 		return nil, err
 	}
-	c, err := core.Open(e)
+	s, err := env.djangoSettings()
+	if err != nil {
+		return nil, err
+	}
+	c, err := core.OpenWith(e, s)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -224,7 +245,11 @@ func resolve(_ context.Context, env *environment, args []string) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	o, err := core.Resolve(e)
+	s, err := env.djangoSettings()
+	if err != nil {
+		return exitUsage, err
+	}
+	o, err := core.ResolveWith(e, s)
 	if err != nil {
 		return exitUsage, usageError{err}
 	}

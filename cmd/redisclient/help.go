@@ -7,6 +7,10 @@ const usage = `usage: redisclient [--entry FILE] COMMAND [ARGS]
 The entry is one Django CACHES entry as JSON ("OPTIONS", "LOCATION", ...):
 --entry FILE, --entry - for standard input, or the file $REDISCLIENT_ENTRY
 names. ${VAR} and ${VAR:-default} in it are expanded from the environment.
+The Django settings beside CACHES that change how the entry is read (a JSON
+object such as {"DJANGO_REDIS_CONNECTION_FACTORY": "..."}, which a
+SentinelClient entry needs; python -m redisclient settings writes it) are
+read from the file $REDISCLIENT_DJANGO_SETTINGS names, when it is set.
 
 Commands:
   health [--json] [--timeout D]   the status django-ansible-base reports:

@@ -32,6 +32,9 @@ const (
 // entryVariable names the entry file when --entry is not given.
 const entryVariable = "REDISCLIENT_ENTRY"
 
+// settingsVariable names the file of the Django settings beside the entry.
+const settingsVariable = "REDISCLIENT_DJANGO_SETTINGS"
+
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 // run is the program, apart from the process for tests.

@@ -165,6 +165,37 @@ func TestEntrySources(t *testing.T) {
 	require.Contains(t, r.stderr, "usage: redisclient [--entry FILE] get KEY")
 }
 
+// A SentinelClient entry needs DJANGO_REDIS_CONNECTION_FACTORY beside it,
+// from the file REDISCLIENT_DJANGO_SETTINGS names.
+func TestSentinelSettings(t *testing.T) {
+	var sentinels []string
+	for _, a := range strings.Split(need(t, "RC_TEST_SENTINELS"), ",") {
+		host, port, _ := strings.Cut(a, ":")
+		sentinels = append(sentinels, fmt.Sprintf("[%q, %s]", host, port))
+	}
+	f := entryFile(t, fmt.Sprintf(`{"LOCATION": "redis://%s/0", "KEY_PREFIX": "cli-sentinel-%d", "OPTIONS": `+
+		`{"CLIENT_CLASS": "django_redis.client.SentinelClient", "SENTINELS": [%s]}}`,
+		need(t, "RC_TEST_SENTINEL_SERVICE"), time.Now().UnixNano(), strings.Join(sentinels, ", ")))
+	r := cli(t, "", nil, "--entry", f, "resolve")
+	require.Equal(t, exitUsage, r.code)
+	require.Contains(t, r.stderr, "DJANGO_REDIS_CONNECTION_FACTORY")
+
+	settings := filepath.Join(t.TempDir(), "settings.json")
+	require.NoError(t, os.WriteFile(settings, []byte(`{"DJANGO_REDIS_CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory"}`), 0o600))
+	env := []string{settingsVariable + "=" + settings}
+	r = cli(t, "", env, "--entry", f, "resolve")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"role": "replica"`)
+	r = cli(t, "", env, "--entry", f, "incr", "n")
+	require.Equal(t, exitMiss, r.code, r.stderr)
+	r = cli(t, "", env, "--entry", f, "health")
+	require.Equal(t, exitOK, r.code, r.stderr)
+
+	r = cli(t, "", []string{settingsVariable + "=" + f}, "--entry", f, "resolve") // an entry is no settings object
+	require.Equal(t, exitUsage, r.code)
+	require.Contains(t, r.stderr, "not read by redisclient")
+}
+
 func TestHealth(t *testing.T) {
 	good := entryFile(t, standaloneEntry(t, "cli-health"))
 	r := cli(t, "", nil, "--entry", good, "health")

@@ -3,12 +3,17 @@ the JSON the Go and C libraries read, and the ${VAR} expansion of an entry
 file.
 
     python -m redisclient entry --settings mysite.settings [--alias default] [-o FILE]
+    python -m redisclient settings --settings mysite.settings [-o FILE]
     python -m redisclient expand FILE
 
 `entry` imports the settings module (from the current directory too, as
 manage.py would), takes CACHES[alias] and prints it as JSON: the entry
 itself, password included, so -o writes a file only its owner may read.
 It needs neither Django's configuration nor the native library.
+
+`settings` prints the Django settings beside CACHES that the library
+reads (DJANGO_REDIS_CONNECTION_FACTORY, when the module sets it) as the
+JSON object that rc_open_with_settings and core.ParseSettings take.
 
 `expand` prints an entry file with its ${VAR} references replaced from the
 environment (redisclient.expand_env).
@@ -23,7 +28,7 @@ import os
 import sys
 from typing import Any, Optional, Sequence
 
-from ._entry import entry_data, expand_env
+from ._entry import entry_data, expand_env, settings_data
 from .errors import RedisClientError
 
 
@@ -31,14 +36,27 @@ class ExportError(Exception):
     """What the command refuses; the message names the settings, not values."""
 
 
-def settings_entry(settings_module: str, alias: str = "default") -> dict[str, Any]:
-    """CACHES[alias] of the settings module, as entry_data makes it."""
+def _import_settings(settings_module: str) -> Any:
     if os.getcwd() not in sys.path and "" not in sys.path:
         sys.path.insert(0, os.getcwd())
     try:
-        module = importlib.import_module(settings_module)
+        return importlib.import_module(settings_module)
     except ImportError as exc:
         raise ExportError(f"cannot import the settings module {settings_module!r}: {exc}") from None
+
+
+def module_settings(settings_module: str) -> dict[str, Any]:
+    """The settings beside CACHES that the library reads, as the module
+    sets them."""
+    try:
+        return settings_data(_import_settings(settings_module))
+    except RedisClientError as exc:
+        raise ExportError(f"{settings_module}: {exc}") from None
+
+
+def settings_entry(settings_module: str, alias: str = "default") -> dict[str, Any]:
+    """CACHES[alias] of the settings module, as entry_data makes it."""
+    module = _import_settings(settings_module)
     caches = getattr(module, "CACHES", None)
     if not isinstance(caches, dict):
         raise ExportError(f"{settings_module} has no CACHES dict")
@@ -69,6 +87,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     entry.add_argument("--settings", required=True, help="the settings module, e.g. mysite.settings")
     entry.add_argument("--alias", default="default", help="the CACHES alias (default: default)")
     entry.add_argument("-o", "--output", help="write to this file (mode 0600) instead of stdout")
+    django = commands.add_parser("settings", help="print the Django settings beside CACHES that the library reads, as JSON")
+    django.add_argument("--settings", required=True, help="the settings module, e.g. mysite.settings")
+    django.add_argument("-o", "--output", help="write to this file (mode 0600) instead of stdout")
     expand = commands.add_parser("expand", help="print an entry file with its ${VAR}s expanded")
     expand.add_argument("file", help="the entry file (JSON)")
     expand.add_argument("-o", "--output", help="write to this file (mode 0600) instead of stdout")
@@ -77,6 +98,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args.command == "entry":
             text = json.dumps(settings_entry(args.settings, args.alias), indent=2, allow_nan=False) + "\n"
+        elif args.command == "settings":
+            text = json.dumps(module_settings(args.settings), indent=2) + "\n"
         else:
             with open(args.file, encoding="utf-8") as f:
                 text = expand_env(f.read())

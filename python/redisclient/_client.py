@@ -32,7 +32,7 @@ from ._native import (
     Library,
     Timeout,
 )
-from ._entry import entry_data
+from ._entry import entry_data, settings_data
 from ._lock import Lock
 from ._settings import Settings
 from ._values import OpaqueValue, ValueCodec
@@ -214,6 +214,14 @@ def _entry_json(entry: Mapping[str, Any]) -> bytes:
         raise ConfigurationError(f"the CACHES entry cannot be written as JSON: {exc}") from None
 
 
+def _settings_json(settings: Any) -> bytes:
+    """The Django settings beside the entry, as rc_open_with_settings takes
+    them; None is none."""
+    if settings is None:
+        return b""
+    return json.dumps(settings_data(settings)).encode("utf-8")
+
+
 def _release(lib: Library, handle: int) -> None:
     """Closes a handle; the finalizer of Client. Skipped in a forked child:
     the Go runtime is not there, and the parent still owns the client."""
@@ -278,19 +286,27 @@ class Client(SortedSetMixin):
     share between threads (calls release the GIL). Close it with close() or
     a ``with`` block; otherwise it is closed when garbage-collected. Create
     clients after fork(): in a forked child every call raises ForkedError.
+
+    ``settings`` are the Django settings beside CACHES that change how the
+    entry is read: django.conf.settings or a settings module (the ones the
+    library reads are taken from it), or a dict of setting names, e.g.
+    ``{"DJANGO_REDIS_CONNECTION_FACTORY":
+    "django_redis.pool.SentinelConnectionFactory"}``, which an entry of
+    django-redis's SentinelClient needs.
     """
 
-    def __init__(self, caches_entry: Mapping[str, Any]) -> None:
+    def __init__(self, caches_entry: Mapping[str, Any], settings: Any = None) -> None:
         data = _entry_json(caches_entry)
+        django = _settings_json(settings)
         lib = _native.load()
         lib.check_fork("rc_open")
         out = c_void_p()
         err = c_void_p()
-        status = lib.rc_open(data, len(data), byref(out), byref(err))
+        status = lib.rc_open_with_settings(data, len(data), django, len(django), byref(out), byref(err))
         if status != RC_OK:
             raise lib.error(status, err)
         self._lib: Library = lib
-        self._entry = data  # to open again after close()
+        self._entry, self._settings = data, django  # to open again after close()
         self._codec = ValueCodec(dict(caches_entry))
         self._h: int = out.value  # type: ignore[assignment]
         self._finalizer = weakref.finalize(self, _release, lib, self._h)
@@ -327,7 +343,8 @@ class Client(SortedSetMixin):
             lib = self._lib
             lib.check_fork(op)
             out, err = c_void_p(), c_void_p()
-            status = lib.rc_open(self._entry, len(self._entry), byref(out), byref(err))
+            status = lib.rc_open_with_settings(self._entry, len(self._entry), self._settings, len(self._settings),
+                                               byref(out), byref(err))
             if status != RC_OK:
                 raise lib.error(status, err)
             self._h = out.value  # type: ignore[assignment]
@@ -928,17 +945,22 @@ class Client(SortedSetMixin):
         return result.value
 
 
-def resolve(entry: Mapping[str, Any]) -> Dict[str, Any]:
+def resolve(entry: Mapping[str, Any], settings: Any = None) -> Dict[str, Any]:
     """The effective connection settings of a CACHES entry, as its backend
-    (``["backend"]``: django-redis's DefaultClient or django-ansible-base's
-    RedisClient) would pass them to redis-py, without connecting; the other
-    servers of a LOCATION list in ``["replicas"]``. The answer holds the
-    passwords (``["password"]``) and prints them masked."""
+    (``["backend"]``: django-redis's DefaultClient or SentinelClient,
+    Django's RedisCache, django-ansible-base's RedisClient) would pass them
+    to redis-py, without connecting; the other servers of a LOCATION list
+    (SentinelClient's replicas) in ``["replicas"]``, a Sentinel service's
+    ``["service_name"]``, ``["role"]``, ``["sentinels"]`` and
+    ``["sentinel_settings"]``. ``settings`` are the Django settings beside
+    CACHES, as Client takes them. The answer holds the passwords
+    (``["password"]``) and prints them masked."""
     data = _entry_json(entry)
+    django = _settings_json(settings)
     lib = _native.load()
     lib.check_fork("rc_resolve")
     out, n, err = c_void_p(), c_size_t(), c_void_p()
-    status = lib.rc_resolve(data, len(data), byref(out), byref(n), byref(err))
+    status = lib.rc_resolve_with_settings(data, len(data), django, len(django), byref(out), byref(n), byref(err))
     if status != RC_OK:
         raise lib.error(status, err)
     return Settings(json.loads(lib.take(out.value, n.value)))

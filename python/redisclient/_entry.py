@@ -82,3 +82,24 @@ def expand_env(text: str) -> str:
 
 
 __all__ = ["entry_data", "expand_env", "DEFAULT_KEY_FUNCTION"]
+
+
+# The Django settings beside CACHES that the library reads (core.Settings).
+DJANGO_SETTINGS = ("DJANGO_REDIS_CONNECTION_FACTORY",)
+
+
+def settings_data(settings: Any) -> dict[str, Any]:
+    """The Django settings beside the entry that the library reads: from a
+    mapping of setting names as given (the library refuses a name it does
+    not read), or from a settings object or module (django.conf.settings,
+    mysite.settings) the ones it sets."""
+    if isinstance(settings, Mapping):
+        data = dict(settings)
+    else:
+        data = {name: getattr(settings, name) for name in DJANGO_SETTINGS if hasattr(settings, name)}
+    for name, value in data.items():
+        if not isinstance(name, str):
+            raise ConfigurationError(f"the Django settings: a setting name must be a string, not {type(name).__name__}")
+        if value is not None and not isinstance(value, str):
+            raise ConfigurationError(f"{name}: must be a dotted path (str), not {type(value).__name__}")
+    return data

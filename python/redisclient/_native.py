@@ -97,8 +97,10 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_abi_version": (c_int, []),
     "rc_free": (None, [c_void_p]),
     "rc_resolve": (c_int, [c_char_p, c_size_t, _out, _size, _err]),
+    "rc_resolve_with_settings": (c_int, [c_char_p, c_size_t, c_char_p, c_size_t, _out, _size, _err]),
     "rc_expand_env": (c_int, [c_char_p, c_size_t, _out, _size, _err]),
     "rc_open": (c_int, [c_char_p, c_size_t, _out, _err]),
+    "rc_open_with_settings": (c_int, [c_char_p, c_size_t, c_char_p, c_size_t, _out, _err]),
     "rc_close": (c_int, [_client, _err]),
     "rc_health": (c_int, [_client, _out, _size, _err]),
     "rc_get": (c_int, [_client, c_char_p, c_size_t, c_int, _out, _size, _err]),
@@ -197,8 +199,10 @@ class Library:
     rc_abi_version: Any
     rc_free: Any
     rc_resolve: Any
+    rc_resolve_with_settings: Any
     rc_expand_env: Any
     rc_open: Any
+    rc_open_with_settings: Any
     rc_close: Any
     rc_health: Any
     rc_get: Any

@@ -120,7 +120,7 @@ class RedisCache(BaseCache):
         with _clients_lock:
             c = _clients.get(key)
             if c is None:
-                c = Client(self._entry)
+                c = Client(self._entry, settings=settings)
                 c._check_keys = False  # validate_key warns, as Django's backends do
                 _clients[key] = c
         self._local, self._pid = c, key[0]

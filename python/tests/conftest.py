@@ -89,8 +89,30 @@ def _tls_cluster(prefix: str) -> Entry:
     return entry(f"rediss://{first_host('RC_TEST_TLS_CLUSTER')}", prefix, kw)
 
 
+def sentinels() -> list:
+    return [[h, int(p)] for h, p in (a.rsplit(":", 1) for a in env("RC_TEST_SENTINELS").split(","))]
+
+
+def sentinel_entry(prefix: str, client_class: Optional[str] = None) -> Entry:
+    """An entry of the shared Sentinel set; without client_class,
+    DefaultClient through SentinelConnectionFactory (every call to the
+    master, so read-after-write holds)."""
+    options: Dict[str, Any] = {"SENTINELS": sentinels()}
+    if client_class:
+        options["CLIENT_CLASS"] = client_class
+    else:
+        options["CONNECTION_FACTORY"] = "django_redis.pool.SentinelConnectionFactory"
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": f"redis://{env('RC_TEST_SENTINEL_SERVICE')}/0",
+        "KEY_PREFIX": prefix,
+        "OPTIONS": options,
+    }
+
+
 KINDS: Dict[str, Callable[[str], Entry]] = {
     "standalone": standalone,
+    "sentinel": sentinel_entry,
     "acl": _acl,
     "tls": _tls,
     "cluster": _cluster,

@@ -139,7 +139,7 @@ def test_clear_only_this_prefix(client: Client, kind_entry: dict) -> None:
 def test_health(client: Client) -> None:
     h = client.health()
     assert h["status"] == "good"
-    assert h["mode"] in ("standalone", "cluster")
+    assert h["mode"] in ("standalone", "cluster", "sentinel")
 
 
 def test_version_argument(client: Client) -> None:

@@ -9,6 +9,7 @@ import asyncio
 import collections
 import decimal
 import threading
+import time
 from typing import Any, Dict, Iterator, Tuple
 
 import pytest
@@ -217,3 +218,27 @@ def test_custom_key_function_is_refused(request: pytest.FixtureRequest) -> None:
     assert "KEY_FUNCTION" in str(info.value)
     entry["KEY_FUNCTION"] = "django.core.cache.backends.base.default_key_func"
     make(entry)
+
+
+def test_sentinel_client_reads_the_factory_setting(prefix: str) -> None:
+    """The backend reads DJANGO_REDIS_CONNECTION_FACTORY from Django's
+    settings, as django-redis does: a SentinelClient entry works under it
+    and is refused without it."""
+    from django.test import override_settings
+
+    from redisclient import ConfigurationError
+
+    from .conftest import sentinel_entry
+
+    entry = sentinel_entry(prefix, "django_redis.client.SentinelClient")
+    with pytest.raises(ConfigurationError, match="DJANGO_REDIS_CONNECTION_FACTORY"):
+        make(entry)[0].set("k", 1)
+    with override_settings(DJANGO_REDIS_CONNECTION_FACTORY="django_redis.pool.SentinelConnectionFactory"):
+        ours, theirs = make(dict(entry, KEY_PREFIX=prefix + "-set"))
+        ours.set("k", {"a": 1}, timeout=60)
+        assert ours.client.incr("missing", ignore_key_check=True) == 1  # a write: the master's answer
+        deadline = time.monotonic() + 2
+        while (got := theirs.get("k")) is None and time.monotonic() < deadline:  # Django reads the replica
+            time.sleep(0.01)
+        assert got == {"a": 1}
+        ours.clear()

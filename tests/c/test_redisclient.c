@@ -1041,6 +1041,64 @@ static void test_server(const char *name, const char *entry, const char *mode, c
 
 /* ---- Configuration, resolve, connection errors -------------------------- */
 
+/* django-redis's SentinelClient on the shared Sentinel set: the entry needs
+ * DJANGO_REDIS_CONNECTION_FACTORY beside it; then writes go to the master and
+ * reads to the replica, which replication reaches a moment later. */
+static void test_sentinel(void) {
+    char sentinels[512] = "", entry[2048];
+    char hosts[256];
+    snprintf(hosts, sizeof hosts, "%s", need("RC_TEST_SENTINELS"));
+    for (char *save = NULL, *h = strtok_r(hosts, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+        char *colon = strrchr(h, ':');
+        *colon = '\0';
+        size_t n = strlen(sentinels);
+        snprintf(sentinels + n, sizeof sentinels - n, "%s[\"%s\", %s]", n ? ", " : "", h, colon + 1);
+    }
+    snprintf(entry, sizeof entry,
+             "{\"LOCATION\": \"redis://%s/0\", \"KEY_PREFIX\": \"%s-sentinel\", \"OPTIONS\": "
+             "{\"CLIENT_CLASS\": \"django_redis.client.SentinelClient\", \"SENTINELS\": [%s], "
+             "\"SENTINEL_KWARGS\": {\"password\": \"S3ntinelPw\"}}}",
+             need("RC_TEST_SENTINEL_SERVICE"), prefix, sentinels);
+    const char *settings = "{\"DJANGO_REDIS_CONNECTION_FACTORY\": \"django_redis.pool.SentinelConnectionFactory\"}";
+
+    char *js = NULL, *err = NULL;
+    rc_client *c = NULL;
+    CHECK(rc_resolve(entry, strlen(entry), &js, NULL, &err) == RC_ERR_CONFIG && js == NULL, "resolve without the factory");
+    CHECK(err && strstr(err, "DJANGO_REDIS_CONNECTION_FACTORY = \"django_redis.pool.SentinelConnectionFactory\"") &&
+              !strstr(err, "S3ntinelPw"),
+          "the message names the setting needed: %s", err ? err : "");
+    rc_free(err);
+    CHECK_ST(rc_open(entry, strlen(entry), &c, &E), RC_ERR_CONFIG);
+    CHECK_ST(rc_open_with_settings(entry, strlen(entry), NULL, 0, &c, &E), RC_ERR_CONFIG);
+
+    size_t len = 0;
+    CHECK_ST(rc_resolve_with_settings(entry, strlen(entry), settings, strlen(settings), &js, &len, &E), RC_OK);
+    CHECK(js && strlen(js) == len && strstr(js, "\"backend\":\"django_redis.client.SentinelClient\"") &&
+              strstr(js, "\"mode\":\"sentinel\"") && strstr(js, "\"role\":\"master\"") &&
+              strstr(js, "\"role\":\"replica\"") && strstr(js, "\"sentinel_settings\":{") && strstr(js, "S3ntinelPw"),
+          "resolved with settings: %s", js ? js : "");
+    rc_free(js);
+    js = NULL;
+    CHECK_ST(rc_resolve_with_settings(entry, strlen(entry), K("{\"DJANGO_REDIS_NOPE\": 1}"), &js, NULL, &E), RC_ERR_CONFIG);
+    CHECK_ST(rc_resolve_with_settings(entry, strlen(entry), K("[1]"), &js, NULL, &E), RC_ERR_CONFIG);
+    CHECK_ST(rc_resolve_with_settings(entry, strlen(entry), NULL, 3, &js, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_open_with_settings(entry, strlen(entry), settings, strlen(settings), NULL, &E), RC_ERR_INVALID_ARGUMENT);
+
+    CHECK_ST(rc_open_with_settings(entry, strlen(entry), settings, strlen(settings), &c, &E), RC_OK);
+    CHECK_ST(rc_set(c, K("k"), K("through sentinel"), rc_timeout_seconds(60), V, &E), RC_OK);
+    char *value = NULL;
+    int st = RC_MISS;
+    for (int i = 0; i < 200 && st == RC_MISS; i++) { /* replication is asynchronous */
+        st = rc_get(c, K("k"), V, &value, &len, NULL);
+        if (st == RC_MISS) usleep(10 * 1000);
+    }
+    CHECK(st == RC_OK && value && len == 16 && memcmp(value, "through sentinel", 16) == 0, "read back from the replica: %d", st);
+    rc_free(value);
+    int64_t n = 0;
+    CHECK_ST(rc_incr(c, K("n"), 1, V, &n, &E), RC_ERR_NOT_FOUND);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
 static void test_library(void) {
     CHECK(strcmp(rc_version(), RC_VERSION_STRING) == 0, "rc_version %s", rc_version());
     CHECK(rc_abi_version() == RC_ABI_VERSION, "rc_abi_version %d", rc_abi_version());
@@ -1658,6 +1716,7 @@ int main(void) {
 
     test_library();
     test_resolve_and_config();
+    test_sentinel();
     test_expand_env();
     standalone_entry(entry, sizeof entry, "s");
     test_server("standalone", entry, "standalone", need("RC_TEST_STANDALONE"), "s");
