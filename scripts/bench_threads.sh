@@ -12,6 +12,8 @@
 # name. BENCH_THREADS_SECONDS (2) is the length of each cell;
 # BENCH_THREADS (1 4 8 16 64) the thread counts; BENCH_THREADS_ROUNDS (1)
 # repeats the whole matrix, interleaved, and reports each cell's median.
+# BENCH_THREADS_BASELINE_LIB, the path of another libredisclient.so (an
+# earlier build), adds its C ABI row beside this build's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${RC_TEST_STANDALONE:?run through testenv/with-redis.sh (make bench)}"
@@ -34,6 +36,11 @@ trap 'rm -rf "$tmp"' EXIT
 cc -O2 -Wall -Wextra -Werror -Iinclude bench/threads.c -o "$tmp/threads" \
 	-Llib -lredisclient -lhiredis -lpthread -Wl,-rpath,"$PWD/lib"
 go build -o "$tmp/gothreads" ./bench/gothreads
+base_lib="${BENCH_THREADS_BASELINE_LIB:-}"
+if [ -n "$base_lib" ]; then
+	cc -O2 -Wall -Wextra -Werror -Iinclude bench/threads.c -o "$tmp/threads-base" \
+		-L"$(dirname "$base_lib")" -lredisclient -lhiredis -lpthread -Wl,-rpath,"$(dirname "$base_lib")"
+fi
 
 prefix="bench-threads-$$"
 first_cluster_node="${RC_TEST_CLUSTER%%,*}"
@@ -63,12 +70,14 @@ cell() {
 	go-bp0) "$tmp/gothreads" "$(entry "$server" 0)" "$n" "$secs" ;;
 	capi) "$tmp/threads" rc "$(entry "$server" default)" "$prefix" "$n" "$secs" ;;
 	capi-bp0) "$tmp/threads" rc "$(entry "$server" 0)" "$prefix" "$n" "$secs" ;;
+	capi-base) "$tmp/threads-base" rc "$(entry "$server" default)" "$prefix" "$n" "$secs" ;;
 	shim) "$py" python/bench_threads.py shim "$(entry "$server" default)" "$prefix" "$n" "$secs" ;;
 	redis-py) "$py" python/bench_threads.py redis-py "$(entry "$server" default)" "$prefix" "$n" "$secs" ;;
 	esac
 }
 
 clients="hiredis go go-bp0 capi capi-bp0 shim redis-py"
+[ -z "$base_lib" ] || clients="$clients capi-base"
 # The keys first: hiredis reads what the others write.
 for server in standalone cluster; do
 	cell "$server" go 64 0.1 >/dev/null
@@ -85,7 +94,7 @@ for _ in $(seq "$rounds"); do
 	done
 done
 echo "load after: $(uptime)"
-"$py" - "$tmp/results" "$counts" <<'PY'
+"$py" - "$tmp/results" "$counts" "$clients" <<'PY'
 import statistics, sys
 from collections import defaultdict
 
@@ -95,6 +104,7 @@ for line in open(sys.argv[1]):
     fields = dict(f.split("=") for f in result.split())
     rows[server, client, int(n)].append((float(fields["ops_per_s"]), float(fields["cpu_us_per_op"])))
 counts = [int(c) for c in sys.argv[2].split()]
+clients = sys.argv[3].split()
 
 def cell(server, client, n):
     runs = rows[server, client, n]
@@ -108,7 +118,9 @@ names = {
     "capi-bp0": "C ABI, BUSY_POLL 0",
     "shim": "Python shim from threads",
     "redis-py": "redis-py from threads",
+    "capi-base": "C ABI, the baseline library",
 }
+names = {c: names[c] for c in clients}
 print()
 print("| server | client | " + " | ".join(f"{n} thr." for n in counts) + " |")
 print("|---|---|" + "---:|" * len(counts))
@@ -134,4 +146,6 @@ for server in ("standalone", "cluster"):
     print(f"- {server}: shim / redis-py, ops/s: {ratios('shim', 'redis-py')}")
     print(f"- {server}: BUSY_POLL default / 0, C ABI ops/s: {ratios('capi', 'capi-bp0')}; CPU per GET: {ratios('capi', 'capi-bp0', cpu)}")
     print(f"- {server}: BUSY_POLL default / 0, Go ops/s: {ratios('go', 'go-bp0')}; CPU per GET: {ratios('go', 'go-bp0', cpu)}")
+    if "capi-base" in names:
+        print(f"- {server}: C ABI / the baseline library, ops/s: {ratios('capi', 'capi-base')}; CPU per GET: {ratios('capi', 'capi-base', cpu)}")
 PY
