@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -48,6 +49,7 @@ struct lane {
     pthread_mutex_t mu;
     rc__call *head, *tail;
     int leaders; /* batches running, or whose lead is being handed on */
+    size_t last; /* the size of the lane's last batch */
 };
 
 static struct lane lanes[LANES];
@@ -81,6 +83,13 @@ static void lead(struct lane *l, rc__call *self) {
     rc__call *batch[MAX_BATCH];
     size_t n = 0;
     batch[n++] = self;
+    /* After a batch of several calls, their threads were woken together and
+     * are calling again: the first to find no leader would otherwise run a
+     * batch of one while the others queue behind it. Yielding once lets
+     * them queue first (on the 2-vCPU test machine, 4 and 16 threads made
+     * 10 to 74% more GETs a second with it, but for 4 on the cluster, 26%
+     * fewer). A thread alone always finds last = 1 and never yields. */
+    if (__atomic_load_n(&l->last, __ATOMIC_RELAXED) > 1) sched_yield();
     pthread_mutex_lock(&l->mu);
     while (l->head != NULL && n < MAX_BATCH) {
         batch[n++] = l->head;
@@ -88,6 +97,7 @@ static void lead(struct lane *l, rc__call *self) {
     }
     if (l->head == NULL) l->tail = NULL;
     pthread_mutex_unlock(&l->mu);
+    __atomic_store_n(&l->last, n, __ATOMIC_RELAXED);
 
     rcgo_batch(batch, n);
 

@@ -1585,10 +1585,10 @@ static void test_batched_calls(void) {
     standalone_entry(entry, sizeof entry, "batch-b");
     rc_client *b = open_entry(entry);
     if (a == NULL || b == NULL || c == NULL) return;
-    CHECK_ST(rc_set(a, K("shared"), K("A"), rc_timeout_seconds(60), V, &E), RC_OK);
-    CHECK_ST(rc_set(a, K("shared"), K("A2"), rc_timeout_seconds(60), 2, &E), RC_OK);
-    CHECK_ST(rc_set(b, K("shared"), K("B"), rc_timeout_seconds(60), V, &E), RC_OK);
-    CHECK_ST(rc_set(c, K("shared"), K("C"), rc_timeout_seconds(60), V, &E), RC_OK);
+    CHECK_ST(rc_set(a, K("shared"), K("A"), rc_timeout_never(), V, &E), RC_OK);
+    CHECK_ST(rc_set(a, K("shared"), K("A2"), rc_timeout_never(), 2, &E), RC_OK);
+    CHECK_ST(rc_set(b, K("shared"), K("B"), rc_timeout_never(), V, &E), RC_OK);
+    CHECK_ST(rc_set(c, K("shared"), K("C"), rc_timeout_never(), V, &E), RC_OK);
     pthread_t t[BATCH_THREADS];
     struct batch_worker w[BATCH_THREADS];
     for (int i = 0; i < BATCH_THREADS; i++) {
