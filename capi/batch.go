@@ -15,9 +15,11 @@ import (
 )
 
 // rcgo_batch runs the calls combine.c gathered from threads calling at
-// once. A call alone runs as its export would; the GETs of one client and
-// version go to Redis on one pipeline (core.Cache.GetEach), and the other
-// calls run beside them each in its own goroutine. Every call gets its own
+// once. A call alone runs as its export would; the rc_get calls of one
+// client and version go to Redis on one pipeline (core.Cache.GetEach), and
+// the other calls run beside them each in its own goroutine: the leader's
+// thread then waits once for the batch, where each call would have waited
+// on its own locked thread. Every call gets its own
 // status and message, as if it had been made alone.
 //
 //export rcgo_batch
@@ -69,6 +71,11 @@ func runCall(c *C.rc__call) {
 	case C.RC__OP_SET:
 		value := (*C.rc_cchar)(unsafe.Pointer(c.value))
 		c.status = rcgo_set(c.client, key, c.key_len, value, c.value_len, c.timeout, c.version, c.err)
+	case C.RC__OP_GET_VALUE:
+		c.status = rcgo_get_value(c.client, key, c.key_len, c.version, c.out, c.out_len, c.err)
+	case C.RC__OP_SET_VALUE:
+		value := (*C.rc_cchar)(unsafe.Pointer(c.value))
+		c.status = rcgo_set_value(c.client, key, c.key_len, value, c.value_len, c.timeout, c.version, c.err)
 	default:
 		c.status = fail("rc_call", c.err, fmt.Errorf("%w: unknown batched call %d", errInternal, int(c.op)))
 	}

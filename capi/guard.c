@@ -9,8 +9,9 @@
  * child about once in thirty runs of the C test. rc_free, rc_version and
  * rc_abi_version need no Go at all.
  *
- * rc_get and rc_set, the calls that many threads make at once, go through
- * combine.c, which gathers them into batches. */
+ * rc_get, rc_set, rc_get_value and rc_set_value, the calls that many
+ * threads make at once, go through combine.c, which gathers them into
+ * batches. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -159,12 +160,16 @@ int rc_clear(rc_client *client, int64_t *removed, char **err) {
 
 int rc_get_value(rc_client *client, const char *key, size_t key_len, int version, char **json, size_t *json_len, char **err) {
     if (forked()) return refuse_forked("rc_get_value", err);
-    return rcgo_get_value(client, key, key_len, version, json, json_len, err);
+    rc__call call = {.op = RC__OP_GET_VALUE, .client = client, .key = key, .key_len = key_len, .version = version,
+                     .out = json, .out_len = json_len, .err = err};
+    return rc__submit(&call);
 }
 
 int rc_set_value(rc_client *client, const char *key, size_t key_len, const char *json, size_t json_len, rc_timeout timeout, int version, char **err) {
     if (forked()) return refuse_forked("rc_set_value", err);
-    return rcgo_set_value(client, key, key_len, json, json_len, timeout, version, err);
+    rc__call call = {.op = RC__OP_SET_VALUE, .client = client, .key = key, .key_len = key_len, .value = json,
+                     .value_len = json_len, .timeout = timeout, .version = version, .err = err};
+    return rc__submit(&call);
 }
 
 int rc_add_value(rc_client *client, const char *key, size_t key_len, const char *json, size_t json_len, rc_timeout timeout, int version, char **err) {

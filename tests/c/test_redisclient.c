@@ -1545,6 +1545,7 @@ static void *batch_run(void *arg) {
     for (int j = 0; j < BATCH_ROUNDS; j++) {
         snprintf(val, sizeof val, "v-%d-%d", w->id, j);
         char *err = NULL;
+        int st;
         if (rc_set(w->a, own, strlen(own), val, strlen(val), rc_timeout_seconds(60), V, &err) != RC_OK) w->wrong++;
         rc_free(err);
         batch_expect(w, w->a, own, V, RC_OK, val);
@@ -1554,9 +1555,25 @@ static void *batch_run(void *arg) {
         batch_expect(w, w->a, "shared", 2, RC_OK, "A2");
         batch_expect(w, w->a, missing, V, RC_MISS, NULL);
         batch_expect(w, w->stale, "shared", V, RC_ERR_CLOSED, NULL);
+        /* Values: an integer's value JSON is its digits. */
+        char vkey[32], num[32], *json = NULL;
+        size_t json_len = 0;
+        snprintf(vkey, sizeof vkey, "value-%d", w->id);
+        snprintf(num, sizeof num, "%d", w->id * 100000 + j);
+        err = NULL;
+        if (rc_set_value(w->b, vkey, strlen(vkey), num, strlen(num), rc_timeout_never(), V, &err) != RC_OK) w->wrong++;
+        rc_free(err);
+        err = NULL;
+        st = rc_get_value(w->b, vkey, strlen(vkey), V, &json, &json_len, &err);
+        if (st != RC_OK || json_len != strlen(num) || memcmp(json, num, json_len) != 0) {
+            if (!w->wrong) snprintf(w->what, sizeof w->what, "get_value %s: %d %.*s (%s)", vkey, st, (int)json_len, json ? json : "", err ? err : "");
+            w->wrong++;
+        }
+        rc_free(json);
+        rc_free(err);
         err = NULL;
         size_t n = 0;
-        int st = rc_get(w->a, K("shared"), V, NULL, &n, &err);
+        st = rc_get(w->a, K("shared"), V, NULL, &n, &err);
         if (st != RC_ERR_INVALID_ARGUMENT || err == NULL || strstr(err, "rc_get: ") != err || !strstr(err, "value")) {
             if (!w->wrong) snprintf(w->what, sizeof w->what, "NULL value: %d (%s)", st, err ? err : "");
             w->wrong++;
