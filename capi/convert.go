@@ -67,11 +67,16 @@ func withClient(op string, h *C.rc_client, errOut **C.char, fn func(cl *client) 
 			return 0, err
 		}
 		st, err := fn(cl)
-		if err != nil && cl.ctx.Err() != nil && !errors.Is(err, core.ErrClosed) {
-			err = fmt.Errorf("%w while the call was in flight: %w", errClosedHandle, err)
-		}
-		return st, err
+		return st, inFlight(cl, err)
 	})
+}
+
+// inFlight says that err came from the client's closing, when it did.
+func inFlight(cl *client, err error) error {
+	if err != nil && cl.ctx.Err() != nil && !errors.Is(err, core.ErrClosed) {
+		return fmt.Errorf("%w while the call was in flight: %w", errClosedHandle, err)
+	}
+	return err
 }
 
 func fail(op string, errOut **C.char, err error) C.int {

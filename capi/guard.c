@@ -7,12 +7,17 @@
  * which in a child can wait forever for a lock that a thread of the parent
  * held at the fork. A check inside the Go export comes too late: it hung a
  * child about once in thirty runs of the C test. rc_free, rc_version and
- * rc_abi_version need no Go at all. */
+ * rc_abi_version need no Go at all.
+ *
+ * rc_get, rc_set, rc_get_value and rc_set_value, the calls that many
+ * threads make at once, go through combine.c, which gathers them into
+ * batches. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "_cgo_export.h"
+#include "combine.h"
 
 /* The Go exports must take exactly the header's argument types. */
 #pragma GCC diagnostic error "-Wincompatible-pointer-types"
@@ -89,12 +94,16 @@ int rc_health(rc_client *client, char **json, size_t *json_len, char **err) {
 
 int rc_get(rc_client *client, const char *key, size_t key_len, int version, char **value, size_t *value_len, char **err) {
     if (forked()) return refuse_forked("rc_get", err);
-    return rcgo_get(client, key, key_len, version, value, value_len, err);
+    rc__call call = {.op = RC__OP_GET, .client = client, .key = key, .key_len = key_len, .version = version,
+                     .out = value, .out_len = value_len, .err = err};
+    return rc__submit(&call);
 }
 
 int rc_set(rc_client *client, const char *key, size_t key_len, const char *value, size_t value_len, rc_timeout timeout, int version, char **err) {
     if (forked()) return refuse_forked("rc_set", err);
-    return rcgo_set(client, key, key_len, value, value_len, timeout, version, err);
+    rc__call call = {.op = RC__OP_SET, .client = client, .key = key, .key_len = key_len, .value = value,
+                     .value_len = value_len, .timeout = timeout, .version = version, .err = err};
+    return rc__submit(&call);
 }
 
 int rc_add(rc_client *client, const char *key, size_t key_len, const char *value, size_t value_len, rc_timeout timeout, int version, char **err) {
@@ -164,12 +173,16 @@ int rc_clear(rc_client *client, int64_t *removed, char **err) {
 
 int rc_get_value(rc_client *client, const char *key, size_t key_len, int version, char **json, size_t *json_len, char **err) {
     if (forked()) return refuse_forked("rc_get_value", err);
-    return rcgo_get_value(client, key, key_len, version, json, json_len, err);
+    rc__call call = {.op = RC__OP_GET_VALUE, .client = client, .key = key, .key_len = key_len, .version = version,
+                     .out = json, .out_len = json_len, .err = err};
+    return rc__submit(&call);
 }
 
 int rc_set_value(rc_client *client, const char *key, size_t key_len, const char *json, size_t json_len, rc_timeout timeout, int version, char **err) {
     if (forked()) return refuse_forked("rc_set_value", err);
-    return rcgo_set_value(client, key, key_len, json, json_len, timeout, version, err);
+    rc__call call = {.op = RC__OP_SET_VALUE, .client = client, .key = key, .key_len = key_len, .value = json,
+                     .value_len = json_len, .timeout = timeout, .version = version, .err = err};
+    return rc__submit(&call);
 }
 
 int rc_add_value(rc_client *client, const char *key, size_t key_len, const char *json, size_t json_len, rc_timeout timeout, int version, char **err) {

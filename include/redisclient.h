@@ -31,6 +31,11 @@
  *  - Thread-safety: every function may be called from any thread, and one
  *    rc_client may be used by many threads at once. Closing a client while
  *    other threads use it makes their calls fail with RC_ERR_CLOSED.
+ *    rc_get, rc_set, rc_get_value and rc_set_value calls made at the same
+ *    time by several threads are run together, in batches (the rc_get
+ *    calls of one client on one pipeline):
+ *    each still gets its own status, value and message, but may wait for
+ *    the slowest call of its batch.
  *  - Blocking: calls that talk to Redis are bounded by the entry's
  *    socket_timeout and socket_connect_timeout (redis-py's defaults: 5 s).
  *    An entry that sets them to null asks for calls that may wait forever.

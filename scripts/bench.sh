@@ -2,7 +2,8 @@
 # Every benchmark, side by side with its baseline in the same run, against
 # the servers testenv/with-redis.sh started: core against go-redis (Go), the
 # codecs, from Python the shim against redis-py and Django's cache, and the
-# Django backend against Django's own RedisCache and django-redis.
+# Django backend against Django's own RedisCache and django-redis, and
+# the thread scaling of every client (scripts/bench_threads.sh).
 # BENCHMARKS.md quotes what this prints.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,3 +24,5 @@ if [ -f parity/bench_values.py ]; then
 	echo "== parity/bench_values.py (django-redis's codecs in Python)"
 	"$py" parity/bench_values.py
 fi
+echo "== scripts/bench_threads.sh (GETs from 1 to 64 threads: hiredis, core from Go, the C ABI, the shim, redis-py)"
+RC_TEST_PYTHON="$py" bash scripts/bench_threads.sh

@@ -1563,6 +1563,125 @@ static void test_threads(void) {
     CHECK_ST(rc_close(c, &E), RC_OK);
 }
 
+/* Calls made at once by many threads are gathered into batches (capi/
+ * combine.c); each must still get its own answer: the value of its own
+ * client and version, its own miss, its own argument error, its own closed
+ * handle. A and B share the lane their calls queue in (B is opened sixteen
+ * clients after A), C does not. */
+enum { BATCH_THREADS = 16, BATCH_ROUNDS = 300 };
+
+struct batch_worker {
+    rc_client *a, *b, *c, *stale;
+    int id;
+    int wrong;
+    char what[160];
+};
+
+static int batch_expect(struct batch_worker *w, rc_client *c, const char *key, int version, int want_st,
+                        const char *want) {
+    char *got = NULL, *err = NULL;
+    size_t n = 7;
+    int st = rc_get(c, key, strlen(key), version, &got, &n, &err);
+    /* value_len is set on OK and MISS; an error leaves it as it was. */
+    int ok = st == want_st && (want ? got && n == strlen(want) && memcmp(got, want, n) == 0 && got[n] == 0
+                                     : got == NULL && (st != RC_MISS || n == 0));
+    if (!ok && !w->wrong) {
+        snprintf(w->what, sizeof w->what, "get %s v%d: status %d, %zu bytes, want %d %s (%s)", key, version, st, n,
+                 want_st, want ? want : "nothing", err ? err : "");
+    }
+    w->wrong += !ok;
+    rc_free(got);
+    rc_free(err);
+    return ok;
+}
+
+static void *batch_run(void *arg) {
+    struct batch_worker *w = arg;
+    char own[32], val[32], missing[32];
+    snprintf(own, sizeof own, "own-%d", w->id);
+    snprintf(missing, sizeof missing, "missing-%d", w->id);
+    for (int j = 0; j < BATCH_ROUNDS; j++) {
+        snprintf(val, sizeof val, "v-%d-%d", w->id, j);
+        char *err = NULL;
+        int st;
+        if (rc_set(w->a, own, strlen(own), val, strlen(val), rc_timeout_seconds(60), V, &err) != RC_OK) w->wrong++;
+        rc_free(err);
+        batch_expect(w, w->a, own, V, RC_OK, val);
+        batch_expect(w, w->a, "shared", V, RC_OK, "A");
+        batch_expect(w, w->b, "shared", V, RC_OK, "B");
+        batch_expect(w, w->c, "shared", V, RC_OK, "C");
+        batch_expect(w, w->a, "shared", 2, RC_OK, "A2");
+        batch_expect(w, w->a, missing, V, RC_MISS, NULL);
+        batch_expect(w, w->stale, "shared", V, RC_ERR_CLOSED, NULL);
+        /* Values: an integer's value JSON is its digits. */
+        char vkey[32], num[32], *json = NULL;
+        size_t json_len = 0;
+        snprintf(vkey, sizeof vkey, "value-%d", w->id);
+        snprintf(num, sizeof num, "%d", w->id * 100000 + j);
+        err = NULL;
+        if (rc_set_value(w->b, vkey, strlen(vkey), num, strlen(num), rc_timeout_never(), V, &err) != RC_OK) w->wrong++;
+        rc_free(err);
+        err = NULL;
+        st = rc_get_value(w->b, vkey, strlen(vkey), V, &json, &json_len, &err);
+        if (st != RC_OK || json_len != strlen(num) || memcmp(json, num, json_len) != 0) {
+            if (!w->wrong) snprintf(w->what, sizeof w->what, "get_value %s: %d %.*s (%s)", vkey, st, (int)json_len, json ? json : "", err ? err : "");
+            w->wrong++;
+        }
+        rc_free(json);
+        rc_free(err);
+        err = NULL;
+        size_t n = 0;
+        st = rc_get(w->a, K("shared"), V, NULL, &n, &err);
+        if (st != RC_ERR_INVALID_ARGUMENT || err == NULL || strstr(err, "rc_get: ") != err || !strstr(err, "value")) {
+            if (!w->wrong) snprintf(w->what, sizeof w->what, "NULL value: %d (%s)", st, err ? err : "");
+            w->wrong++;
+        }
+        rc_free(err);
+    }
+    return NULL;
+}
+
+static void test_batched_calls(void) {
+    char entry[1024];
+    standalone_entry(entry, sizeof entry, "batch-a");
+    rc_client *a = open_entry(entry);
+    standalone_entry(entry, sizeof entry, "batch-c");
+    rc_client *c = open_entry(entry);
+    rc_client *stale = NULL;
+    for (int i = 0; i < 14; i++) {
+        rc_client *other = open_entry(entry);
+        if (stale == NULL) {
+            stale = other;
+        } else {
+            CHECK_ST(rc_close(other, &E), RC_OK);
+        }
+    }
+    CHECK_ST(rc_close(stale, &E), RC_OK);
+    standalone_entry(entry, sizeof entry, "batch-b");
+    rc_client *b = open_entry(entry);
+    if (a == NULL || b == NULL || c == NULL) return;
+    CHECK_ST(rc_set(a, K("shared"), K("A"), rc_timeout_never(), V, &E), RC_OK);
+    CHECK_ST(rc_set(a, K("shared"), K("A2"), rc_timeout_never(), 2, &E), RC_OK);
+    CHECK_ST(rc_set(b, K("shared"), K("B"), rc_timeout_never(), V, &E), RC_OK);
+    CHECK_ST(rc_set(c, K("shared"), K("C"), rc_timeout_never(), V, &E), RC_OK);
+    pthread_t t[BATCH_THREADS];
+    struct batch_worker w[BATCH_THREADS];
+    for (int i = 0; i < BATCH_THREADS; i++) {
+        w[i] = (struct batch_worker){.a = a, .b = b, .c = c, .stale = stale, .id = i};
+        pthread_create(&t[i], NULL, batch_run, &w[i]);
+    }
+    for (int i = 0; i < BATCH_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        CHECK(w[i].wrong == 0, "thread %d: %d wrong answers, first: %s", i, w[i].wrong, w[i].what);
+    }
+    CHECK_ST(rc_clear(a, &(int64_t){0}, &E), RC_OK);
+    CHECK_ST(rc_clear(b, &(int64_t){0}, &E), RC_OK);
+    CHECK_ST(rc_clear(c, &(int64_t){0}, &E), RC_OK);
+    CHECK_ST(rc_close(a, &E), RC_OK);
+    CHECK_ST(rc_close(b, &E), RC_OK);
+    CHECK_ST(rc_close(c, &E), RC_OK);
+}
+
 /* Closing while other threads use the client: they see RC_ERR_CLOSED, never
  * a crash, and every call after the close fails. */
 struct closer_worker {
@@ -1730,6 +1849,7 @@ int main(void) {
     test_tls_files();
     test_misuse();
     test_threads();
+    test_batched_calls();
     test_close_in_flight();
     test_fork();
     test_fork_under_load();
