@@ -75,9 +75,6 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 			if n < 0 { // pickle.dumps: a negative protocol means HIGHEST_PROTOCOL
 				n = pickleHighestProtocol
 			}
-			if n < 4 {
-				return nil, fmt.Errorf("%w: PICKLE_VERSION %d: writing protocols below 4 is not implemented", ErrConfig, n)
-			}
 			c.proto = int(n)
 		}
 		c.ser = serializer{dumps: func(v Value) ([]byte, error) { return pickleValue(v, c.proto) }, loads: unpickle}
@@ -137,6 +134,10 @@ func (c *Codec) Encode(v Value) ([]byte, error) {
 	case Opaque:
 		// Raw is a whole pickle: it is this entry's serialized form only
 		// when the entry pickles, and is then compressed like any other.
+		if len(x.Raw) == 0 {
+			v = x.Value
+			break
+		}
 		if !c.pickle {
 			return nil, fmt.Errorf("%w: an Opaque value is a pickle; this entry does not use the pickle serializer", ErrUnsupported)
 		}

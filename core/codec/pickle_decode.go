@@ -9,69 +9,19 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
 
-// ErrUnsafePickle is returned for a pickle that names a callable outside the
-// allow-list in a module that can run code (os.system, builtins.eval, ...).
-// The pickle is only read as data here: nothing in it is ever called.
-var ErrUnsafePickle = errors.New("codec: pickle refers to a forbidden callable")
-
 // ErrMalformed is returned for bytes the configured serializer cannot read.
 var ErrMalformed = errors.New("codec: malformed value")
-
-// pyGlobal is a GLOBAL/STACK_GLOBAL reference kept as data, never resolved.
-type pyGlobal struct{ module, name string }
 
 // pyMark is the MARK sentinel on the VM stack.
 type pyMark struct{}
 
-// opaqueObj stands for any object built from a non-allow-listed class;
-// global is set for the bare class reference itself.
-type opaqueObj struct{ global bool }
-
 // pendingUUID is uuid.UUID.__new__(UUID) waiting for BUILD's state.
 type pendingUUID struct{ u *UUID }
-
-// dangerousModules can run code or touch the system; naming any global in
-// them is refused outright rather than kept as Opaque.
-var dangerousModules = map[string]bool{
-	"os": true, "posix": true, "nt": true, "subprocess": true, "sys": true,
-	"builtins": true, "__builtin__": true, "shutil": true, "importlib": true,
-	"socket": true, "pickle": true, "_pickle": true, "marshal": true,
-	"ctypes": true, "code": true, "codeop": true, "runpy": true, "pty": true,
-	"io": true, "_io": true, "codecs": true, "_codecs": true, "webbrowser": true,
-	"operator": true, "functools": true, "types": true, "platform": true,
-	"signal": true, "multiprocessing": true, "asyncio": true, "commands": true,
-	"popen2": true, "pdb": true, "timeit": true, "copyreg": true, "copy_reg": true,
-	"tempfile": true, "glob": true, "pathlib": true, "ssl": true, "http": true,
-	"urllib": true, "requests": true, "gc": true, "inspect": true, "site": true,
-}
-
-// allowedGlobals are the constructors of the Value types (Python 3 names and
-// the Python 2 names that protocols < 3 write through fix_imports).
-var allowedGlobals = map[pyGlobal]bool{
-	{"datetime", "datetime"}: true, {"datetime", "date"}: true,
-	{"datetime", "time"}: true, {"datetime", "timedelta"}: true,
-	{"datetime", "timezone"}: true, {"decimal", "Decimal"}: true,
-	{"uuid", "UUID"}: true, {"builtins", "set"}: true, {"__builtin__", "set"}: true,
-	{"builtins", "frozenset"}: true, {"__builtin__", "frozenset"}: true,
-	{"builtins", "bytes"}: true, {"__builtin__", "bytes"}: true,
-	{"_codecs", "encode"}: true, {"collections", "OrderedDict"}: true,
-	// Protocols 0 and 1 write an object (uuid.UUID's) as
-	// copy_reg._reconstructor(cls, object, None); call vets the arguments.
-	{"copyreg", "_reconstructor"}: true, {"copy_reg", "_reconstructor"}: true,
-	{"builtins", "object"}: true, {"__builtin__", "object"}: true,
-}
-
-// harmlessClasses are classes in a refused module that only hold data and
-// have no Value form: their objects read as Opaque, like any other class's.
-var harmlessClasses = map[pyGlobal]bool{
-	{"builtins", "bytearray"}: true, {"__builtin__", "bytearray"}: true,
-}
-
-func (g pyGlobal) String() string { return g.module + "." + g.name }
 
 type unpickler struct {
 	in      []byte
@@ -79,10 +29,11 @@ type unpickler struct {
 	stack   []Value
 	marks   []int
 	memo    map[uint64]Value
-	opaque  string // first non-allow-listed class seen
+	proto   uint64 // PROTO's, 0 without it
 	encoded int    // bytes made by _codecs.encode so far
 	dictIdx map[*Dict]map[any]int
-	res     *resolver // one node budget for the whole unpickle
+	zones   map[string]*time.Location // zoneinfo keys loaded by this unpickle
+	res     *resolver                 // one node budget for the whole unpickle
 }
 
 // maxPickleStack bounds the VM stack (each entry is a reference, so the
@@ -95,10 +46,13 @@ func unpickle(data []byte) (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u.opaque != "" {
-		return Opaque{Class: u.opaque, Raw: append([]byte(nil), data...)}, nil
+	if v, err = u.res.resolve(v, 0); err != nil {
+		return nil, err
 	}
-	return u.res.resolve(v, 0)
+	if u.res.pickleOnly != "" {
+		return Opaque{Class: u.res.pickleOnly, Raw: append([]byte(nil), data...), Value: v}, nil
+	}
+	return v, nil
 }
 
 func malformed(format string, args ...any) error {
@@ -175,24 +129,19 @@ func (u *unpickler) popMark() ([]Value, error) {
 	return items, nil
 }
 
-func (u *unpickler) global(g pyGlobal) error {
-	if allowedGlobals[g] || g == (pyGlobal{"builtins", "getattr"}) || g == (pyGlobal{"__builtin__", "getattr"}) {
-		return u.push(g) // call and getattrOf vet the arguments
+// global is a module-level name, its Python 2 name mapped as fix_imports
+// maps it below protocol 3.
+func (u *unpickler) global(module, name string) Global {
+	g := Global{module, name}
+	if u.proto < 3 {
+		if py3, ok := fromPy2Globals[g]; ok {
+			return py3
+		}
+		if m, ok := fromPy2Modules[module]; ok {
+			g.Module = m
+		}
 	}
-	root, _, _ := strings.Cut(g.module, ".")
-	if dangerousModules[root] && !harmlessClasses[g] {
-		return fmt.Errorf("%w: %s", ErrUnsafePickle, g)
-	}
-	u.opaqueClass(g.String())
-	return u.push(opaqueObj{global: true})
-}
-
-// opaqueClass records the first class without a Value form: the whole
-// pickle then reads as Opaque.
-func (u *unpickler) opaqueClass(name string) {
-	if u.opaque == "" {
-		u.opaque = name
-	}
+	return g
 }
 
 func (u *unpickler) run() (Value, error) {
@@ -229,6 +178,7 @@ func (u *unpickler) step(op byte) error {
 		if p > 5 {
 			return malformed("unsupported protocol %d", p)
 		}
+		u.proto = p
 		return nil
 	case 0x95: // FRAME: framing is transparent to the VM
 		_, err := u.uint(8)
@@ -341,8 +291,8 @@ func (u *unpickler) step(op byte) error {
 			return malformed("UNICODE at byte %d: %v", at, err)
 		}
 		return u.push(text)
-	case 'C', 'B', 0x8e, 'U', 'T': // bytes; py2 str (U, T) read as bytes
-		n, err := u.uint(map[byte]int{'C': 1, 'B': 4, 0x8e: 8, 'U': 1, 'T': 4}[op])
+	case 'C', 'B', 0x8e: // SHORT_BINBYTES, BINBYTES, BINBYTES8
+		n, err := u.uint(map[byte]int{'C': 1, 'B': 4, 0x8e: 8}[op])
 		if err != nil {
 			return err
 		}
@@ -351,6 +301,39 @@ func (u *unpickler) step(op byte) error {
 			return err
 		}
 		return u.push(append([]byte{}, b...))
+	case 'U', 'T': // SHORT_BINSTRING, BINSTRING: Python 2's str
+		n, err := u.uint(map[byte]int{'U': 1, 'T': 4}[op])
+		if err != nil {
+			return err
+		}
+		b, err := u.read(n)
+		if err != nil {
+			return err
+		}
+		return u.pushPy2Str(b)
+	case 'S': // STRING: Python 2's str as its quoted repr
+		s, err := u.readLine()
+		if err != nil {
+			return err
+		}
+		if len(s) < 2 || s[0] != s[len(s)-1] || (s[0] != '\'' && s[0] != '"') {
+			return malformed("STRING is not quoted")
+		}
+		b, err := escapeDecode(s[1 : len(s)-1])
+		if err != nil {
+			return malformed("STRING: %v", err)
+		}
+		return u.pushPy2Str(b)
+	case 0x96: // BYTEARRAY8
+		n, err := u.uint(8)
+		if err != nil {
+			return err
+		}
+		b, err := u.read(n)
+		if err != nil {
+			return err
+		}
+		return u.push(ByteArray(append([]byte{}, b...)))
 	case ')':
 		return u.push(Tuple{})
 	case 0x85, 0x86, 0x87: // TUPLE1..3
@@ -463,7 +446,7 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return err
 		}
-		return u.global(pyGlobal{mod, name})
+		return u.push(u.global(mod, name))
 	case 0x93: // STACK_GLOBAL
 		name, err1 := u.pop()
 		mod, err2 := u.pop()
@@ -475,14 +458,57 @@ func (u *unpickler) step(op byte) error {
 		if !ok1 || !ok2 {
 			return malformed("STACK_GLOBAL needs strings")
 		}
-		return u.global(pyGlobal{ms, ns})
+		return u.push(u.global(ms, ns))
 	case 'R', 0x81: // REDUCE, NEWOBJ
 		args, err1 := u.pop()
 		fn, err2 := u.pop()
 		if err := errors.Join(err1, err2); err != nil {
 			return err
 		}
-		v, err := u.call(fn, args, op == 0x81)
+		v, err := u.call(fn, args, nil, op == 0x81)
+		if err != nil {
+			return err
+		}
+		return u.push(v)
+	case 0x92: // NEWOBJ_EX
+		kwargs, err1 := u.pop()
+		args, err2 := u.pop()
+		cls, err3 := u.pop()
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return err
+		}
+		v, err := u.call(cls, args, kwargs, true)
+		if err != nil {
+			return err
+		}
+		return u.push(v)
+	case 'i': // INST: protocol 0's object of module/name called with the marked items
+		mod, err := u.readLine()
+		if err != nil {
+			return err
+		}
+		name, err := u.readLine()
+		if err != nil {
+			return err
+		}
+		items, err := u.popMark()
+		if err != nil {
+			return err
+		}
+		v, err := u.call(u.global(mod, name), Tuple(items), nil, false)
+		if err != nil {
+			return err
+		}
+		return u.push(v)
+	case 'o': // OBJ: the class is the first marked item
+		items, err := u.popMark()
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return malformed("OBJ without a class")
+		}
+		v, err := u.call(items[0], Tuple(items[1:]), nil, false)
 		if err != nil {
 			return err
 		}
@@ -497,23 +523,72 @@ func (u *unpickler) step(op byte) error {
 			return err
 		}
 		return u.build(t, state)
-	case 0x96: // BYTEARRAY8: protocol 5's bytearray, which has no Value form
-		n, err := u.uint(8)
-		if err != nil {
-			return err
-		}
-		if _, err := u.read(n); err != nil {
-			return err
-		}
-		u.opaqueClass("builtins.bytearray")
-		return u.push(opaqueObj{})
-	case 'i', 'o', 0x92, 'P', 'Q', 0x82, 0x83, 0x84, 0x97, 0x98:
-		// INST, OBJ, NEWOBJ_EX, persistent ids, extension registry and
-		// out-of-band buffers: none is written for the supported types.
-		u.opaqueClass(fmt.Sprintf("<opcode 0x%02x>", op))
-		return malformed("opcode 0x%02x is not supported", op)
+	case 'P', 'Q':
+		return malformed("persistent id (opcode 0x%02x): only its writer's persistent_load can read it; Django's cache never writes one", op)
+	case 0x82, 0x83, 0x84:
+		return malformed("extension code (opcode 0x%02x): the copyreg extension registry is empty in Django's processes", op)
+	case 0x97, 0x98:
+		return malformed("out-of-band buffer (opcode 0x%02x): only pickle.loads(buffers=...) can read it; Django's cache never writes one", op)
 	}
 	return malformed("unknown opcode 0x%02x at byte %d", op, u.pos-1)
+}
+
+// pushPy2Str reads a Python 2 str as pickle.loads does by default
+// (encoding="ASCII"): a str, or the UnicodeDecodeError Django would raise.
+func (u *unpickler) pushPy2Str(b []byte) error {
+	for i, c := range b {
+		if c >= 0x80 {
+			return malformed("Python 2 str with byte 0x%02x at %d: not ASCII, which pickle.loads reads it as", c, i)
+		}
+	}
+	return u.push(string(b))
+}
+
+// pyEscapes are the one-character escapes of Python 2 string literals.
+var pyEscapes = map[byte]byte{'\\': '\\', '\'': '\'', '"': '"', 'a': 7, 'b': 8, 'f': 12, 'n': 10, 'r': 13, 't': 9, 'v': 11}
+
+// escapeDecode is Python's codecs.escape_decode, which reads STRING's
+// quoted text: backslash escapes of Python 2 string literals.
+func escapeDecode(s string) ([]byte, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		if i++; i == len(s) {
+			return nil, errors.New("trailing \\ in string")
+		}
+		c = s[i]
+		if b, ok := pyEscapes[c]; ok {
+			out = append(out, b)
+			continue
+		}
+		switch c {
+		case '\n': // a backslash-newline continues the line
+		case 'x':
+			if i+2 >= len(s) {
+				return nil, errors.New("truncated \\x escape")
+			}
+			x, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			if err != nil {
+				return nil, fmt.Errorf("invalid \\x escape %q", s[i+1:i+3])
+			}
+			out = append(out, byte(x))
+			i += 2
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			n, j := 0, i
+			for ; j < len(s) && j < i+3 && s[j] >= '0' && s[j] <= '7'; j++ {
+				n = n*8 + int(s[j]-'0')
+			}
+			out = append(out, byte(n))
+			i = j - 1
+		default: // an unknown escape keeps its backslash
+			out = append(out, '\\', c)
+		}
+	}
+	return out, nil
 }
 
 func (u *unpickler) pushIntText(s string) error {
@@ -560,12 +635,26 @@ func (u *unpickler) addTo(op byte) error {
 			return malformed("append to a dict")
 		}
 		return u.setItems(c, items)
+	case *OrderedDict:
+		if op != 's' && op != 'u' {
+			return malformed("append to an OrderedDict")
+		}
+		return u.setItems((*Dict)(c), items)
 	case *Set:
 		if op != 0x90 {
 			return malformed("append to a set")
 		}
 		*c = append(*c, items...)
-	case opaqueObj:
+	case *Object:
+		// A list or dict subclass (defaultdict...): extend / __setitem__.
+		switch op {
+		case 'a', 'e':
+			c.Items = append(c.Items, items...)
+		case 's', 'u':
+			return u.setItems(&c.DictItems, items)
+		default:
+			return malformed("add to a set on an object")
+		}
 	default:
 		return malformed("cannot add items to %T", *t)
 	}

@@ -64,8 +64,8 @@ func valueJSONCases() []struct {
 		{"aware datetime -5:30", DateTime{Time: time.Date(9999, 6, 1, 0, 0, 0, 0, minus530), Aware: true}, `{"$datetime":"9999-06-01T00:00:00-05:30"}`},
 		{"date", Date{2024, time.February, 29}, `{"$date":"2024-02-29"}`},
 		{"naive time", Time{Hour: 13, Minute: 14, Second: 15}, `{"$time":"13:14:15"}`},
-		{"aware time", Time{23, 0, 1, 120000, offset(-90 * time.Minute)}, `{"$time":"23:00:01.120000-01:30"}`},
-		{"time offset seconds", Time{1, 2, 3, 0, offset(time.Hour + 2*time.Second)}, `{"$time":"01:02:03+01:00:02"}`},
+		{"aware time", Time{23, 0, 1, 120000, offset(-90 * time.Minute), false}, `{"$time":"23:00:01.120000-01:30"}`},
+		{"time offset seconds", Time{1, 2, 3, 0, offset(time.Hour + 2*time.Second), false}, `{"$time":"01:02:03+01:00:02"}`},
 		{"timedelta", TimeDelta{-1, 86399, 999999}, `{"$timedelta":[-1,86399,999999]}`},
 		{"decimal", Decimal("1.10"), `{"$decimal":"1.10"}`},
 		{"decimal nan", Decimal("NaN"), `{"$decimal":"NaN"}`},
@@ -169,8 +169,8 @@ func TestValueJSONReadsLenientForms(t *testing.T) {
 		{"small hex $int folds to int64", `{"$int":"-0x1f"}`, int64(-31)},
 		{"plain big integer", `1180591620717411303424`, big70},
 		{"integer-valued exponent is a float", `1e2`, 100.0},
-		{"Z offset", `{"$time":"10:00:00Z"}`, Time{10, 0, 0, 0, offset(0)}},
-		{"milliseconds", `{"$time":"10:00:00.123"}`, Time{10, 0, 0, 123000, nil}},
+		{"Z offset", `{"$time":"10:00:00Z"}`, Time{10, 0, 0, 0, offset(0), false}},
+		{"milliseconds", `{"$time":"10:00:00.123"}`, Time{10, 0, 0, 123000, nil, false}},
 		{"uuid without dashes", `{"$uuid":"12345678123456781234567812345678"}`, UUID{0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78}},
 	}
 	for _, tc := range cases {
