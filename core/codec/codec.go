@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -171,7 +172,13 @@ func (c *Codec) Decode(b []byte) (Value, error) {
 // whitespace around an optional sign and decimal digits, with single
 // underscores allowed between digits.
 func parsePyInt(b []byte) (*big.Int, bool) {
-	s := strings.Trim(string(b), " \t\n\r\v\f")
+	// Trimmed as bytes and measured before any copy: a stored pickle or
+	// compressed value is refused at its first byte, whatever its size.
+	b = bytes.Trim(b, " \t\n\r\v\f")
+	if len(b) == 0 || len(b) > 2*maxIntDigits+1 || (b[0] > '9' && b[0] != '_') {
+		return nil, false
+	}
+	s := string(b)
 	// Single underscores between digits at most double the length.
 	if s == "" || len(s) > 2*maxIntDigits+1 {
 		return nil, false

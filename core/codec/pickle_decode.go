@@ -28,7 +28,7 @@ type unpickler struct {
 	pos     int
 	stack   []Value
 	marks   []int
-	memo    map[uint64]Value
+	memo    memoTable
 	proto   uint64 // PROTO's, 0 without it
 	encoded int    // bytes made by _codecs.encode so far
 	dictIdx map[*Dict]map[any]int
@@ -41,7 +41,7 @@ type unpickler struct {
 const maxPickleStack = 1 << 22
 
 func unpickle(data []byte) (Value, error) {
-	u := &unpickler{in: data, memo: map[uint64]Value{}, dictIdx: map[*Dict]map[any]int{}, res: newResolver(len(data))}
+	u := &unpickler{in: data, res: newResolver(len(data))}
 	v, err := u.run()
 	if err != nil {
 		return nil, err
@@ -76,6 +76,19 @@ func (u *unpickler) readLine() (string, error) {
 	s := string(u.in[u.pos : u.pos+i])
 	u.pos += i + 1
 	return s, nil
+}
+
+// sizeWidth is the width of the length before the data of a LONG, string
+// or bytes opcode: 1 byte for the SHORT_ forms and LONG1, 8 for the *8
+// forms, else 4.
+func sizeWidth(op byte) int {
+	switch op {
+	case 0x8a, 0x8c, 'C', 'U':
+		return 1
+	case 0x8d, 0x8e:
+		return 8
+	}
+	return 4
 }
 
 func (u *unpickler) uint(n int) (uint64, error) {
@@ -227,7 +240,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.push(int64(int32(uint32(x))))
 	case 0x8a, 0x8b: // LONG1, LONG4
-		n, err := u.uint(map[byte]int{0x8a: 1, 0x8b: 4}[op])
+		n, err := u.uint(sizeWidth(op))
 		if err != nil {
 			return err
 		}
@@ -271,7 +284,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.push(f)
 	case 0x8c, 'X', 0x8d: // SHORT_BINUNICODE, BINUNICODE, BINUNICODE8
-		n, err := u.uint(map[byte]int{0x8c: 1, 'X': 4, 0x8d: 8}[op])
+		n, err := u.uint(sizeWidth(op))
 		if err != nil {
 			return err
 		}
@@ -292,7 +305,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.push(text)
 	case 'C', 'B', 0x8e: // SHORT_BINBYTES, BINBYTES, BINBYTES8
-		n, err := u.uint(map[byte]int{'C': 1, 'B': 4, 0x8e: 8}[op])
+		n, err := u.uint(sizeWidth(op))
 		if err != nil {
 			return err
 		}
@@ -302,7 +315,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.push(append([]byte{}, b...))
 	case 'U', 'T': // SHORT_BINSTRING, BINSTRING: Python 2's str
-		n, err := u.uint(map[byte]int{'U': 1, 'T': 4}[op])
+		n, err := u.uint(sizeWidth(op))
 		if err != nil {
 			return err
 		}
@@ -401,7 +414,7 @@ func (u *unpickler) step(op byte) error {
 		case 'r':
 			idx, err = u.uint(4)
 		default:
-			idx = uint64(len(u.memo))
+			idx = uint64(u.memo.n)
 		}
 		if err != nil {
 			return malformed("bad memo index")
@@ -413,7 +426,7 @@ func (u *unpickler) step(op byte) error {
 		if _, ok := (*t).(pyMark); ok {
 			return malformed("memoize of mark")
 		}
-		u.memo[idx] = *t
+		u.memo.set(idx, *t)
 		return nil
 	case 'g', 'h', 'j': // GET, BINGET, LONG_BINGET
 		var idx uint64
@@ -432,7 +445,7 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return malformed("bad memo index")
 		}
-		v, ok := u.memo[idx]
+		v, ok := u.memo.get(idx)
 		if !ok {
 			return malformed("memo %d missing", idx)
 		}
@@ -661,19 +674,98 @@ func (u *unpickler) addTo(op byte) error {
 	return nil
 }
 
+// memoTable is the unpickler's memo: Python's pickles number their entries
+// 0, 1, 2..., kept in dense; any other index (a hand-made pickle's) in
+// sparse. n counts the entries, the next MEMOIZE index.
+type memoTable struct {
+	dense  []Value
+	sparse map[uint64]Value
+	n      int
+}
+
+func (m *memoTable) set(idx uint64, v Value) {
+	if idx < uint64(len(m.dense)) {
+		m.dense[idx] = v
+		return
+	}
+	if _, ok := m.sparse[idx]; !ok {
+		m.n++
+		if idx == uint64(len(m.dense)) {
+			m.dense = append(m.dense, v)
+			return
+		}
+		if m.sparse == nil {
+			m.sparse = map[uint64]Value{}
+		}
+	}
+	m.sparse[idx] = v
+}
+
+func (m *memoTable) get(idx uint64) (Value, bool) {
+	if idx < uint64(len(m.dense)) {
+		return m.dense[idx], true
+	}
+	v, ok := m.sparse[idx]
+	return v, ok
+}
+
+// smallDict is the size up to which a dict's keys are compared one by one
+// rather than indexed.
+const smallDict = 8
+
 func (u *unpickler) setItems(d *Dict, kv []Value) error {
 	if len(kv)%2 != 0 {
 		return malformed("odd number of dict items")
 	}
 	idx := u.dictIdx[d]
+	if idx == nil && len(*d)+len(kv)/2 <= smallDict {
+		for i := 0; i < len(kv); i += 2 {
+			d.setSmall(kv[i], kv[i+1])
+		}
+		return nil
+	}
 	if idx == nil {
-		idx = map[any]int{}
+		if u.dictIdx == nil {
+			u.dictIdx = map[*Dict]map[any]int{}
+		}
+		idx = make(map[any]int, len(*d)+len(kv)/2)
+		for i, it := range *d {
+			if hk, ok := pyKey(it.Key); ok {
+				idx[hk] = i
+			}
+		}
 		u.dictIdx[d] = idx
 	}
 	for i := 0; i < len(kv); i += 2 {
 		d.set(idx, kv[i], kv[i+1])
 	}
 	return nil
+}
+
+// setSmall is set for a dict of at most smallDict keys, without an index.
+func (d *Dict) setSmall(k, v Value) {
+	for i, it := range *d {
+		if sameKey(it.Key, k) {
+			(*d)[i].Value = v
+			return
+		}
+	}
+	*d = append(*d, Item{k, v})
+}
+
+// sameKey is Python's key equality as pyKey sees it, strings without
+// converting them.
+func sameKey(a, b Value) bool {
+	if as, ok := a.(string); ok {
+		bs, ok := b.(string)
+		return ok && as == bs
+	}
+	if _, ok := b.(string); ok {
+		return false
+	}
+	ka, ok1 := pyKey(a)
+	kb, ok2 := pyKey(b)
+	return ok1 && ok2 && ka == kb
 }
 
 // set replaces an existing key's value like Python's dict does (1, 1.0 and

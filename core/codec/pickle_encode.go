@@ -273,8 +273,10 @@ func (p *pickler) float(f float64) {
 		switch {
 		case math.IsNaN(f):
 			p.frame = append(p.frame, "nan"...)
-		case math.IsInf(f, 0):
-			p.frame = append(p.frame, map[bool]string{true: "inf", false: "-inf"}[f > 0]...)
+		case math.IsInf(f, 1):
+			p.frame = append(p.frame, "inf"...)
+		case math.IsInf(f, -1):
+			p.frame = append(p.frame, "-inf"...)
 		default:
 			p.frame = append(p.frame, pyFloatRepr(f)...)
 		}
@@ -423,8 +425,10 @@ func (p *pickler) save(v Value) error {
 		p.w('N')
 	case bool:
 		switch {
+		case p.proto < 2 && x:
+			p.frame = append(p.frame, "I01\n"...)
 		case p.proto < 2:
-			p.frame = append(p.frame, map[bool]string{true: "I01\n", false: "I00\n"}[x]...)
+			p.frame = append(p.frame, "I00\n"...)
 		case x:
 			p.w(0x88)
 		default:
