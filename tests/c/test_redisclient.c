@@ -577,7 +577,7 @@ static void test_values(rc_client *c) {
 
     /* The types only pickles carry: a protocol 5 bytearray as Django
      * writes it, and complex, OrderedDict and zoned datetimes both ways. */
-    const char barr[] = "\x80\x05\x95\x0d\x00\x00\x00\x00\x00\x00\x00\x96\x02\x00\x00\x00\x00\x00\x00\x00ab\x94.";
+    const char barr[] = "\x80\x05\x95\x0d\x00\x00\x00\x00\x00\x00\x00\x96\x02\x00\x00\x00\x00\x00\x00\x00" "ab\x94.";
     CHECK_ST(rc_set(c, K("bytearray"), barr, sizeof barr - 1, rc_timeout_default(), V, &E), RC_OK);
     check_value(c, K("bytearray"), "{\"$bytearray\":\"YWI=\"}");
     const char pickled_only[] =
