@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,11 @@ type unpickler struct {
 	encoded int    // bytes made by _codecs.encode so far
 	dictIdx map[*Dict]map[any]int
 	zones   map[string]*time.Location // zoneinfo keys loaded by this unpickle
-	res     *resolver                 // one node budget for the whole unpickle
+	res     resolver                  // one node budget for the whole unpickle
+
+	stackBuf [16]Value
+	memoBuf  [16]Value
+	marksBuf [4]int
 }
 
 // maxPickleStack bounds the VM stack (each entry is a reference, so the
@@ -42,6 +47,8 @@ const maxPickleStack = 1 << 22
 
 func unpickle(data []byte) (Value, error) {
 	u := &unpickler{in: data, res: newResolver(len(data))}
+	// Room for a small value's stack and memo in the unpickler itself.
+	u.stack, u.memo.dense, u.marks = u.stackBuf[:0], u.memoBuf[:0], u.marksBuf[:0]
 	v, err := u.run()
 	if err != nil {
 		return nil, err
@@ -132,12 +139,19 @@ func (u *unpickler) top() (*Value, error) {
 
 // popMark returns the items pushed since the last MARK.
 func (u *unpickler) popMark() ([]Value, error) {
+	items, err := u.popMarkView()
+	return append([]Value(nil), items...), err
+}
+
+// popMarkView is popMark without a copy: the items are the stack's, valid
+// until the next push, for the opcodes that copy them elsewhere at once.
+func (u *unpickler) popMarkView() ([]Value, error) {
 	if len(u.marks) == 0 {
 		return nil, malformed("no mark at byte %d", u.pos)
 	}
 	m := u.marks[len(u.marks)-1]
 	u.marks = u.marks[:len(u.marks)-1]
-	items := append([]Value(nil), u.stack[m:]...)
+	items := u.stack[m:]
 	u.stack = u.stack[:m]
 	return items, nil
 }
@@ -381,7 +395,7 @@ func (u *unpickler) step(op byte) error {
 	case '}':
 		return u.push(&Dict{})
 	case 'd':
-		items, err := u.popMark()
+		items, err := u.popMarkView()
 		if err != nil {
 			return err
 		}
@@ -619,16 +633,19 @@ func (u *unpickler) pushIntText(s string) error {
 func (u *unpickler) addTo(op byte) error {
 	var items []Value
 	var err error
+	var pair [2]Value
 	switch op {
 	case 'a':
 		v, e := u.pop()
-		items, err = []Value{v}, e
+		pair[0] = v
+		items, err = pair[:1], e
 	case 's':
 		v, e1 := u.pop()
 		k, e2 := u.pop()
-		items, err = []Value{k, v}, errors.Join(e1, e2)
+		pair[0], pair[1] = k, v
+		items, err = pair[:], errors.Join(e1, e2)
 	default:
-		items, err = u.popMark()
+		items, err = u.popMarkView()
 	}
 	if err != nil {
 		return err
@@ -718,6 +735,7 @@ func (u *unpickler) setItems(d *Dict, kv []Value) error {
 		return malformed("odd number of dict items")
 	}
 	idx := u.dictIdx[d]
+	*d = slices.Grow(*d, len(kv)/2)
 	if idx == nil && len(*d)+len(kv)/2 <= smallDict {
 		for i := 0; i < len(kv); i += 2 {
 			d.setSmall(kv[i], kv[i+1])

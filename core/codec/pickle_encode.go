@@ -38,7 +38,8 @@ type pickler struct {
 
 func pickleValue(v Value, proto int) ([]byte, error) {
 	p := &pickler{proto: proto, strs: map[string]int{}, classes: map[Global]int{}, shared: map[string]int{}}
-	p.out = make([]byte, 0, 2+9+sizeHint(v))
+	// No capacity up front: append grows the output without zeroing what
+	// it copies in, which for a large value cost as much as the copy.
 	if proto >= 2 {
 		p.out = append(p.out, 0x80, byte(proto))
 	}
@@ -55,27 +56,6 @@ func pickleValue(v Value, proto int) ([]byte, error) {
 	}
 	p.commit()
 	return p.out, nil
-}
-
-// sizeHint is a guess of a value's pickled size when one string or bytes
-// dominates it, so the output grows once.
-func sizeHint(v Value) int {
-	switch x := v.(type) {
-	case string:
-		return len(x) + 16
-	case []byte:
-		return len(x) + 16
-	case Dict:
-		n := 16
-		for _, it := range x {
-			n += sizeHint(it.Key) + sizeHint(it.Value)
-			if n > 1<<20 {
-				break
-			}
-		}
-		return min(n, 1<<20)
-	}
-	return 16
 }
 
 func (p *pickler) commit() {

@@ -9,8 +9,8 @@ const maxResolveNodes = 1 << 24
 
 // newResolver gives one unpickle of n input bytes its single budget: a few
 // nodes per input byte plus a fixed allowance, within maxResolveNodes.
-func newResolver(n int) *resolver {
-	return &resolver{budget: min(1<<16+16*n, maxResolveNodes)}
+func newResolver(n int) resolver {
+	return resolver{budget: min(1<<16+16*n, maxResolveNodes)}
 }
 
 // resolver copies shared references into a tree. budget bounds the nodes
