@@ -148,9 +148,12 @@ def test_objects_of_other_classes(standalone_client: Client) -> None:
 def test_undecodable_values_raise(standalone_client: Client) -> None:
     c = standalone_client
     c.set_bytes("junk", b"\x80\x04not a pickle")
-    with pytest.raises(ValueDecodeError):
+    with pytest.raises(pickle.UnpicklingError):
+        pickle.loads(b"\x80\x04not a pickle")  # what Django's get raises
+    with pytest.raises(ValueDecodeError) as info:
         c.get("junk")
-    with pytest.raises(ValueDecodeError):
+    assert isinstance(info.value, pickle.UnpicklingError) and isinstance(info.value, ValueError)
+    with pytest.raises(pickle.UnpicklingError):
         c.get_many(["junk", "absent"])
     assert c.get_bytes("junk") == b"\x80\x04not a pickle", "the raw bytes are still there"
 
