@@ -23,9 +23,9 @@ import (
 // core.Cache value methods.
 
 // isValueError is a stored value the entry's codec cannot read (malformed,
-// an unsafe pickle, a decompression bomb) or a value it cannot write.
+// a decompression bomb) or a value it cannot write.
 func isValueError(err error) bool {
-	return errors.Is(err, codec.ErrMalformed) || errors.Is(err, codec.ErrUnsafePickle) ||
+	return errors.Is(err, codec.ErrMalformed) ||
 		errors.Is(err, codec.ErrTooLarge) || errors.Is(err, codec.ErrUnsupported)
 }
 

@@ -43,7 +43,7 @@
 // ErrNotInteger or ErrClosed, a go-redis server error (Redis answered with
 // an error), or, for a stored value that cannot be decoded or a value that
 // cannot be encoded, one of codec's (codec.ErrMalformed,
-// codec.ErrUnsafePickle, codec.ErrTooLarge, codec.ErrUnsupported). Test them
+// codec.ErrTooLarge, codec.ErrUnsupported). Test them
 // with errors.Is. No error message holds a password.
 //
 // A Cache is safe for use by many goroutines at once; Close it when done.

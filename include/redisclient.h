@@ -100,10 +100,11 @@ typedef enum rc_status {
     RC_ERR_INTERNAL = -10,       /* a bug in the library (a recovered panic) */
     RC_ERR_VALUE = -11           /* the *_value functions: the stored value
                                     cannot be decoded with the entry's
-                                    SERIALIZER/COMPRESSOR (malformed, a
-                                    pickle that would call code, another
-                                    codec's bytes, past the decoded-size
-                                    limit), or the serializer cannot write
+                                    SERIALIZER/COMPRESSOR (malformed,
+                                    another codec's bytes, past the
+                                    decoded-size limit, a pickle of
+                                    out-of-band buffers, persistent ids or
+                                    extension codes), or the serializer cannot write
                                     the given value (e.g. a set with JSON) */
 } rc_status;
 
@@ -407,10 +408,34 @@ int rc_clear(rc_client *client, int64_t *removed, char **err);
  *                      (Python's normalised form)
  *   decimal.Decimal    {"$decimal": "1.10"}                (its exact str)
  *   uuid.UUID          {"$uuid": "12345678-1234-5678-1234-567812345678"}
- *   another class      {"$pickle": "<base64>"}: a pickled object this
- *                      library does not represent (e.g. a Django model),
- *                      never executed; written back, the same bytes are
- *                      stored unchanged
+ *   bytearray          {"$bytearray": "<base64>"}
+ *   complex            {"$complex": [real, imag]}       (floats as above)
+ *   OrderedDict        {"$ordereddict": [[key, value], ...]} (its order)
+ *   datetime with a    {"$datetime": {"iso": "2024-07-01T12:30:00+02:00",
+ *   tz database zone,   "zone": "Europe/Paris"}}: a zoneinfo.ZoneInfo
+ *   a named offset,    (the zone from the system's tz database), with
+ *   or fold=1          "pytz": [zone, utcoffset, dst, tzname] (seconds;
+ *                      [zone] for a static zone, [] for pytz.utc) for a
+ *                      pytz zone; "tzname": "NPT" for timezone(offset,
+ *                      name); "fold": true; members only when set
+ *   time with fold=1   {"$time": {"iso": "01:00:00", "fold": true}}
+ *   a pickle holding   {"$opaque": {"pickle": "<base64>", "value": V}}:
+ *   an object of       "pickle" is the value's stored bytes, written back
+ *   another class      unchanged; V is what it holds, read as data, never
+ *                      executed: each object of a class this library does
+ *                      not map (a Django model, an HttpResponse, an
+ *                      exception, an enum member...) as
+ *                      {"$object": {"class": C, "args": [...],
+ *                       "kwargs": [[k, v], ...], "new": true,
+ *                       "items": [...], "dictitems": [[k, v], ...],
+ *                       "state": S}}
+ *                      (C usually {"$global": ["module", "qualname"]};
+ *                      "new": made by C.__new__(C, *args); items and
+ *                      dictitems are what a list or dict subclass holds; S
+ *                      its __dict__ or __setstate__ argument; members after
+ *                      "class" only when set). Written, an $object is
+ *                      pickled anew from its parts; {"$pickle": "<base64>"}
+ *                      is stored bytes alone
  *
  * What reaches Redis is what django-redis would store for that Python
  * value with the entry's SERIALIZER and COMPRESSOR (an int as its digits;
@@ -420,6 +445,8 @@ int rc_clear(rc_client *client, int64_t *removed, char **err);
  * Input JSON that is malformed, holds an unknown "$" tag or a "$" key
  * beside others is RC_ERR_INVALID_ARGUMENT. A stored value the codec cannot
  * read, or a value it cannot write, is RC_ERR_VALUE; nothing is executed.
+ * Pickles are written at the entry's PICKLE_VERSION (0 to 5, -1 the
+ * highest; Django's own backend 5) with the bytes Python's pickle writes.
  */
 
 /*

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -75,9 +76,6 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 			if n < 0 { // pickle.dumps: a negative protocol means HIGHEST_PROTOCOL
 				n = pickleHighestProtocol
 			}
-			if n < 4 {
-				return nil, fmt.Errorf("%w: PICKLE_VERSION %d: writing protocols below 4 is not implemented", ErrConfig, n)
-			}
 			c.proto = int(n)
 		}
 		c.ser = serializer{dumps: func(v Value) ([]byte, error) { return pickleValue(v, c.proto) }, loads: unpickle}
@@ -137,6 +135,10 @@ func (c *Codec) Encode(v Value) ([]byte, error) {
 	case Opaque:
 		// Raw is a whole pickle: it is this entry's serialized form only
 		// when the entry pickles, and is then compressed like any other.
+		if len(x.Raw) == 0 {
+			v = x.Value
+			break
+		}
 		if !c.pickle {
 			return nil, fmt.Errorf("%w: an Opaque value is a pickle; this entry does not use the pickle serializer", ErrUnsupported)
 		}
@@ -170,7 +172,13 @@ func (c *Codec) Decode(b []byte) (Value, error) {
 // whitespace around an optional sign and decimal digits, with single
 // underscores allowed between digits.
 func parsePyInt(b []byte) (*big.Int, bool) {
-	s := strings.Trim(string(b), " \t\n\r\v\f")
+	// Trimmed as bytes and measured before any copy: a stored pickle or
+	// compressed value is refused at its first byte, whatever its size.
+	b = bytes.Trim(b, " \t\n\r\v\f")
+	if len(b) == 0 || len(b) > 2*maxIntDigits+1 || (b[0] > '9' && b[0] != '_') {
+		return nil, false
+	}
+	s := string(b)
 	// Single underscores between digits at most double the length.
 	if s == "" || len(s) > 2*maxIntDigits+1 {
 		return nil, false

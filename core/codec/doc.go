@@ -10,16 +10,19 @@
 // values read or written outside a Cache.
 //
 // A decoded value is a Value: the Go types that stand for Python's are
-// listed in its doc comment. A pickle is read only as data: one that would
-// call anything outside the standard constructors of those types is refused
-// (ErrUnsafePickle), never run, and an object of any other class reads as an
-// Opaque that is written back byte for byte. Decompression is bounded
+// listed in its doc comment. A pickle is read only as data, every opcode of
+// protocols 0 to 5 (but out-of-band buffers, persistent ids and extension
+// codes, which Django never writes): nothing it names is imported or
+// called. An object of a class without a Go type reads as an Object (its
+// class, constructor arguments and state as Values) inside an Opaque, which
+// keeps the pickle's bytes and is written back byte for byte. Encode
+// pickles at PICKLE_VERSION, 0 to 5 (-1 the highest), with CPython's bytes. Decompression is bounded
 // (OPTIONS.MAX_DECODED_SIZE, DefaultMaxDecodedSize by default; ErrTooLarge).
 //
 // MarshalValueJSON and UnmarshalValueJSON carry values as "value JSON", the
 // form the C ABI uses: JSON with tagged objects for the types JSON lacks.
 //
 // Errors wrap ErrConfig (the entry's settings), ErrMalformed (bytes that are
-// not a value of the entry's format), ErrUnsafePickle, ErrTooLarge,
+// not a value of the entry's format), ErrTooLarge,
 // ErrUnsupported (a value the serializer cannot write) or ErrValueJSON.
 package codec

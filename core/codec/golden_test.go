@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -53,7 +54,7 @@ func goldenValues() map[string]Value {
 		"datetime_utc":   DateTime{Time: time.Date(2024, 1, 2, 3, 4, 5, 6789000, time.UTC), Aware: true},
 		"datetime_plus2": DateTime{Time: time.Date(2024, 1, 2, 3, 4, 5, 0, plus2), Aware: true},
 		"date":           Date{2024, time.February, 29},
-		"time":           Time{1, 2, 3, 4000, nil},
+		"time":           Time{1, 2, 3, 4000, nil, false},
 		"timedelta":      TimeDelta{1, 2, 3},
 		"timedelta_neg":  TimeDelta{-1, 86399, 0},
 		"decimal":        Decimal("1.10"),
@@ -83,6 +84,7 @@ type goldenRow struct {
 	Error      string          `json:"error"`
 	DecodeErr  string          `json:"decode_error"`
 	Decoded    json.RawMessage `json:"decoded"`
+	Identical  bool            `json:"identical"`
 	OK         bool            `json:"ok"`
 	Detail     string          `json:"detail"`
 }
@@ -133,8 +135,12 @@ func runGolden(t *testing.T, mode string, stdin []byte) []goldenRow {
 func untag(t *testing.T, raw json.RawMessage) Value {
 	t.Helper()
 	var n struct {
-		T string          `json:"t"`
-		V json.RawMessage `json:"v"`
+		T    string            `json:"t"`
+		V    json.RawMessage   `json:"v"`
+		Fold int               `json:"fold"`
+		Zone string            `json:"zone"`
+		Pytz []json.RawMessage `json:"pytz"`
+		Name string            `json:"offset_name"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &n))
 	str := func() string {
@@ -170,10 +176,20 @@ func untag(t *testing.T, raw json.RawMessage) Value {
 		b, err := hex.DecodeString(str())
 		require.NoError(t, err)
 		return string(b)
-	case "bytes":
+	case "bytes", "bytearray":
 		b, err := hex.DecodeString(str())
 		require.NoError(t, err)
+		if n.T == "bytearray" {
+			return ByteArray(b)
+		}
 		return b
+	case "complex":
+		var parts [2]string
+		require.NoError(t, json.Unmarshal(n.V, &parts))
+		re, err1 := strconv.ParseFloat(parts[0], 64)
+		im, err2 := strconv.ParseFloat(parts[1], 64)
+		require.NoError(t, errors.Join(err1, err2))
+		return complex(re, im)
 	case "list":
 		return List(list())
 	case "tuple":
@@ -182,23 +198,33 @@ func untag(t *testing.T, raw json.RawMessage) Value {
 		return Set(list())
 	case "frozenset":
 		return FrozenSet(list())
-	case "dict":
+	case "dict", "ordereddict":
 		var pairs [][2]json.RawMessage
 		require.NoError(t, json.Unmarshal(n.V, &pairs))
 		d := Dict{}
 		for _, p := range pairs {
 			d = append(d, Item{untag(t, p[0]), untag(t, p[1])})
 		}
+		if n.T == "ordereddict" {
+			return OrderedDict(d)
+		}
 		return d
 	case "datetime":
 		s := str()
 		if tm, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", s); err == nil {
 			_, off := tm.Zone()
-			return DateTime{Time: tm.In(fixedZone(time.Duration(off) * time.Second)), Aware: true}
+			dt := DateTime{Time: tm.In(fixedZone(time.Duration(off) * time.Second)), Aware: true, Fold: n.Fold == 1, Zone: n.Zone, OffsetName: n.Name}
+			if n.Pytz != nil {
+				dt.Pytz = Tuple{}
+				for _, a := range n.Pytz {
+					dt.Pytz = append(dt.Pytz, untag(t, a))
+				}
+			}
+			return dt
 		}
 		tm, err := time.Parse("2006-01-02T15:04:05.999999", s)
 		require.NoError(t, err)
-		return DateTime{Time: tm}
+		return DateTime{Time: tm, Fold: n.Fold == 1}
 	case "date":
 		tm, err := time.Parse("2006-01-02", str())
 		require.NoError(t, err)
@@ -213,7 +239,7 @@ func untag(t *testing.T, raw json.RawMessage) Value {
 			tm, err = time.Parse("15:04:05.999999", str())
 			require.NoError(t, err)
 		}
-		return Time{tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond() / 1000, off}
+		return Time{tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond() / 1000, off, n.Fold == 1}
 	case "timedelta":
 		var p [3]int64
 		require.NoError(t, json.Unmarshal(n.V, &p))
@@ -321,6 +347,15 @@ func forCompare(v Value) Value {
 			out[i] = Item{forCompare(it.Key), forCompare(it.Value)}
 		}
 		return out
+	case OrderedDict:
+		return OrderedDict(forCompare(Dict(x)).(Dict))
+	case complex128:
+		return [2]Value{forCompare(real(x)), forCompare(imag(x))}
+	case DateTime:
+		// Locations compare by their contents, which hold load times:
+		// the wall clock and offset are what a datetime is.
+		_, off := x.Time.Zone()
+		return fmt.Sprintf("%s %d %v %s %v %v %s", x.Time.Format("2006-01-02T15:04:05.999999"), off, x.Aware, x.Zone, x.Pytz, x.Fold, x.OffsetName)
 	}
 	return v
 }
@@ -339,6 +374,7 @@ func TestGoldenPickleProtocols(t *testing.T) {
 	rows := runGolden(t, "protocols", nil)
 	c := mustCodec(t, serializerPaths["pickle"], compressorPaths["identity"], nil)
 	seen := map[int]int{}
+	var reload bytes.Buffer
 	for _, r := range rows {
 		seen[r.Protocol]++
 		t.Run(r.Name+"/"+strconv.Itoa(r.Protocol), func(t *testing.T) {
@@ -346,22 +382,42 @@ func TestGoldenPickleProtocols(t *testing.T) {
 			require.NoError(t, err)
 			got, err := c.Decode(stored)
 			require.NoError(t, err)
+			at := mustCodec(t, serializerPaths["pickle"], compressorPaths["identity"], map[string]any{"PICKLE_VERSION": r.Protocol})
 			var tag struct{ T, V string }
 			if json.Unmarshal(r.Decoded, &tag) == nil && tag.T == "opaque" {
 				o, ok := got.(Opaque)
 				require.True(t, ok, "got %T", got)
 				require.True(t, strings.HasSuffix(o.Class, "."+tag.V), "class %s", o.Class)
 				require.Equal(t, stored, o.Raw)
+				back, err := at.Encode(o)
+				require.NoError(t, err)
+				require.Equal(t, stored, back, "written back unchanged")
+				// The view written anew must read in Python as the value.
+				anew, err := at.Encode(o.Value)
+				require.NoError(t, err)
+				line, err := json.Marshal(map[string]any{"name": r.Name, "protocol": r.Protocol, "hex": hex.EncodeToString(anew)})
+				require.NoError(t, err)
+				reload.Write(append(line, '\n'))
 				return
 			}
-			require.Equal(t, forCompare(untag(t, r.Decoded)), forCompare(got))
+			want := untag(t, r.Decoded)
+			require.Equal(t, forCompare(want), forCompare(got))
 			for n := 0; n < len(stored); n += max(1, len(stored)/50) {
 				_, err := c.Decode(stored[:n])
 				require.Error(t, err, "truncated to %d bytes", n)
+			}
+			if r.Identical {
+				enc, err := at.ser.dumps(got)
+				require.NoError(t, err)
+				require.Equal(t, r.Hex, hex.EncodeToString(enc), "Python's bytes at protocol %d", r.Protocol)
 			}
 		})
 	}
 	for p := 0; p <= 5; p++ {
 		require.Equal(t, len(rows)/6, seen[p], "rows of protocol %d", p)
+	}
+	require.NotZero(t, reload.Len())
+	for _, r := range runGolden(t, "reload", reload.Bytes()) {
+		require.True(t, r.OK, "%s/%d: %s", r.Name, r.Protocol, r.Detail)
 	}
 }

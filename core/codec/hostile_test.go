@@ -41,9 +41,9 @@ func TestTruncatedPicklesFail(t *testing.T) {
 	}
 }
 
-// Pickles that would run a command in Python are refused; the marker file
-// proves nothing ran.
-func TestPicklesCallingCodeAreRefused(t *testing.T) {
+// Pickles that would run a command in Python read as the Object of that
+// call, nothing run: the marker file proves it.
+func TestPicklesCallingCodeReadAsData(t *testing.T) {
 	marker := filepath.Join(t.TempDir(), "pwned")
 	cmd := "touch " + marker
 	protocol4Global := func(module, name string) []byte {
@@ -69,12 +69,23 @@ func TestPicklesCallingCodeAreRefused(t *testing.T) {
 		for name, p := range cases {
 			stored, err := c.comp.compressValue(p)
 			require.NoError(t, err)
-			_, err = c.Decode(stored)
-			require.ErrorIs(t, err, ErrUnsafePickle, name)
+			v, err := c.Decode(stored)
+			require.NoError(t, err, name)
+			o, ok := v.(Opaque)
+			require.True(t, ok, "%s: %T", name, v)
+			require.Equal(t, p, o.Raw, name)
+			obj, ok := o.Value.(Object)
+			require.True(t, ok, "%s: %T", name, o.Value)
+			if strings.Contains(name, "Popen") {
+				require.Equal(t, Tuple{Tuple{cmd}}, obj.Args, name)
+			} else {
+				require.Equal(t, Tuple{cmd}, obj.Args, name)
+			}
+			require.Contains(t, []string{"posix.system", "subprocess.Popen", "builtins.eval", "os.system", "builtins.getattr", "os.path.join"}, obj.ClassName(), name)
 		}
 	}
 	_, err := os.Stat(marker)
-	require.True(t, os.IsNotExist(err), "a refused pickle must never run")
+	require.True(t, os.IsNotExist(err), "a pickle read must never run")
 }
 
 // A pickled object of an unknown class (here the shape Django's
@@ -230,9 +241,11 @@ func TestSelfContainingValueIsRefused(t *testing.T) {
 	}
 }
 
-// The calls protocols 0 to 2 write for bytes, bytearray and objects are
-// read as data only in the shape Python writes them; anything else fails.
-func TestLowProtocolCallsAreVetted(t *testing.T) {
+// The calls protocols 0 to 2 write for bytes, bytearray and objects map
+// to their types only in the shape Python writes them; any other shape is
+// the Object of that call (want nil), or malformed when Python's own
+// constructor would raise.
+func TestLowProtocolCallsAreRead(t *testing.T) {
 	encode := func(args string) string { return "c_codecs\nencode\n(" + args + "tR." }
 	reconstruct := func(cls, base, state string) string {
 		return "ccopy_reg\n_reconstructor\n(" + cls + base + state + "tR(dVint\nI5\nsb."
@@ -241,39 +254,54 @@ func TestLowProtocolCallsAreVetted(t *testing.T) {
 		name, pickle string
 		want         error
 	}{
-		{"encode utf-8", encode("Vab\nVutf-8\n"), ErrMalformed},
-		{"encode rot13", encode("Vab\nVrot13\n"), ErrMalformed},
-		{"encode latin-1 spelled otherwise", encode("Vab\nVLATIN1\n"), ErrMalformed},
-		{"encode one argument", encode("Vab\n"), ErrMalformed},
-		{"encode three arguments", encode("Vab\nVlatin1\nVstrict\n"), ErrMalformed},
-		{"encode of an int", encode("I1\nVlatin1\n"), ErrMalformed},
+		{"encode utf-8", encode("Vab\nVutf-8\n"), nil},
+		{"encode rot13", encode("Vab\nVrot13\n"), nil},
+		{"encode latin-1 spelled otherwise", encode("Vab\nVLATIN1\n"), nil},
+		{"encode one argument", encode("Vab\n"), nil},
+		{"encode three arguments", encode("Vab\nVlatin1\nVstrict\n"), nil},
+		{"encode of an int", encode("I1\nVlatin1\n"), nil},
 		{"encode beyond latin-1", encode("V\\u0100\nVlatin1\n"), ErrMalformed},
-		{"encode encoding as bytes", encode("Vab\nc_codecs\nencode\n(Vlatin1\nVlatin1\ntR"), ErrMalformed},
-		{"reconstruct base str", reconstruct("cuuid\nUUID\n", "c__builtin__\nstr\n", "N"), ErrUnsafePickle},
-		{"reconstruct base date", reconstruct("cuuid\nUUID\n", "cdatetime\ndate\n", "N"), ErrUnsafePickle},
-		{"reconstruct with state", reconstruct("cuuid\nUUID\n", "c__builtin__\nobject\n", "I1\n"), ErrUnsafePickle},
-		{"reconstruct os.system", reconstruct("cos\nsystem\n", "c__builtin__\nobject\n", "N"), ErrUnsafePickle},
-		{"reconstruct a date", reconstruct("cdatetime\ndate\n", "c__builtin__\nobject\n", "N"), ErrMalformed},
-		{"reconstruct two arguments", "ccopy_reg\n_reconstructor\n(cuuid\nUUID\nc__builtin__\nobject\ntR.", ErrMalformed},
-		{"reconstruct not built", "ccopy_reg\n_reconstructor\n(cuuid\nUUID\nc__builtin__\nobject\nNtR.", ErrMalformed},
-		{"object called", "c__builtin__\nobject\n)R.", ErrMalformed},
-		{"object as NEWOBJ", "\x80\x02c__builtin__\nobject\n)\x81.", ErrMalformed},
-		{"object as a value", "c__builtin__\nobject\n.", ErrMalformed},
-		{"copyreg other name", "ccopy_reg\n__newobj__\n(cuuid\nUUID\ntR.", ErrUnsafePickle},
+		{"encode encoding as bytes", encode("Vab\nc_codecs\nencode\n(Vlatin1\nVlatin1\ntR"), nil},
+		{"reconstruct base str", reconstruct("cuuid\nUUID\n", "c__builtin__\nstr\n", "N"), nil},
+		{"reconstruct base date", reconstruct("cuuid\nUUID\n", "cdatetime\ndate\n", "N"), nil},
+		{"reconstruct with state", reconstruct("cuuid\nUUID\n", "c__builtin__\nobject\n", "I1\n"), nil},
+		{"reconstruct os.system", reconstruct("cos\nsystem\n", "c__builtin__\nobject\n", "N"), nil},
+		{"reconstruct a date", reconstruct("cdatetime\ndate\n", "c__builtin__\nobject\n", "N"), nil},
+		{"reconstruct two arguments", "ccopy_reg\n_reconstructor\n(cuuid\nUUID\nc__builtin__\nobject\ntR.", nil},
+		{"object called", "c__builtin__\nobject\n)R.", nil},
+		{"object as NEWOBJ", "\x80\x02c__builtin__\nobject\n)\x81.", nil},
+		{"object as a value", "c__builtin__\nobject\n.", nil},
+		{"copyreg other name", "ccopy_reg\n__newobj__\n(cuuid\nUUID\ntR.", nil},
+		{"BUILD on a list", "]N\x88b.", ErrMalformed},
 		{"bytearray8 truncated", "\x80\x05\x96\x09\x00\x00\x00\x00\x00\x00\x00abc.", ErrMalformed},
 		{"bytearray8 of 2^64-1", "\x80\x05\x96\xff\xff\xff\xff\xff\xff\xff\xff.", ErrMalformed},
 		{"UNICODE truncated escape", "V\\u12\n.", ErrMalformed},
 		{"UNICODE beyond U+10FFFF", "V\\U00110000\n.", ErrMalformed},
 		{"FLOAT in hex", "F0x1p-2\n.", ErrMalformed},
+		{"STRING not quoted", "Sab\n.", ErrMalformed},
+		{"STRING not ASCII", "S'\\xe9'\n.", ErrMalformed},
+		{"persistent id", "Pab\n.", ErrMalformed},
+		{"extension", "\x80\x02\x82\x01.", ErrMalformed},
+		{"out-of-band buffer", "\x80\x05\x97.", ErrMalformed},
 	}
 	c := mustCodec(t, "", "", nil)
 	for _, tc := range cases {
-		_, err := c.Decode([]byte(tc.pickle))
-		require.ErrorIs(t, err, tc.want, tc.name)
+		v, err := c.Decode([]byte(tc.pickle))
+		if tc.want != nil {
+			require.ErrorIs(t, err, tc.want, tc.name)
+			continue
+		}
+		require.NoError(t, err, tc.name)
+		o, ok := v.(Opaque)
+		require.True(t, ok, "%s: %T", tc.name, v)
+		require.Equal(t, []byte(tc.pickle), o.Raw, tc.name)
 	}
 	v, err := c.Decode([]byte(reconstruct("cuuid\nUUID\n", "c__builtin__\nobject\n", "N")))
 	require.NoError(t, err, "the shape Python writes")
 	require.Equal(t, UUID{15: 5}, v)
+	v, err = c.Decode([]byte("S'a\\'b\\x41\\101\\n'\n."))
+	require.NoError(t, err)
+	require.Equal(t, "a'bAA\n", v, "STRING's escapes")
 }
 
 // Python encodes each bytes object once, from its own text, so a protocol

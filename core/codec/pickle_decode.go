@@ -7,82 +7,38 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
 
-// ErrUnsafePickle is returned for a pickle that names a callable outside the
-// allow-list in a module that can run code (os.system, builtins.eval, ...).
-// The pickle is only read as data here: nothing in it is ever called.
-var ErrUnsafePickle = errors.New("codec: pickle refers to a forbidden callable")
-
 // ErrMalformed is returned for bytes the configured serializer cannot read.
 var ErrMalformed = errors.New("codec: malformed value")
-
-// pyGlobal is a GLOBAL/STACK_GLOBAL reference kept as data, never resolved.
-type pyGlobal struct{ module, name string }
 
 // pyMark is the MARK sentinel on the VM stack.
 type pyMark struct{}
 
-// opaqueObj stands for any object built from a non-allow-listed class;
-// global is set for the bare class reference itself.
-type opaqueObj struct{ global bool }
-
 // pendingUUID is uuid.UUID.__new__(UUID) waiting for BUILD's state.
 type pendingUUID struct{ u *UUID }
-
-// dangerousModules can run code or touch the system; naming any global in
-// them is refused outright rather than kept as Opaque.
-var dangerousModules = map[string]bool{
-	"os": true, "posix": true, "nt": true, "subprocess": true, "sys": true,
-	"builtins": true, "__builtin__": true, "shutil": true, "importlib": true,
-	"socket": true, "pickle": true, "_pickle": true, "marshal": true,
-	"ctypes": true, "code": true, "codeop": true, "runpy": true, "pty": true,
-	"io": true, "_io": true, "codecs": true, "_codecs": true, "webbrowser": true,
-	"operator": true, "functools": true, "types": true, "platform": true,
-	"signal": true, "multiprocessing": true, "asyncio": true, "commands": true,
-	"popen2": true, "pdb": true, "timeit": true, "copyreg": true, "copy_reg": true,
-	"tempfile": true, "glob": true, "pathlib": true, "ssl": true, "http": true,
-	"urllib": true, "requests": true, "gc": true, "inspect": true, "site": true,
-}
-
-// allowedGlobals are the constructors of the Value types (Python 3 names and
-// the Python 2 names that protocols < 3 write through fix_imports).
-var allowedGlobals = map[pyGlobal]bool{
-	{"datetime", "datetime"}: true, {"datetime", "date"}: true,
-	{"datetime", "time"}: true, {"datetime", "timedelta"}: true,
-	{"datetime", "timezone"}: true, {"decimal", "Decimal"}: true,
-	{"uuid", "UUID"}: true, {"builtins", "set"}: true, {"__builtin__", "set"}: true,
-	{"builtins", "frozenset"}: true, {"__builtin__", "frozenset"}: true,
-	{"builtins", "bytes"}: true, {"__builtin__", "bytes"}: true,
-	{"_codecs", "encode"}: true, {"collections", "OrderedDict"}: true,
-	// Protocols 0 and 1 write an object (uuid.UUID's) as
-	// copy_reg._reconstructor(cls, object, None); call vets the arguments.
-	{"copyreg", "_reconstructor"}: true, {"copy_reg", "_reconstructor"}: true,
-	{"builtins", "object"}: true, {"__builtin__", "object"}: true,
-}
-
-// harmlessClasses are classes in a refused module that only hold data and
-// have no Value form: their objects read as Opaque, like any other class's.
-var harmlessClasses = map[pyGlobal]bool{
-	{"builtins", "bytearray"}: true, {"__builtin__", "bytearray"}: true,
-}
-
-func (g pyGlobal) String() string { return g.module + "." + g.name }
 
 type unpickler struct {
 	in      []byte
 	pos     int
 	stack   []Value
 	marks   []int
-	memo    map[uint64]Value
-	opaque  string // first non-allow-listed class seen
+	memo    memoTable
+	proto   uint64 // PROTO's, 0 without it
 	encoded int    // bytes made by _codecs.encode so far
 	dictIdx map[*Dict]map[any]int
-	res     *resolver // one node budget for the whole unpickle
+	zones   map[string]*time.Location // zoneinfo keys loaded by this unpickle
+	res     resolver                  // one node budget for the whole unpickle
+
+	stackBuf [16]Value
+	memoBuf  [16]Value
+	marksBuf [4]int
 }
 
 // maxPickleStack bounds the VM stack (each entry is a reference, so the
@@ -90,15 +46,20 @@ type unpickler struct {
 const maxPickleStack = 1 << 22
 
 func unpickle(data []byte) (Value, error) {
-	u := &unpickler{in: data, memo: map[uint64]Value{}, dictIdx: map[*Dict]map[any]int{}, res: newResolver(len(data))}
+	u := &unpickler{in: data, res: newResolver(len(data))}
+	// Room for a small value's stack and memo in the unpickler itself.
+	u.stack, u.memo.dense, u.marks = u.stackBuf[:0], u.memoBuf[:0], u.marksBuf[:0]
 	v, err := u.run()
 	if err != nil {
 		return nil, err
 	}
-	if u.opaque != "" {
-		return Opaque{Class: u.opaque, Raw: append([]byte(nil), data...)}, nil
+	if v, err = u.res.resolve(v, 0); err != nil {
+		return nil, err
 	}
-	return u.res.resolve(v, 0)
+	if u.res.pickleOnly != "" {
+		return Opaque{Class: u.res.pickleOnly, Raw: append([]byte(nil), data...), Value: v}, nil
+	}
+	return v, nil
 }
 
 func malformed(format string, args ...any) error {
@@ -122,6 +83,19 @@ func (u *unpickler) readLine() (string, error) {
 	s := string(u.in[u.pos : u.pos+i])
 	u.pos += i + 1
 	return s, nil
+}
+
+// sizeWidth is the width of the length before the data of a LONG, string
+// or bytes opcode: 1 byte for the SHORT_ forms and LONG1, 8 for the *8
+// forms, else 4.
+func sizeWidth(op byte) int {
+	switch op {
+	case 0x8a, 0x8c, 'C', 'U':
+		return 1
+	case 0x8d, 0x8e:
+		return 8
+	}
+	return 4
 }
 
 func (u *unpickler) uint(n int) (uint64, error) {
@@ -165,34 +139,36 @@ func (u *unpickler) top() (*Value, error) {
 
 // popMark returns the items pushed since the last MARK.
 func (u *unpickler) popMark() ([]Value, error) {
+	items, err := u.popMarkView()
+	return append([]Value(nil), items...), err
+}
+
+// popMarkView is popMark without a copy: the items are the stack's, valid
+// until the next push, for the opcodes that copy them elsewhere at once.
+func (u *unpickler) popMarkView() ([]Value, error) {
 	if len(u.marks) == 0 {
 		return nil, malformed("no mark at byte %d", u.pos)
 	}
 	m := u.marks[len(u.marks)-1]
 	u.marks = u.marks[:len(u.marks)-1]
-	items := append([]Value(nil), u.stack[m:]...)
+	items := u.stack[m:]
 	u.stack = u.stack[:m]
 	return items, nil
 }
 
-func (u *unpickler) global(g pyGlobal) error {
-	if allowedGlobals[g] || g == (pyGlobal{"builtins", "getattr"}) || g == (pyGlobal{"__builtin__", "getattr"}) {
-		return u.push(g) // call and getattrOf vet the arguments
+// global is a module-level name, its Python 2 name mapped as fix_imports
+// maps it below protocol 3.
+func (u *unpickler) global(module, name string) Global {
+	g := Global{module, name}
+	if u.proto < 3 {
+		if py3, ok := fromPy2Globals[g]; ok {
+			return py3
+		}
+		if m, ok := fromPy2Modules[module]; ok {
+			g.Module = m
+		}
 	}
-	root, _, _ := strings.Cut(g.module, ".")
-	if dangerousModules[root] && !harmlessClasses[g] {
-		return fmt.Errorf("%w: %s", ErrUnsafePickle, g)
-	}
-	u.opaqueClass(g.String())
-	return u.push(opaqueObj{global: true})
-}
-
-// opaqueClass records the first class without a Value form: the whole
-// pickle then reads as Opaque.
-func (u *unpickler) opaqueClass(name string) {
-	if u.opaque == "" {
-		u.opaque = name
-	}
+	return g
 }
 
 func (u *unpickler) run() (Value, error) {
@@ -229,6 +205,7 @@ func (u *unpickler) step(op byte) error {
 		if p > 5 {
 			return malformed("unsupported protocol %d", p)
 		}
+		u.proto = p
 		return nil
 	case 0x95: // FRAME: framing is transparent to the VM
 		_, err := u.uint(8)
@@ -277,7 +254,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.push(int64(int32(uint32(x))))
 	case 0x8a, 0x8b: // LONG1, LONG4
-		n, err := u.uint(map[byte]int{0x8a: 1, 0x8b: 4}[op])
+		n, err := u.uint(sizeWidth(op))
 		if err != nil {
 			return err
 		}
@@ -321,7 +298,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.push(f)
 	case 0x8c, 'X', 0x8d: // SHORT_BINUNICODE, BINUNICODE, BINUNICODE8
-		n, err := u.uint(map[byte]int{0x8c: 1, 'X': 4, 0x8d: 8}[op])
+		n, err := u.uint(sizeWidth(op))
 		if err != nil {
 			return err
 		}
@@ -341,8 +318,8 @@ func (u *unpickler) step(op byte) error {
 			return malformed("UNICODE at byte %d: %v", at, err)
 		}
 		return u.push(text)
-	case 'C', 'B', 0x8e, 'U', 'T': // bytes; py2 str (U, T) read as bytes
-		n, err := u.uint(map[byte]int{'C': 1, 'B': 4, 0x8e: 8, 'U': 1, 'T': 4}[op])
+	case 'C', 'B', 0x8e: // SHORT_BINBYTES, BINBYTES, BINBYTES8
+		n, err := u.uint(sizeWidth(op))
 		if err != nil {
 			return err
 		}
@@ -351,6 +328,39 @@ func (u *unpickler) step(op byte) error {
 			return err
 		}
 		return u.push(append([]byte{}, b...))
+	case 'U', 'T': // SHORT_BINSTRING, BINSTRING: Python 2's str
+		n, err := u.uint(sizeWidth(op))
+		if err != nil {
+			return err
+		}
+		b, err := u.read(n)
+		if err != nil {
+			return err
+		}
+		return u.pushPy2Str(b)
+	case 'S': // STRING: Python 2's str as its quoted repr
+		s, err := u.readLine()
+		if err != nil {
+			return err
+		}
+		if len(s) < 2 || s[0] != s[len(s)-1] || (s[0] != '\'' && s[0] != '"') {
+			return malformed("STRING is not quoted")
+		}
+		b, err := escapeDecode(s[1 : len(s)-1])
+		if err != nil {
+			return malformed("STRING: %v", err)
+		}
+		return u.pushPy2Str(b)
+	case 0x96: // BYTEARRAY8
+		n, err := u.uint(8)
+		if err != nil {
+			return err
+		}
+		b, err := u.read(n)
+		if err != nil {
+			return err
+		}
+		return u.push(ByteArray(append([]byte{}, b...)))
 	case ')':
 		return u.push(Tuple{})
 	case 0x85, 0x86, 0x87: // TUPLE1..3
@@ -385,7 +395,7 @@ func (u *unpickler) step(op byte) error {
 	case '}':
 		return u.push(&Dict{})
 	case 'd':
-		items, err := u.popMark()
+		items, err := u.popMarkView()
 		if err != nil {
 			return err
 		}
@@ -418,7 +428,7 @@ func (u *unpickler) step(op byte) error {
 		case 'r':
 			idx, err = u.uint(4)
 		default:
-			idx = uint64(len(u.memo))
+			idx = uint64(u.memo.n)
 		}
 		if err != nil {
 			return malformed("bad memo index")
@@ -430,7 +440,7 @@ func (u *unpickler) step(op byte) error {
 		if _, ok := (*t).(pyMark); ok {
 			return malformed("memoize of mark")
 		}
-		u.memo[idx] = *t
+		u.memo.set(idx, *t)
 		return nil
 	case 'g', 'h', 'j': // GET, BINGET, LONG_BINGET
 		var idx uint64
@@ -449,7 +459,7 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return malformed("bad memo index")
 		}
-		v, ok := u.memo[idx]
+		v, ok := u.memo.get(idx)
 		if !ok {
 			return malformed("memo %d missing", idx)
 		}
@@ -463,7 +473,7 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return err
 		}
-		return u.global(pyGlobal{mod, name})
+		return u.push(u.global(mod, name))
 	case 0x93: // STACK_GLOBAL
 		name, err1 := u.pop()
 		mod, err2 := u.pop()
@@ -475,14 +485,57 @@ func (u *unpickler) step(op byte) error {
 		if !ok1 || !ok2 {
 			return malformed("STACK_GLOBAL needs strings")
 		}
-		return u.global(pyGlobal{ms, ns})
+		return u.push(u.global(ms, ns))
 	case 'R', 0x81: // REDUCE, NEWOBJ
 		args, err1 := u.pop()
 		fn, err2 := u.pop()
 		if err := errors.Join(err1, err2); err != nil {
 			return err
 		}
-		v, err := u.call(fn, args, op == 0x81)
+		v, err := u.call(fn, args, nil, op == 0x81)
+		if err != nil {
+			return err
+		}
+		return u.push(v)
+	case 0x92: // NEWOBJ_EX
+		kwargs, err1 := u.pop()
+		args, err2 := u.pop()
+		cls, err3 := u.pop()
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return err
+		}
+		v, err := u.call(cls, args, kwargs, true)
+		if err != nil {
+			return err
+		}
+		return u.push(v)
+	case 'i': // INST: protocol 0's object of module/name called with the marked items
+		mod, err := u.readLine()
+		if err != nil {
+			return err
+		}
+		name, err := u.readLine()
+		if err != nil {
+			return err
+		}
+		items, err := u.popMark()
+		if err != nil {
+			return err
+		}
+		v, err := u.call(u.global(mod, name), Tuple(items), nil, false)
+		if err != nil {
+			return err
+		}
+		return u.push(v)
+	case 'o': // OBJ: the class is the first marked item
+		items, err := u.popMark()
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return malformed("OBJ without a class")
+		}
+		v, err := u.call(items[0], Tuple(items[1:]), nil, false)
 		if err != nil {
 			return err
 		}
@@ -497,23 +550,72 @@ func (u *unpickler) step(op byte) error {
 			return err
 		}
 		return u.build(t, state)
-	case 0x96: // BYTEARRAY8: protocol 5's bytearray, which has no Value form
-		n, err := u.uint(8)
-		if err != nil {
-			return err
-		}
-		if _, err := u.read(n); err != nil {
-			return err
-		}
-		u.opaqueClass("builtins.bytearray")
-		return u.push(opaqueObj{})
-	case 'i', 'o', 0x92, 'P', 'Q', 0x82, 0x83, 0x84, 0x97, 0x98:
-		// INST, OBJ, NEWOBJ_EX, persistent ids, extension registry and
-		// out-of-band buffers: none is written for the supported types.
-		u.opaqueClass(fmt.Sprintf("<opcode 0x%02x>", op))
-		return malformed("opcode 0x%02x is not supported", op)
+	case 'P', 'Q':
+		return malformed("persistent id (opcode 0x%02x): only its writer's persistent_load can read it; Django's cache never writes one", op)
+	case 0x82, 0x83, 0x84:
+		return malformed("extension code (opcode 0x%02x): the copyreg extension registry is empty in Django's processes", op)
+	case 0x97, 0x98:
+		return malformed("out-of-band buffer (opcode 0x%02x): only pickle.loads(buffers=...) can read it; Django's cache never writes one", op)
 	}
 	return malformed("unknown opcode 0x%02x at byte %d", op, u.pos-1)
+}
+
+// pushPy2Str reads a Python 2 str as pickle.loads does by default
+// (encoding="ASCII"): a str, or the UnicodeDecodeError Django would raise.
+func (u *unpickler) pushPy2Str(b []byte) error {
+	for i, c := range b {
+		if c >= 0x80 {
+			return malformed("Python 2 str with byte 0x%02x at %d: not ASCII, which pickle.loads reads it as", c, i)
+		}
+	}
+	return u.push(string(b))
+}
+
+// pyEscapes are the one-character escapes of Python 2 string literals.
+var pyEscapes = map[byte]byte{'\\': '\\', '\'': '\'', '"': '"', 'a': 7, 'b': 8, 'f': 12, 'n': 10, 'r': 13, 't': 9, 'v': 11}
+
+// escapeDecode is Python's codecs.escape_decode, which reads STRING's
+// quoted text: backslash escapes of Python 2 string literals.
+func escapeDecode(s string) ([]byte, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		if i++; i == len(s) {
+			return nil, errors.New("trailing \\ in string")
+		}
+		c = s[i]
+		if b, ok := pyEscapes[c]; ok {
+			out = append(out, b)
+			continue
+		}
+		switch c {
+		case '\n': // a backslash-newline continues the line
+		case 'x':
+			if i+2 >= len(s) {
+				return nil, errors.New("truncated \\x escape")
+			}
+			x, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			if err != nil {
+				return nil, fmt.Errorf("invalid \\x escape %q", s[i+1:i+3])
+			}
+			out = append(out, byte(x))
+			i += 2
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			n, j := 0, i
+			for ; j < len(s) && j < i+3 && s[j] >= '0' && s[j] <= '7'; j++ {
+				n = n*8 + int(s[j]-'0')
+			}
+			out = append(out, byte(n))
+			i = j - 1
+		default: // an unknown escape keeps its backslash
+			out = append(out, '\\', c)
+		}
+	}
+	return out, nil
 }
 
 func (u *unpickler) pushIntText(s string) error {
@@ -531,16 +633,19 @@ func (u *unpickler) pushIntText(s string) error {
 func (u *unpickler) addTo(op byte) error {
 	var items []Value
 	var err error
+	var pair [2]Value
 	switch op {
 	case 'a':
 		v, e := u.pop()
-		items, err = []Value{v}, e
+		pair[0] = v
+		items, err = pair[:1], e
 	case 's':
 		v, e1 := u.pop()
 		k, e2 := u.pop()
-		items, err = []Value{k, v}, errors.Join(e1, e2)
+		pair[0], pair[1] = k, v
+		items, err = pair[:], errors.Join(e1, e2)
 	default:
-		items, err = u.popMark()
+		items, err = u.popMarkView()
 	}
 	if err != nil {
 		return err
@@ -560,31 +665,125 @@ func (u *unpickler) addTo(op byte) error {
 			return malformed("append to a dict")
 		}
 		return u.setItems(c, items)
+	case *OrderedDict:
+		if op != 's' && op != 'u' {
+			return malformed("append to an OrderedDict")
+		}
+		return u.setItems((*Dict)(c), items)
 	case *Set:
 		if op != 0x90 {
 			return malformed("append to a set")
 		}
 		*c = append(*c, items...)
-	case opaqueObj:
+	case *Object:
+		// A list or dict subclass (defaultdict...): extend / __setitem__.
+		switch op {
+		case 'a', 'e':
+			c.Items = append(c.Items, items...)
+		case 's', 'u':
+			return u.setItems(&c.DictItems, items)
+		default:
+			return malformed("add to a set on an object")
+		}
 	default:
 		return malformed("cannot add items to %T", *t)
 	}
 	return nil
 }
 
+// memoTable is the unpickler's memo: Python's pickles number their entries
+// 0, 1, 2..., kept in dense; any other index (a hand-made pickle's) in
+// sparse. n counts the entries, the next MEMOIZE index.
+type memoTable struct {
+	dense  []Value
+	sparse map[uint64]Value
+	n      int
+}
+
+func (m *memoTable) set(idx uint64, v Value) {
+	if idx < uint64(len(m.dense)) {
+		m.dense[idx] = v
+		return
+	}
+	if _, ok := m.sparse[idx]; !ok {
+		m.n++
+		if idx == uint64(len(m.dense)) {
+			m.dense = append(m.dense, v)
+			return
+		}
+		if m.sparse == nil {
+			m.sparse = map[uint64]Value{}
+		}
+	}
+	m.sparse[idx] = v
+}
+
+func (m *memoTable) get(idx uint64) (Value, bool) {
+	if idx < uint64(len(m.dense)) {
+		return m.dense[idx], true
+	}
+	v, ok := m.sparse[idx]
+	return v, ok
+}
+
+// smallDict is the size up to which a dict's keys are compared one by one
+// rather than indexed.
+const smallDict = 8
+
 func (u *unpickler) setItems(d *Dict, kv []Value) error {
 	if len(kv)%2 != 0 {
 		return malformed("odd number of dict items")
 	}
 	idx := u.dictIdx[d]
+	*d = slices.Grow(*d, len(kv)/2)
+	if idx == nil && len(*d)+len(kv)/2 <= smallDict {
+		for i := 0; i < len(kv); i += 2 {
+			d.setSmall(kv[i], kv[i+1])
+		}
+		return nil
+	}
 	if idx == nil {
-		idx = map[any]int{}
+		if u.dictIdx == nil {
+			u.dictIdx = map[*Dict]map[any]int{}
+		}
+		idx = make(map[any]int, len(*d)+len(kv)/2)
+		for i, it := range *d {
+			if hk, ok := pyKey(it.Key); ok {
+				idx[hk] = i
+			}
+		}
 		u.dictIdx[d] = idx
 	}
 	for i := 0; i < len(kv); i += 2 {
 		d.set(idx, kv[i], kv[i+1])
 	}
 	return nil
+}
+
+// setSmall is set for a dict of at most smallDict keys, without an index.
+func (d *Dict) setSmall(k, v Value) {
+	for i, it := range *d {
+		if sameKey(it.Key, k) {
+			(*d)[i].Value = v
+			return
+		}
+	}
+	*d = append(*d, Item{k, v})
+}
+
+// sameKey is Python's key equality as pyKey sees it, strings without
+// converting them.
+func sameKey(a, b Value) bool {
+	if as, ok := a.(string); ok {
+		bs, ok := b.(string)
+		return ok && as == bs
+	}
+	if _, ok := b.(string); ok {
+		return false
+	}
+	ka, ok1 := pyKey(a)
+	kb, ok2 := pyKey(b)
+	return ok1 && ok2 && ka == kb
 }
 
 // set replaces an existing key's value like Python's dict does (1, 1.0 and

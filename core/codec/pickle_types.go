@@ -2,76 +2,121 @@ package codec
 
 import (
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"math/big"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// call applies an allow-listed constructor to its arguments as data: it
-// builds the Go Value the Python constructor would have produced.
-func (u *unpickler) call(fn, args Value, newobj bool) (Value, error) {
-	if _, ok := fn.(opaqueObj); ok {
-		return opaqueObj{}, nil
-	}
-	g, ok := fn.(pyGlobal)
-	if ok && g.name == "getattr" {
-		return getattrOf(g, args)
-	}
-	if !ok {
-		return nil, malformed("call of a non-global %T", fn)
-	}
+// call is REDUCE, NEWOBJ, NEWOBJ_EX, INST and OBJ: fn applied to args as
+// data. The constructors of the mapped types give their Go Value; anything
+// else is an *Object recording the call, which nothing runs.
+func (u *unpickler) call(fn, args, kwargs Value, newobj bool) (Value, error) {
 	argv, ok := args.(Tuple)
 	if !ok {
 		return nil, malformed("call arguments are %T, not a tuple", args)
 	}
+	switch f := fn.(type) {
+	case Global:
+		if kwargs == nil {
+			v, err := u.construct(f, argv, newobj)
+			if v != nil || err != nil {
+				return v, err
+			}
+		}
+	case *Object:
+		if v, ok := u.zoneinfo(f, argv); ok && !newobj && kwargs == nil {
+			return v, nil
+		}
+	}
+	o := &Object{Class: fn, Args: argv, NewObj: newobj}
+	if kwargs != nil {
+		kw, ok := kwargs.(*Dict)
+		if !ok {
+			return nil, malformed("NEWOBJ_EX keyword arguments are %T, not a dict", kwargs)
+		}
+		o.Kwargs = *kw
+	}
+	return o, nil
+}
+
+// construct gives the Value of a mapped type's constructor call, or nil
+// (and no error) when g or its arguments are not one of them.
+func (u *unpickler) construct(g Global, argv Tuple, newobj bool) (Value, error) {
 	if newobj {
-		if g == (pyGlobal{"uuid", "UUID"}) {
+		if g == (Global{"uuid", "UUID"}) && len(argv) == 0 {
 			return &pendingUUID{u: new(UUID)}, nil
 		}
-		return nil, malformed("NEWOBJ of %s is not supported", g)
+		return nil, nil
 	}
-	switch g.name {
-	case "set", "frozenset":
+	switch g {
+	case Global{"builtins", "set"}, Global{"builtins", "frozenset"}:
 		var items []Value
 		if len(argv) == 1 {
 			r, err := u.res.resolve(argv[0], 0)
-			if errors.Is(err, errOpaqueInside) {
-				return opaqueObj{}, nil // u.opaque names the class
-			}
 			if err != nil {
 				return nil, err
 			}
 			l, ok := r.(List)
 			if !ok {
-				return nil, malformed("%s argument is not a list", g)
+				return nil, nil
 			}
 			items = l
+		} else if len(argv) != 0 {
+			return nil, nil
 		}
-		if g.name == "set" {
+		if g.Name == "set" {
 			s := Set(items)
 			return &s, nil
 		}
 		return FrozenSet(items), nil
-	case "bytes":
+	case Global{"builtins", "bytes"}:
 		if len(argv) == 0 {
 			return []byte{}, nil
 		}
-	case "encode":
+	case Global{"builtins", "bytearray"}:
+		switch {
+		case len(argv) == 0:
+			return ByteArray{}, nil
+		case len(argv) == 1:
+			if b, ok := argv[0].([]byte); ok {
+				return ByteArray(b), nil
+			}
+		case len(argv) == 2 && argv[1] == "latin-1":
+			// bytearray(text, "latin-1"), as protocols < 3 write it.
+			if b, err := u.latin1Bytes(Tuple{argv[0], "latin1"}); err == nil {
+				return ByteArray(b.([]byte)), nil
+			}
+		}
+	case Global{"builtins", "complex"}:
+		if len(argv) == 2 {
+			re, ok1 := argv[0].(float64)
+			im, ok2 := argv[1].(float64)
+			if ok1 && ok2 {
+				return complex(re, im), nil
+			}
+		}
+	case Global{"_codecs", "encode"}:
 		return u.latin1Bytes(argv)
-	case "_reconstructor":
-		return reconstruct(argv)
-	case "OrderedDict":
-		return &Dict{}, nil
-	case "Decimal":
+	case Global{"copyreg", "_reconstructor"}:
+		// object.__new__(cls) when the base is object and there is no
+		// state for its __init__: a NEWOBJ of cls without arguments.
+		if len(argv) == 3 && argv[2] == nil {
+			base, ok := argv[1].(Global)
+			if cls, isGlobal := argv[0].(Global); isGlobal && ok && base == (Global{"builtins", "object"}) {
+				return u.call(cls, Tuple{}, nil, true)
+			}
+		}
+	case Global{"collections", "OrderedDict"}:
+		if len(argv) == 0 {
+			return &OrderedDict{}, nil
+		}
+	case Global{"decimal", "Decimal"}:
 		if len(argv) == 1 {
 			if s, ok := argv[0].(string); ok {
 				return Decimal(s), nil
 			}
 		}
-	case "timedelta":
+	case Global{"datetime", "timedelta"}:
 		if len(argv) == 3 {
 			d, ok1 := argv[0].(int64)
 			s, ok2 := argv[1].(int64)
@@ -80,16 +125,81 @@ func (u *unpickler) call(fn, args Value, newobj bool) (Value, error) {
 				return TimeDelta{d, s, us}, nil
 			}
 		}
-	case "timezone":
-		if len(argv) >= 1 {
-			if td, ok := argv[0].(TimeDelta); ok {
-				return tzOffset(td.Days*86400 + td.Seconds), nil
-			}
+	case Global{"datetime", "timezone"}:
+		name, named := tupleAt[string](argv, 1)
+		if td, ok := tupleAt[TimeDelta](argv, 0); ok && td.Microseconds == 0 && (len(argv) == 1 || len(argv) == 2 && named) {
+			return &tzInfo{offset: td.Days*86400 + td.Seconds, name: name, view: &Object{Class: g, Args: argv}}, nil
 		}
-	case "date", "datetime", "time":
-		return dateTimeFromState(g.name, argv)
+	case Global{"pytz", "_p"}:
+		return pytzZone(g, argv), nil
+	case Global{"pytz", "_UTC"}:
+		if len(argv) == 0 {
+			return &tzInfo{zone: "UTC", pytz: Tuple{}, view: &Object{Class: g, Args: argv}}, nil
+		}
+	case Global{"datetime", "date"}, Global{"datetime", "datetime"}, Global{"datetime", "time"}:
+		return u.dateTimeFromState(g, argv)
 	}
-	return nil, malformed("unsupported arguments for %s", g)
+	return nil, nil
+}
+
+// tzInfo is a tzinfo the mapped types carry: a datetime.timezone (offset,
+// in seconds), a zoneinfo.ZoneInfo (zone) or a pytz zone (zone and pytz,
+// its pickled arguments). view is the same call as an Object, for a tzinfo
+// met outside a datetime or one whose zone cannot be loaded.
+type tzInfo struct {
+	offset int64
+	name   string // a datetime.timezone's name
+	zone   string
+	pytz   Tuple
+	view   *Object
+}
+
+// pytzZone is pytz._p(zone[, utcoffset, dst, tzname]): offsets are whole
+// seconds in the pickle, and the datetime's offset is the utcoffset.
+func pytzZone(g Global, argv Tuple) Value {
+	view := &Object{Class: g, Args: argv}
+	zone, ok := tupleAt[string](argv, 0)
+	if !ok {
+		return nil
+	}
+	if len(argv) == 1 {
+		return &tzInfo{zone: zone, pytz: argv, offset: noOffset, view: view}
+	}
+	off, ok1 := tupleAt[int64](argv, 1)
+	_, ok2 := tupleAt[int64](argv, 2)
+	_, ok3 := tupleAt[string](argv, 3)
+	if len(argv) != 4 || !ok1 || !ok2 || !ok3 {
+		return nil
+	}
+	return &tzInfo{zone: zone, pytz: argv, offset: off, view: view}
+}
+
+// noOffset marks a zone whose offset comes from the tz database.
+const noOffset = 1 << 62
+
+func tupleAt[T any](t Tuple, i int) (T, bool) {
+	var zero T
+	if i >= len(t) {
+		return zero, false
+	}
+	x, ok := t[i].(T)
+	return x, ok
+}
+
+// zoneinfoUnpickle is getattr(zoneinfo.ZoneInfo, "_unpickle"), the
+// callable a ZoneInfo pickles as: (key, from_cache) make the zone.
+func (u *unpickler) zoneinfo(fn *Object, argv Tuple) (Value, bool) {
+	if len(fn.Args) != 2 || fn.Args[0] != (Global{"zoneinfo", "ZoneInfo"}) || fn.Args[1] != "_unpickle" {
+		return nil, false
+	}
+	if g, ok := fn.Class.(Global); !ok || g != (Global{"builtins", "getattr"}) {
+		return nil, false
+	}
+	key, ok := tupleAt[string](argv, 0)
+	if !ok || len(argv) != 2 {
+		return nil, false
+	}
+	return &tzInfo{zone: key, offset: noOffset, view: &Object{Class: fn, Args: argv}}, true
 }
 
 // latin1Bytes is _codecs.encode(text, "latin1"), the form of bytes (and of
@@ -98,16 +208,12 @@ func (u *unpickler) call(fn, args Value, newobj bool) (Value, error) {
 // input; more means one memoized string encoded again and again.
 func (u *unpickler) latin1Bytes(argv Tuple) (Value, error) {
 	if len(argv) != 2 {
-		return nil, malformed("_codecs.encode takes (text, \"latin1\"), not %d arguments", len(argv))
+		return nil, nil
 	}
-	s, ok := argv[0].(string)
-	if !ok {
-		return nil, malformed("_codecs.encode of %T, not a str", argv[0])
-	}
-	if enc, ok := argv[1].(string); !ok {
-		return nil, malformed("_codecs.encode with an encoding of type %T", argv[1])
-	} else if enc != "latin1" {
-		return nil, malformed("_codecs.encode with encoding %.40q: only latin1 is read", enc)
+	s, ok1 := argv[0].(string)
+	enc, ok2 := argv[1].(string)
+	if !ok1 || !ok2 || enc != "latin1" {
+		return nil, nil
 	}
 	n := utf8.RuneCountInString(s)
 	if u.encoded += n; u.encoded > len(u.in) {
@@ -116,80 +222,79 @@ func (u *unpickler) latin1Bytes(argv Tuple) (Value, error) {
 	b := make([]byte, 0, n)
 	for _, r := range s {
 		if r > 0xff {
-			return nil, malformed("latin1 code point %U", r)
+			return nil, malformed("_codecs.encode: code point %U is not latin1", r)
 		}
 		b = append(b, byte(r))
 	}
 	return b, nil
 }
 
-// reconstruct is copy_reg._reconstructor(cls, object, None), which is
-// object.__new__(cls): the object BUILD then fills. Any other base would
-// run that base's __new__ and __init__.
-func reconstruct(argv Tuple) (Value, error) {
-	if len(argv) != 3 {
-		return nil, malformed("copy_reg._reconstructor takes 3 arguments, not %d", len(argv))
+// maxZonesPerPickle bounds the tz database files one unpickle may open.
+const maxZonesPerPickle = 64
+
+// location is the tz database's zone for a zoneinfo key, loaded once per
+// unpickle; nil when this system has no such zone.
+func (u *unpickler) location(key string) *time.Location {
+	if loc, ok := u.zones[key]; ok {
+		return loc
 	}
-	if base, _ := argv[1].(pyGlobal); base != (pyGlobal{"builtins", "object"}) && base != (pyGlobal{"__builtin__", "object"}) {
-		return nil, fmt.Errorf("%w: copy_reg._reconstructor with a base other than object", ErrUnsafePickle)
+	var loc *time.Location
+	if key != "" && key != "Local" && len(u.zones) < maxZonesPerPickle {
+		loc, _ = time.LoadLocation(key)
 	}
-	if argv[2] != nil {
-		return nil, fmt.Errorf("%w: copy_reg._reconstructor with a state for object.__init__", ErrUnsafePickle)
+	if u.zones == nil {
+		u.zones = map[string]*time.Location{}
 	}
-	switch cls := argv[0].(type) {
-	case opaqueObj:
-		if cls.global {
-			return opaqueObj{}, nil // u.opaque names the class
-		}
-	case pyGlobal:
-		if cls == (pyGlobal{"uuid", "UUID"}) {
-			return &pendingUUID{u: new(UUID)}, nil
-		}
-	}
-	return nil, malformed("copy_reg._reconstructor of %v is not supported", argv[0])
+	u.zones[key] = loc
+	return loc
 }
 
-// tzOffset is a datetime.timezone kept as its UTC offset.
-type tzOffset int64
-
-func dateTimeFromState(kind string, argv Tuple) (Value, error) {
+// dateTimeFromState is date/time/datetime(state[, tzinfo]); a tzinfo the
+// types cannot carry makes the call an Object.
+func (u *unpickler) dateTimeFromState(g Global, argv Tuple) (Value, error) {
+	kind := g.Name
 	if len(argv) < 1 || len(argv) > 2 {
-		return nil, malformed("%s needs 1 or 2 arguments", kind)
+		return nil, nil
 	}
 	b, ok := argv[0].([]byte)
 	if !ok {
-		return nil, malformed("%s state is %T", kind, argv[0])
+		return nil, nil
 	}
-	var off *time.Duration
+	var tz *tzInfo
 	if len(argv) == 2 && argv[1] != nil {
-		if _, ok := argv[1].(opaqueObj); ok {
-			// zoneinfo.ZoneInfo, pytz...: not a fixed offset, so the
-			// whole value is kept as Opaque (u.opaque names the class).
-			return opaqueObj{}, nil
+		if tz, ok = argv[1].(*tzInfo); !ok {
+			return nil, nil
 		}
-		tz, ok := argv[1].(tzOffset)
-		if !ok {
-			return nil, malformed("%s tzinfo is not a fixed offset", kind)
-		}
-		d := time.Duration(tz) * time.Second
-		off = &d
 	}
 	us := func(p []byte) int { return int(p[0])<<16 | int(p[1])<<8 | int(p[2]) }
 	switch {
-	case kind == "date" && len(b) == 4:
+	case kind == "date" && len(b) == 4 && tz == nil:
 		return Date{int(binary.BigEndian.Uint16(b)), time.Month(b[2]), int(b[3])}, nil
-	case kind == "time" && len(b) == 6:
-		return Time{int(b[0] & 0x7f), int(b[1]), int(b[2]), us(b[3:]), off}, nil
-	case kind == "datetime" && len(b) == 10:
-		loc := time.UTC
-		if off != nil {
-			loc = fixedZone(*off)
+	case kind == "time" && len(b) == 6 && (tz == nil || tz.zone == "" && tz.name == ""):
+		var off *time.Duration
+		if tz != nil {
+			d := time.Duration(tz.offset) * time.Second
+			off = &d
 		}
-		t := time.Date(int(binary.BigEndian.Uint16(b)), time.Month(b[2]&0x7f), int(b[3]),
+		return Time{int(b[0] & 0x7f), int(b[1]), int(b[2]), us(b[3:]), off, b[0]&0x80 != 0}, nil
+	case kind == "datetime" && len(b) == 10:
+		loc, dt := time.UTC, DateTime{Aware: tz != nil, Fold: b[2]&0x80 != 0}
+		switch {
+		case tz == nil:
+		case tz.offset != noOffset:
+			loc = fixedZone(time.Duration(tz.offset) * time.Second)
+			dt.Zone, dt.Pytz, dt.OffsetName = tz.zone, tz.pytz, tz.name
+		default:
+			if loc = u.location(tz.zone); loc == nil {
+				return nil, nil // no such zone here: an Object
+			}
+			dt.Zone, dt.Pytz = tz.zone, tz.pytz
+		}
+		dt.Time = time.Date(int(binary.BigEndian.Uint16(b)), time.Month(b[2]&0x7f), int(b[3]),
 			int(b[4]&0x7f), int(b[5]), int(b[6]), us(b[7:])*1000, loc)
-		return DateTime{Time: t, Aware: off != nil}, nil
+		return dt, nil
 	}
-	return nil, malformed("bad %s state", kind)
+	return nil, nil
 }
 
 func fixedZone(off time.Duration) *time.Location {
@@ -199,147 +304,59 @@ func fixedZone(off time.Duration) *time.Location {
 	return time.FixedZone("", int(off/time.Second))
 }
 
-// getattrOf is builtins.getattr(cls, name) as protocols >= 2 write a
-// classmethod (zoneinfo.ZoneInfo._unpickle): kept as Opaque when cls is a
-// bare non-allow-listed class and name is no dunder; any other getattr
-// could reach code, so it is refused.
-func getattrOf(g pyGlobal, args Value) (Value, error) {
-	if argv, ok := args.(Tuple); ok && len(argv) == 2 {
-		cls, isClass := argv[0].(opaqueObj)
-		name, isName := argv[1].(string)
-		if isClass && cls.global && isName && !strings.HasPrefix(name, "__") {
-			return opaqueObj{}, nil
-		}
-	}
-	return nil, fmt.Errorf("%w: %s", ErrUnsafePickle, g)
-}
-
 // build applies BUILD's state to the object on top of the stack.
 func (u *unpickler) build(top *Value, state Value) error {
 	switch o := (*top).(type) {
-	case opaqueObj:
+	case *Object:
+		if o.State != nil {
+			// BUILD twice: Python's setstate would merge or replace; the
+			// view keeps both, in order.
+			o.State = Tuple{o.State, state}
+			return nil
+		}
+		o.State = state
 		return nil
 	case *pendingUUID:
-		r, err := u.res.resolve(state, 0)
-		if errors.Is(err, errOpaqueInside) {
-			*top = opaqueObj{}
+		if uuid, ok := u.uuidState(state, o); ok {
+			*top = uuid
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		d, ok := r.(Dict)
-		if !ok {
-			return malformed("UUID state is not a dict")
-		}
-		for _, it := range d {
-			if it.Key != "int" {
-				continue
-			}
-			var n *big.Int
-			switch x := it.Value.(type) {
-			case int64:
-				n = big.NewInt(x)
-			case *big.Int:
-				n = x
-			}
-			if n == nil || n.Sign() < 0 || n.BitLen() > 128 {
-				return malformed("bad UUID int")
-			}
-			n.FillBytes(o.u[:])
-			*top = *o.u
+		*top = &Object{Class: Global{"uuid", "UUID"}, Args: Tuple{}, NewObj: true, State: state}
+		return nil
+	case *OrderedDict:
+		if d, ok := state.(*Dict); ok && len(*d) == 0 || state == nil {
 			return nil
 		}
-		return malformed("UUID state without int")
+		// An OrderedDict with attributes: kept whole as an object.
+		*top = &Object{Class: Global{"collections", "OrderedDict"}, Args: Tuple{}, DictItems: Dict(*o), State: state}
+		return nil
 	}
-	return malformed("BUILD on %T is not supported", *top)
+	return malformed("BUILD on %T", *top)
 }
 
-// maxDepth bounds nesting so a self-referencing pickle fails, not recurses.
-const maxDepth = 1000
-
-// errOpaqueInside marks a container holding an object of a class outside
-// the allow-list: its caller keeps the whole value as Opaque.
-var errOpaqueInside = fmt.Errorf("%w: an opaque object inside a container", ErrMalformed)
-
-// maxResolveNodes caps the nodes one unpickle may create whatever its
-// length (about 16 bytes of references each).
-const maxResolveNodes = 1 << 24
-
-// newResolver gives one unpickle of n input bytes its single budget: a few
-// nodes per input byte plus a fixed allowance, within maxResolveNodes.
-func newResolver(n int) *resolver {
-	return &resolver{budget: min(1<<16+16*n, maxResolveNodes)}
-}
-
-// resolver copies shared references into a tree. budget bounds the nodes
-// it may create over the whole unpickle (set() arguments, UUID state and
-// the final value alike): a pickle of lists that each hold the previous
-// one twice is tiny in Python (shared objects) but exponential as a tree.
-// Containers already resolved are walked and counted again, so sharing
-// them cannot build an unbounded tree either.
-type resolver struct{ budget int }
-
-func (r *resolver) resolve(v Value, depth int) (Value, error) {
-	if depth > maxDepth {
-		return nil, malformed("nesting deeper than %d (self-reference?)", maxDepth)
+// uuidState reads UUID's state, {"int": n[, "is_safe": ...]}: false when it
+// is not that.
+func (u *unpickler) uuidState(state Value, o *pendingUUID) (Value, bool) {
+	d, ok := state.(*Dict)
+	if !ok {
+		return nil, false
 	}
-	if r.budget--; r.budget < 0 {
-		return nil, malformed("too many shared references to expand")
-	}
-	each := func(in []Value) ([]Value, error) {
-		out := make([]Value, len(in))
-		for i, x := range in {
-			y, err := r.resolve(x, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = y
+	for _, it := range *d {
+		if it.Key != "int" {
+			continue
 		}
-		return out, nil
-	}
-	dict := func(in Dict) (Value, error) {
-		out := make(Dict, len(in))
-		for i, it := range in {
-			k, err := r.resolve(it.Key, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			val, err := r.resolve(it.Value, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = Item{k, val}
+		var n *big.Int
+		switch x := it.Value.(type) {
+		case int64:
+			n = big.NewInt(x)
+		case *big.Int:
+			n = x
 		}
-		return out, nil
+		if n == nil || n.Sign() < 0 || n.BitLen() > 128 {
+			return nil, false
+		}
+		n.FillBytes(o.u[:])
+		return *o.u, true
 	}
-	switch x := v.(type) {
-	case *List:
-		l, err := each(*x)
-		return List(l), err
-	case List:
-		l, err := each(x)
-		return List(l), err
-	case *Set:
-		l, err := each(*x)
-		return Set(l), err
-	case Set:
-		l, err := each(x)
-		return Set(l), err
-	case FrozenSet:
-		l, err := each(x)
-		return FrozenSet(l), err
-	case Tuple:
-		l, err := each(x)
-		return Tuple(l), err
-	case *Dict:
-		return dict(*x)
-	case Dict:
-		return dict(x)
-	case opaqueObj:
-		return nil, errOpaqueInside
-	case *pendingUUID, pyGlobal, tzOffset:
-		return nil, malformed("incomplete object %T", v)
-	}
-	return v, nil
+	return nil, false
 }

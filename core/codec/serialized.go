@@ -9,7 +9,9 @@ import (
 // stores sorted-set members: every value serialized and compressed, an int
 // too (Encode writes an int as its digits).
 func (c *Codec) EncodeSerialized(v Value) ([]byte, error) {
-	if x, ok := v.(Opaque); ok {
+	if x, ok := v.(Opaque); ok && len(x.Raw) == 0 {
+		v = x.Value
+	} else if ok {
 		if !c.pickle {
 			return nil, fmt.Errorf("%w: an Opaque value is a pickle; this entry does not use the pickle serializer", ErrUnsupported)
 		}

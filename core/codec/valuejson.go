@@ -46,8 +46,9 @@ var ErrValueJSON = errors.New("codec: invalid value JSON")
 //	                     (normalised as Python keeps it)
 //	Decimal              {"$decimal": "1.10"}
 //	UUID                 {"$uuid": "12345678-1234-5678-1234-567812345678"}
-//	Opaque               {"$pickle": "base64 of the stored pickle"}, written
-//	                     back unchanged
+//
+// and the types only pickles carry (bytearray, complex, OrderedDict, zoned
+// datetimes, Global, Object, Opaque), in valuejson_pickle.go.
 //
 // An offset with seconds is written +HH:MM:SS, as Python does. Reading, an
 // unknown "$" tag, a "$" key beside others, trailing data or any malformed
@@ -160,7 +161,13 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 			_, off := t.Zone()
 			s += isoOffset(time.Duration(off) * time.Second)
 		}
-		str(s)
+		if x.Zone != "" || x.Pytz != nil || x.OffsetName != "" || x.Fold {
+			if err := writeValueJSON(b, zonedDateTimeJSON(x, s), depth+1); err != nil {
+				return err
+			}
+		} else {
+			str(s)
+		}
 		b.WriteByte('}')
 	case Date:
 		tagged("date")
@@ -172,7 +179,13 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 		if x.Offset != nil {
 			s += isoOffset(*x.Offset)
 		}
-		str(s)
+		if x.Fold {
+			if err := writeValueJSON(b, Dict{{"iso", s}, {"fold", true}}, depth+1); err != nil {
+				return err
+			}
+		} else {
+			str(s)
+		}
 		b.WriteByte('}')
 	case TimeDelta:
 		fmt.Fprintf(b, `{"$timedelta":[%d,%d,%d]}`, x.Days, x.Seconds, x.Microseconds)
@@ -184,11 +197,10 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 		tagged("uuid")
 		str(uuidString(x))
 		b.WriteByte('}')
-	case Opaque:
-		tagged("pickle")
-		str(base64.StdEncoding.EncodeToString(x.Raw))
-		b.WriteByte('}')
 	default:
+		if ok, err := writePickleOnlyJSON(b, v, depth); ok || err != nil {
+			return err
+		}
 		return fmt.Errorf("%w: no value JSON form for Go type %T", ErrValueJSON, v)
 	}
 	return nil
@@ -452,6 +464,26 @@ func readTagged(dec *json.Decoder, tag string, depth int) (Value, error) {
 			return nil, err
 		}
 		return timeDeltaOf(parts, bad)
+	case "$datetime", "$time":
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		parse := func(s string) (Value, error) { return dateTimeOf(tag, s, bad) }
+		if s, ok := tok.(string); ok {
+			return parse(s)
+		}
+		if tok != json.Delim('{') {
+			return nil, bad("not a string nor an object")
+		}
+		body, err := readObjectRest(dec, depth)
+		if err != nil {
+			return nil, err
+		}
+		return dateTimeObjectOf(tag, body, parse, bad)
+	}
+	if v, ok, err := readPickleOnlyTagged(dec, tag, depth, bad); ok {
+		return v, err
 	}
 	s, err := readString()
 	if err != nil {
@@ -502,6 +534,13 @@ func readTagged(dec *json.Decoder, tag string, depth int) (Value, error) {
 			return nil, bad("%q is not YYYY-MM-DD", s)
 		}
 		return Date{y, mo, d}, nil
+	}
+	return nil, fmt.Errorf("%w: unknown tag %q", ErrValueJSON, tag)
+}
+
+// dateTimeOf reads the string form of $time and $datetime.
+func dateTimeOf(tag, s string, bad func(string, ...any) error) (Value, error) {
+	switch tag {
 	case "$time":
 		t, ok := parseISOTime(s)
 		if !ok {
@@ -526,7 +565,7 @@ func readTagged(dec *json.Decoder, tag string, depth int) (Value, error) {
 			Aware: t.Offset != nil,
 		}, nil
 	}
-	return nil, fmt.Errorf("%w: unknown tag %q", ErrValueJSON, tag)
+	return nil, bad("not a datetime")
 }
 
 var (

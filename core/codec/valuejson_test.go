@@ -23,6 +23,7 @@ func valueJSONCases() []struct {
 	big70, _ := new(big.Int).SetString("1180591620717411303424", 10)
 	minusBig, _ := new(big.Int).SetString("-1180591620717411303424", 10)
 	plus2 := time.FixedZone("", 7200)
+	paris, _ := time.LoadLocation("Europe/Paris")
 	minus530 := time.FixedZone("", -(5*3600 + 30*60))
 	u := UUID{0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78}
 	return []struct {
@@ -64,19 +65,51 @@ func valueJSONCases() []struct {
 		{"aware datetime -5:30", DateTime{Time: time.Date(9999, 6, 1, 0, 0, 0, 0, minus530), Aware: true}, `{"$datetime":"9999-06-01T00:00:00-05:30"}`},
 		{"date", Date{2024, time.February, 29}, `{"$date":"2024-02-29"}`},
 		{"naive time", Time{Hour: 13, Minute: 14, Second: 15}, `{"$time":"13:14:15"}`},
-		{"aware time", Time{23, 0, 1, 120000, offset(-90 * time.Minute)}, `{"$time":"23:00:01.120000-01:30"}`},
-		{"time offset seconds", Time{1, 2, 3, 0, offset(time.Hour + 2*time.Second)}, `{"$time":"01:02:03+01:00:02"}`},
+		{"aware time", Time{23, 0, 1, 120000, offset(-90 * time.Minute), false}, `{"$time":"23:00:01.120000-01:30"}`},
+		{"time offset seconds", Time{1, 2, 3, 0, offset(time.Hour + 2*time.Second), false}, `{"$time":"01:02:03+01:00:02"}`},
 		{"timedelta", TimeDelta{-1, 86399, 999999}, `{"$timedelta":[-1,86399,999999]}`},
 		{"decimal", Decimal("1.10"), `{"$decimal":"1.10"}`},
 		{"decimal nan", Decimal("NaN"), `{"$decimal":"NaN"}`},
 		{"uuid", u, `{"$uuid":"12345678-1234-5678-1234-567812345678"}`},
-		{"opaque model", Opaque{Raw: modelPickle}, `{"$pickle":"gAJjZGphbmdvLmRiLm1vZGVscy5iYXNlCm1vZGVsX3VucGlja2xlCnEAWAQAAABhdXRocQFYBAAAAFVzZXJxAoZxA4VxBFJxBX1xBlgCAAAAaWRxB0sBc2Iu"}`},
+		{"opaque model", Opaque{Class: "django.db.models.base.model_unpickle", Raw: modelPickle, Value: Object{
+			Class: Global{"django.db.models.base", "model_unpickle"}, Args: Tuple{Tuple{"auth", "User"}}, State: Dict{{"id", int64(1)}},
+		}}, `{"$opaque":{"pickle":"gAJjZGphbmdvLmRiLm1vZGVscy5iYXNlCm1vZGVsX3VucGlja2xlCnEAWAQAAABhdXRocQFYBAAAAFVzZXJxAoZxA4VxBFJxBX1xBlgCAAAAaWRxB0sBc2Iu",` +
+			`"value":{"$object":{"class":{"$global":["django.db.models.base","model_unpickle"]},"args":[{"$tuple":["auth","User"]}],"state":{"id":1}}}}}`},
+		{"bytearray", ByteArray{0, 1}, `{"$bytearray":"AAE="}`},
+		{"empty bytearray", ByteArray{}, `{"$bytearray":""}`},
+		{"complex", complex(1.5, -2), `{"$complex":[1.5,-2.0]}`},
+		{"complex inf", complex(math.Inf(1), 0), `{"$complex":[{"$float":"inf"},0.0]}`},
+		{"ordereddict", OrderedDict{{"b", int64(1)}, {int64(2), "a"}}, `{"$ordereddict":[["b",1],[2,"a"]]}`},
+		{"empty ordereddict", OrderedDict{}, `{"$ordereddict":[]}`},
+		{"zoneinfo datetime", DateTime{Time: time.Date(2024, 7, 1, 12, 30, 0, 0, paris), Aware: true, Zone: "Europe/Paris"},
+			`{"$datetime":{"iso":"2024-07-01T12:30:00+02:00","zone":"Europe/Paris"}}`},
+		{"pytz datetime", DateTime{Time: time.Date(2024, 7, 1, 12, 30, 0, 0, plus2), Aware: true, Zone: "Europe/Paris", Pytz: Tuple{"Europe/Paris", int64(7200), int64(3600), "CEST"}},
+			`{"$datetime":{"iso":"2024-07-01T12:30:00+02:00","zone":"Europe/Paris","pytz":["Europe/Paris",7200,3600,"CEST"]}}`},
+		{"pytz utc datetime", DateTime{Time: time.Date(2024, 7, 1, 12, 30, 0, 0, time.UTC), Aware: true, Zone: "UTC", Pytz: Tuple{}},
+			`{"$datetime":{"iso":"2024-07-01T12:30:00+00:00","zone":"UTC","pytz":[]}}`},
+		{"named offset and fold", DateTime{Time: time.Date(2024, 1, 2, 0, 0, 0, 0, plus2), Aware: true, OffsetName: "X", Fold: true},
+			`{"$datetime":{"iso":"2024-01-02T00:00:00+02:00","tzname":"X","fold":true}}`},
+		{"time fold", Time{Hour: 1, Fold: true}, `{"$time":{"iso":"01:00:00","fold":true}}`},
 		{"nested", List{Dict{{"k", Set{Tuple{[]byte("b")}}}}}, `[{"k":{"$set":[{"$tuple":[{"$bytes":"Yg=="}]}]}}]`},
 	}
 }
 
+// The views of a pickle: a Global and an Object alone are no stored value
+// (one reads back inside an Opaque).
+var viewJSONCases = []struct {
+	name string
+	v    Value
+	js   string
+}{
+	{"global", Global{"collections", "defaultdict"}, `{"$global":["collections","defaultdict"]}`},
+	{"object", Object{Class: Global{"collections", "defaultdict"}, Args: Tuple{Global{"builtins", "list"}}, DictItems: Dict{{"a", List{}}}},
+		`{"$object":{"class":{"$global":["collections","defaultdict"]},"args":[{"$global":["builtins","list"]}],"dictitems":[["a",[]]]}}`},
+	{"object with all members", Object{Class: Global{"m", "C"}, Args: Tuple{}, Kwargs: Dict{{"k", int64(1)}}, NewObj: true, Items: List{int64(2)}, DictItems: Dict{}, State: Tuple{nil, Dict{{"s", int64(3)}}}},
+		`{"$object":{"class":{"$global":["m","C"]},"kwargs":[["k",1]],"new":true,"items":[2],"dictitems":[],"state":{"$tuple":[null,{"s":3}]}}}`},
+}
+
 func TestValueJSONForms(t *testing.T) {
-	for _, tc := range valueJSONCases() {
+	for _, tc := range append(valueJSONCases(), viewJSONCases...) {
 		t.Run(tc.name, func(t *testing.T) {
 			js, err := MarshalValueJSON(tc.v)
 			require.NoError(t, err)
@@ -100,13 +133,14 @@ func requireSameValue(t *testing.T, want, got Value) {
 	if o, ok := want.(Opaque); ok {
 		g, ok := got.(Opaque)
 		require.True(t, ok, "got %T", got)
-		require.Equal(t, o.Raw, g.Raw)
+		require.Equal(t, o, g)
 		return
 	}
 	if d, ok := want.(DateTime); ok {
 		g, ok := got.(DateTime)
 		require.True(t, ok, "got %T", got)
 		require.Equal(t, d.Aware, g.Aware)
+		require.Equal(t, []any{d.Zone, d.Pytz, d.OffsetName, d.Fold}, []any{g.Zone, g.Pytz, g.OffsetName, g.Fold})
 		require.True(t, d.Time.Equal(g.Time), "%v != %v", d.Time, g.Time)
 		_, wo := d.Time.Zone()
 		_, go_ := g.Time.Zone()
@@ -169,8 +203,8 @@ func TestValueJSONReadsLenientForms(t *testing.T) {
 		{"small hex $int folds to int64", `{"$int":"-0x1f"}`, int64(-31)},
 		{"plain big integer", `1180591620717411303424`, big70},
 		{"integer-valued exponent is a float", `1e2`, 100.0},
-		{"Z offset", `{"$time":"10:00:00Z"}`, Time{10, 0, 0, 0, offset(0)}},
-		{"milliseconds", `{"$time":"10:00:00.123"}`, Time{10, 0, 0, 123000, nil}},
+		{"Z offset", `{"$time":"10:00:00Z"}`, Time{10, 0, 0, 0, offset(0), false}},
+		{"milliseconds", `{"$time":"10:00:00.123"}`, Time{10, 0, 0, 123000, nil, false}},
 		{"uuid without dashes", `{"$uuid":"12345678123456781234567812345678"}`, UUID{0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78}},
 	}
 	for _, tc := range cases {
@@ -188,7 +222,24 @@ func TestValueJSONRefusesMalformedInput(t *testing.T) {
 		"trailing data":        `1 2`,
 		"truncated":            `[1,`,
 		"not JSON":             `{'a': 1}`,
-		"unknown tag":          `{"$complex":[1,2]}`,
+		"unknown tag":          `{"$nope":[1,2]}`,
+		"$complex ints":        `{"$complex":[1,2]}`,
+		"$complex one part":    `{"$complex":[1.0]}`,
+		"$bytearray not b64":   `{"$bytearray":"***"}`,
+		"$ordereddict pairs":   `{"$ordereddict":[[1]]}`,
+		"$global one name":     `{"$global":["m"]}`,
+		"$object no class":     `{"$object":{"args":[]}}`,
+		"$object other member": `{"$object":{"class":null,"x":1}}`,
+		"$object args object":  `{"$object":{"class":null,"args":{}}}`,
+		"$opaque no value":     `{"$opaque":{"pickle":"gAJOLg=="}}`,
+		"$opaque empty pickle": `{"$opaque":{"pickle":"","value":null}}`,
+		"$datetime zone naive": `{"$datetime":{"iso":"2024-01-02T03:04:05","zone":"Europe/Paris"}}`,
+		"$datetime no zone":    `{"$datetime":{"iso":"2024-01-02T03:04:05+00:00","zone":"No/Where"}}`,
+		"$datetime zone path":  `{"$datetime":{"iso":"2024-01-02T03:04:05+00:00","zone":"../../etc/passwd"}}`,
+		"$datetime off zone":   `{"$datetime":{"iso":"2024-07-01T12:00:00+01:00","zone":"Europe/Paris"}}`,
+		"$datetime pytz other": `{"$datetime":{"iso":"2024-07-01T12:00:00+01:00","zone":"Europe/Paris","pytz":["UTC"]}}`,
+		"$datetime no iso":     `{"$datetime":{"zone":"UTC"}}`,
+		"$time with zone":      `{"$time":{"iso":"01:00:00","zone":"UTC"}}`,
 		"tag beside keys":      `{"a":1,"$tuple":[]}`,
 		"keys after tag":       `{"$tuple":[],"a":1}`,
 		"duplicate key":        `{"a":1,"a":2}`,

@@ -18,7 +18,7 @@ from ._version import __version__
 from ._client import DEFAULT_TIMEOUT, Client, Key, RawValue, TimeoutT, Value, resolve
 from ._entry import entry_data, expand_env
 from ._lock import Lock
-from ._values import OpaqueValue
+from ._values import OpaqueValue, PickledGlobal, PickledObject
 from . import errors
 from .errors import *  # noqa: F401,F403  (the exceptions, listed in errors.__all__)
 
@@ -31,6 +31,8 @@ __all__ = [
     "RawValue",
     "TimeoutT",
     "OpaqueValue",
+    "PickledGlobal",
+    "PickledObject",
     "entry_data",
     "expand_env",
     "Lock",

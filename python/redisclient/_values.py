@@ -8,13 +8,16 @@ instance...) is, for a pickle-serializer entry, pickled here as Django's
 PickleSerializer would and sent as {"$pickle": ...}: Django reads back the
 same object. For the JSON and msgpack serializers, subclasses are written
 as their base type (as those serializers do) and other objects are a
-TypeError. Nothing is ever unpickled here: a stored object of a class the
-library does not represent comes back as an OpaqueValue.
+TypeError. Nothing is ever unpickled here: a stored pickle holding an
+object of a class the library does not represent comes back as an
+OpaqueValue, whose ``value`` shows its objects as PickledObject (class,
+arguments, state) and PickledGlobal.
 """
 
 from __future__ import annotations
 
 import base64
+import collections
 import json
 import math
 import pickle
@@ -23,23 +26,27 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Tuple
 
-__all__ = ["OpaqueValue", "ValueCodec"]
+__all__ = ["OpaqueValue", "PickledGlobal", "PickledObject", "ValueCodec"]
 
 _INT64 = 2**63
 PICKLE_SERIALIZER = "django_redis.serializers.pickle.PickleSerializer"
 
 
 class OpaqueValue:
-    """A stored pickle of a class redisclient does not represent (e.g. a
-    Django model instance). ``raw`` is the pickle as stored; set() writes it
-    back unchanged. It is never unpickled by this package."""
+    """A stored pickle holding an object of a class redisclient does not
+    represent (e.g. a Django model instance). ``raw`` is the pickle as
+    stored; set() writes it back unchanged. ``value`` is what it holds, read
+    as data (None when only the bytes were given): its objects are
+    PickledObject, its classes PickledGlobal. It is never unpickled by this
+    package."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("raw", "value")
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, value: Any = None) -> None:
         if not isinstance(raw, bytes) or not raw:
             raise TypeError("an OpaqueValue holds the non-empty bytes of a pickle")
         self.raw = raw
+        self.value = value
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, OpaqueValue) and other.raw == self.raw
@@ -54,6 +61,68 @@ class OpaqueValue:
         # Inside another value it would be pickled as this class, which
         # Django cannot read: only a whole value is written back.
         raise TypeError("an OpaqueValue can only be stored as a whole value, not inside another")
+
+
+class PickledGlobal:
+    """A module-level name (a class or function) as a pickle names it;
+    never imported."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PickledGlobal) and (other.module, other.name) == (self.module, self.name)
+
+    def __hash__(self) -> int:
+        return hash((self.module, self.name))
+
+    def __repr__(self) -> str:
+        return f"<PickledGlobal {self.module}.{self.name}>"
+
+
+class PickledObject:
+    """An object of a class redisclient does not represent, as its pickle
+    builds it, nothing called: ``cls`` (usually a PickledGlobal) is called
+    with ``args`` and ``kwargs`` (``new``: cls.__new__(cls, *args)), then
+    gets ``items`` appended and ``dictitems`` set, and ``state`` (its
+    __dict__, or what __setstate__ takes; None without one). Stored, it is
+    pickled anew from these parts."""
+
+    __slots__ = ("cls", "args", "kwargs", "new", "items", "dictitems", "state")
+
+    def __init__(
+        self,
+        cls: Any,
+        args: Tuple[Any, ...] = (),
+        kwargs: Any = None,
+        new: bool = False,
+        items: Any = None,
+        dictitems: Any = None,
+        state: Any = None,
+    ) -> None:
+        self.cls, self.args, self.kwargs, self.new = cls, tuple(args), kwargs, new
+        self.items, self.dictitems, self.state = items, dictitems, state
+
+    @property
+    def class_name(self) -> str:
+        """module.qualname of the class ("" when cls is not a global)."""
+        cls = self.cls
+        if isinstance(cls, PickledGlobal) and cls.module == "copyreg" and self.args and isinstance(self.args[0], PickledGlobal):
+            cls = self.args[0]
+        return f"{cls.module}.{cls.name}" if isinstance(cls, PickledGlobal) else ""
+
+    def _parts(self) -> Tuple[Any, ...]:
+        return (self.cls, self.args, self.kwargs, self.new, self.items, self.dictitems, self.state)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PickledObject) and other._parts() == self._parts()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the objects it stands for
+
+    def __repr__(self) -> str:
+        return f"<PickledObject {self.class_name or self.cls!r}>"
 
 
 class _NotExact(Exception):
@@ -163,6 +232,10 @@ def _to_json(v: Any, strict: bool) -> Any:
         return {"$decimal": str(v)}
     if t is uuid.UUID:
         return {"$uuid": str(v)}
+    if t is PickledObject:
+        return _object_json(v, strict)
+    if t is PickledGlobal:
+        return {"$global": [v.module, v.name]}
     if strict:
         raise _NotExact
     # The JSON and msgpack serializers see subclasses as their base type.
@@ -188,6 +261,23 @@ _BASES: List[Tuple[type, Callable[[Any], Any]]] = [
 ]
 
 
+def _object_json(o: PickledObject, strict: bool) -> Any:
+    body: Dict[str, Any] = {"class": _to_json(o.cls, strict)}
+    if o.args:
+        body["args"] = [_to_json(x, strict) for x in o.args]
+    if o.kwargs is not None:
+        body["kwargs"] = [[_to_json(k, strict), _to_json(x, strict)] for k, x in dict(o.kwargs).items()]
+    if o.new:
+        body["new"] = True
+    if o.items is not None:
+        body["items"] = [_to_json(x, strict) for x in o.items]
+    if o.dictitems is not None:
+        body["dictitems"] = [[_to_json(k, strict), _to_json(x, strict)] for k, x in dict(o.dictitems).items()]
+    if o.state is not None:
+        body["state"] = _to_json(o.state, strict)
+    return {"$object": body}
+
+
 def _dict_json(d: Dict[Any, Any], strict: bool) -> Any:
     if all(type(k) is str and not k.startswith("$") for k in d):
         return {k: _to_json(x, strict) for k, x in d.items()}
@@ -211,10 +301,14 @@ def _tagged(tag: str, body: Any) -> Any:
     if tag == "$dict":
         return {k: x for k, x in body}
     if tag == "$datetime":
+        if type(body) is dict:
+            return _zoned_datetime(body)
         return datetime.fromisoformat(body)
     if tag == "$date":
         return date.fromisoformat(body)
     if tag == "$time":
+        if type(body) is dict:
+            return time.fromisoformat(body["iso"]).replace(fold=int(body.get("fold", False)))
         return time.fromisoformat(body)
     if tag == "$timedelta":
         days, seconds, microseconds = body
@@ -225,7 +319,49 @@ def _tagged(tag: str, body: Any) -> Any:
         return uuid.UUID(body)
     if tag == "$pickle":
         return OpaqueValue(base64.b64decode(body, validate=True))
+    if tag == "$opaque":
+        return OpaqueValue(base64.b64decode(body["pickle"], validate=True), body["value"])
+    if tag == "$bytearray":
+        return bytearray(base64.b64decode(body, validate=True))
+    if tag == "$complex":
+        return complex(body[0], body[1])
+    if tag == "$ordereddict":
+        return collections.OrderedDict(body)
+    if tag == "$global":
+        return PickledGlobal(body[0], body[1])
+    if tag == "$object":
+        return PickledObject(
+            body["class"],
+            body.get("args", ()),
+            dict(body["kwargs"]) if "kwargs" in body else None,
+            body.get("new", False),
+            body.get("items"),
+            dict(body["dictitems"]) if "dictitems" in body else None,
+            body.get("state"),
+        )
     raise ValueError(f"unknown value JSON tag {tag}")
+
+
+def _zoned_datetime(body: Dict[str, Any]) -> datetime:
+    """$datetime's object form: a zoneinfo or pytz zone (pytz's own when
+    pytz is installed, else the zoneinfo zone of that name), a named
+    timezone, a fold."""
+    dt = datetime.fromisoformat(body["iso"])
+    zone = body.get("zone")
+    if "pytz" in body:
+        try:
+            import pytz  # type: ignore[import-untyped]
+        except ImportError:
+            pass
+        else:
+            return dt.astimezone(pytz.utc if body["pytz"] == [] else pytz.timezone(zone))
+    if zone is not None:
+        from zoneinfo import ZoneInfo
+
+        return dt.astimezone(ZoneInfo(zone))
+    if "tzname" in body:
+        dt = dt.replace(tzinfo=timezone(dt.utcoffset(), body["tzname"]))  # type: ignore[arg-type]
+    return dt.replace(fold=int(body.get("fold", False)))
 
 
 def _from_pairs(pairs: List[Tuple[str, Any]]) -> Any:

@@ -7,6 +7,7 @@ The message names the operation and the cause and never holds a password
 from __future__ import annotations
 
 import builtins
+import pickle
 
 __all__ = [
     "RedisClientError",
@@ -83,10 +84,12 @@ class ValueCodecError(RedisClientError, ValueError):
     """A value the entry's SERIALIZER/COMPRESSOR cannot read or write."""
 
 
-class ValueDecodeError(ValueCodecError):
+class ValueDecodeError(ValueCodecError, pickle.UnpicklingError):
     """A stored value that cannot be decoded: malformed, another codec's
-    bytes, past the size limit, or a pickle that would call code (refused,
-    never run). get_bytes() still reads the raw bytes."""
+    bytes, past the size limit. It is also a pickle.UnpicklingError, what
+    Django's pickle.loads raises for bytes that are no pickle (and a
+    ValueError, what its JSON and msgpack serializers raise). get_bytes()
+    still reads the raw bytes."""
 
 
 class ValueEncodeError(ValueCodecError):

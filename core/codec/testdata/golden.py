@@ -13,16 +13,25 @@ Modes:
                       PickleSerializer's bytes of each of VALUES and
                       PROTOCOL_VALUES at each pickle protocol 0..HIGHEST,
                       and what it loads from them (type-tagged; "opaque"
-                      with the class name for a type Go has no form of).
+                      with the class name for a type Go has no form of),
+                      and whether Go's bytes must be identical.
+  golden.py reload <- JSON lines {name, protocol, hex}: Go's pickles of an
+                      Object view written anew; -> {name, protocol, ok,
+                      detail}: ok when Python reads them as the value.
 """
 import collections
 import datetime
 import decimal
+import http
+import http.cookies
 import json
 import pickle
 import sys
 import uuid
+import zoneinfo
 from pathlib import Path
+
+import pytz
 
 import django
 from django.conf import settings
@@ -138,7 +147,31 @@ PROTOCOL_VALUES = {
     "uuids": [uuid.UUID(int=5), uuid.UUID(int=2**128 - 1), uuid.UUID(int=2**64, is_safe=uuid.SafeUUID.safe)],
     "bytearray": bytearray(b"\x00\xffz"),
     "bytearray_inside": [1, bytearray(b"x")],
+    "bytearray_empty": bytearray(),
+    "bytearray_large": bytearray(range(256)) * 300,
+    "complex": [complex(1, -0.0), complex(float("inf"), 2.5), -1j],
+    "ordered_dicts": [collections.OrderedDict(), collections.OrderedDict([(2, "b"), ("a", [1])])],
+    "big_list": list(range(2001)),  # batches of 1000 and a last one of 1
+    "big_dict_1001": {i: i for i in range(1001)},
+    "set_2000": set(range(2000)),  # full batches: an empty ADDITEMS ends them
+    "folds": [datetime.datetime(2024, 10, 27, 2, 30, fold=1), datetime.time(1, fold=1)],
+    "zoneinfo": datetime.datetime(2024, 7, 1, 12, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")),
+    "zoneinfo_utc": [datetime.datetime(2024, 1, 1, tzinfo=zoneinfo.ZoneInfo("UTC")), datetime.datetime(2024, 1, 2, tzinfo=zoneinfo.ZoneInfo("UTC"))],
+    "pytz": pytz.timezone("Europe/Paris").localize(datetime.datetime(2024, 7, 1, 12, 30)),
+    "pytz_utc": datetime.datetime(2024, 1, 1, tzinfo=pytz.utc),
+    # Objects of classes the library does not map: read as Object views.
+    "range": range(1, 10, 2),
+    "slice": slice(1, None, -1),
+    "exception": ValueError("bad", 1),
+    "defaultdict": collections.defaultdict(list, {"a": [1, 2]}),
+    "int_enum": http.HTTPStatus.NOT_FOUND,
+    "cookie": http.cookies.SimpleCookie("a=1; b=2"),
+    "objects_inside": {"r": range(3), "n": 1},
 }
+
+# Values whose bytes Go cannot repeat: Python shares one object where Go
+# has equal copies (a memo GET in Python's pickle), or keeps UUID's is_safe.
+NOT_BYTE_IDENTICAL = {"shared", "shared_many", "shared_bytes", "shared_datetime", "uuids"}
 
 
 def strict_eq(a, b):
@@ -171,11 +204,34 @@ def tagged(v):
         if type(v) is t:
             conv = {int: str, float: float.hex, bytes: bytes.hex}.get(t, lambda x: x)
             return {"t": t.__name__, "v": conv(v)}
+    if type(v) is bytearray:
+        return {"t": "bytearray", "v": v.hex()}
+    if type(v) is complex:
+        return {"t": "complex", "v": [v.real.hex(), v.imag.hex()]}
     if type(v) in (list, tuple, set, frozenset):
         return {"t": type(v).__name__, "v": [tagged(x) for x in v]}
     if type(v) in (dict, collections.OrderedDict):
-        return {"t": "dict", "v": [[tagged(k), tagged(x)] for k, x in v.items()]}
-    if isinstance(v, (datetime.datetime, datetime.date, datetime.time)):
+        t = "dict" if type(v) is dict else "ordereddict"
+        return {"t": t, "v": [[tagged(k), tagged(x)] for k, x in v.items()]}
+    if type(v) is datetime.datetime and v.tzinfo is not None and type(v.tzinfo) is not datetime.timezone:
+        out = {"t": "datetime", "v": v.isoformat(), "fold": v.fold}
+        if isinstance(v.tzinfo, zoneinfo.ZoneInfo):
+            out["zone"] = v.tzinfo.key
+            return out
+        if isinstance(v.tzinfo, datetime.tzinfo) and type(v.tzinfo).__module__.startswith("pytz"):
+            out["zone"] = v.tzinfo.zone
+            reduced = v.tzinfo.__reduce__()
+            out["pytz"] = [tagged(x) for x in (reduced[1] if reduced[0] is not pytz.utc.__reduce__()[0] else ())]
+            return out
+        raise NoTag(type(v).__qualname__)
+    if type(v) is datetime.time and type(v.tzinfo) is datetime.timezone and v.tzinfo != datetime.timezone(v.utcoffset()):
+        raise NoTag("time")  # a named timezone: an Object
+    if isinstance(v, (datetime.datetime, datetime.time)):
+        out = {"t": type(v).__name__, "v": v.isoformat(), "fold": v.fold}
+        if type(v.tzinfo) is datetime.timezone and v.tzinfo.tzname(None) != datetime.timezone(v.utcoffset()).tzname(None):
+            out["offset_name"] = v.tzinfo.tzname(None)
+        return out
+    if isinstance(v, datetime.date):
         return {"t": type(v).__name__, "v": v.isoformat()}
     if isinstance(v, datetime.timedelta):
         return {"t": "timedelta", "v": [v.days, v.seconds, v.microseconds]}
@@ -240,8 +296,43 @@ def protocols():
                 decoded = tagged(ser.loads(enc))
             except NoTag as e:
                 decoded = {"t": "opaque", "v": str(e)}
-            print(json.dumps({"name": name, "protocol": proto, "hex": enc.hex(), "decoded": decoded}))
+            print(json.dumps({"name": name, "protocol": proto, "hex": enc.hex(), "decoded": decoded,
+                              "identical": name not in NOT_BYTE_IDENTICAL}))
+
+
+def same(a, b):
+    """a and b are the same value: equal types all the way down, compared
+    by == where the type defines it, else by what they pickle as."""
+    if type(a) is not type(b):
+        return False
+    if type(a) in (list, tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if type(a) is dict:
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if type(a).__eq__ is not object.__eq__:
+        return a == b or (a != a and b != b)  # nan
+    ra, rb = a.__reduce_ex__(2), b.__reduce_ex__(2)
+    listed = lambda r: tuple(list(x) if hasattr(x, "__next__") else x for x in r)
+    return ra[0] is rb[0] and same(listed(ra[1:]), listed(rb[1:]))
+
+
+def reload():
+    """{name, protocol, hex} lines: ok when Python reads hex as the value
+    it pickled as name (same())."""
+    values = {**VALUES, **PROTOCOL_VALUES}
+    for line in sys.stdin:
+        row = json.loads(line)
+        out = {k: row[k] for k in ("name", "protocol")}
+        try:
+            want = pickle.loads(pickle.dumps(values[row["name"]], row["protocol"]))
+            got = pickle.loads(bytes.fromhex(row["hex"]))
+            out["ok"] = same(got, want)
+            out["detail"] = f"python read {pickle.loads(bytes.fromhex(row['hex']))!r:.200}"
+        except Exception as e:
+            out["ok"] = False
+            out["detail"] = f"{type(e).__name__}: {e!s:.200}"
+        print(json.dumps(out), flush=True)
 
 
 if __name__ == "__main__":
-    {"gen": gen, "check": check, "protocols": protocols}[sys.argv[1]]()
+    {"gen": gen, "check": check, "protocols": protocols, "reload": reload}[sys.argv[1]]()
