@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -54,7 +55,7 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 	if !ok {
 		return nil, fmt.Errorf("%w: COMPRESSOR %q is not a django-redis compressor", ErrConfig, compressorPath)
 	}
-	c := &Codec{comp: comp.forOneCodec(), max: DefaultMaxDecodedSize, proto: pickleDefaultProtocol}
+	c := &Codec{max: DefaultMaxDecodedSize, proto: pickleDefaultProtocol}
 	if v, ok := options["MAX_DECODED_SIZE"]; ok {
 		n, err := pyInt(v)
 		if err != nil || n <= 0 {
@@ -62,6 +63,7 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 		}
 		c.max = n
 	}
+	c.comp = comp.forOneCodec(c.max)
 	switch serializerPath {
 	case defaultSerializer:
 		if v, ok := options["PICKLE_VERSION"]; ok {
@@ -156,7 +158,7 @@ func (c *Codec) Decode(b []byte) (Value, error) {
 	if n, ok := parsePyInt(b); ok {
 		return bigOrInt64(n), nil
 	}
-	raw, err := c.comp.decompress(b, c.max)
+	raw, err := c.comp.decompressValue(b)
 	switch {
 	case errors.Is(err, errNotCompressed):
 		raw = b
@@ -170,11 +172,14 @@ func (c *Codec) Decode(b []byte) (Value, error) {
 // whitespace around an optional sign and decimal digits, with single
 // underscores allowed between digits.
 func parsePyInt(b []byte) (*big.Int, bool) {
-	s := strings.Trim(string(b), " \t\n\r\v\f")
+	// Trimmed in place: a large value is rejected by its length or first
+	// bytes, never copied.
+	b = bytes.Trim(b, " \t\n\r\v\f")
 	// Single underscores between digits at most double the length.
-	if s == "" || len(s) > 2*maxIntDigits+1 {
+	if len(b) == 0 || len(b) > 2*maxIntDigits+1 {
 		return nil, false
 	}
+	s := string(b)
 	sign := ""
 	if s[0] == '+' || s[0] == '-' {
 		sign, s = s[:1], s[1:]

@@ -35,7 +35,7 @@ func (c *Codec) Compress(serialized []byte) ([]byte, error) {
 // compressor cannot read were stored uncompressed and come back as they
 // are. The result is bounded by MAX_DECODED_SIZE.
 func (c *Codec) Decompress(stored []byte) ([]byte, error) {
-	raw, err := c.comp.decompress(stored, c.max)
+	raw, err := c.comp.decompressValue(stored)
 	if errors.Is(err, errNotCompressed) {
 		return stored, nil
 	}
