@@ -54,15 +54,14 @@ var compressors = map[string]compressor{
 	// auto-detects .xz and legacy .lzma ("alone") streams.
 	"django_redis.compressors.lzma.LzmaCompressor": {name: "lzma", minLength: 100,
 		newCompress: func() func([]byte) ([]byte, error) {
-			return func(b []byte) ([]byte, error) {
-				var buf bytes.Buffer
-				buf.Grow(len(b)/2 + 64)
-				w, err := xz.NewWriter(&buf)
+			return pooled(func() *bytes.Buffer { return new(bytes.Buffer) }, func(out *bytes.Buffer, b []byte) ([]byte, error) {
+				out.Reset()
+				w, err := xz.NewWriter(out)
 				if err != nil {
 					return nil, err
 				}
-				return finish(&buf, w, b)
-			}
+				return finish(out, w, b)
+			})
 		},
 		newDecompress: lzmaDecompress},
 	// lz4.frame.compress / decompress (the frame format, not lz4.block)
@@ -86,22 +85,42 @@ func (c compressor) forOneCodec(max int64) compressor {
 }
 
 // A zlib or gzip writer allocates its tables (hundreds of KiB) when made;
-// Reset reuses them, so each Codec keeps its writers in a pool.
+// Reset reuses them, so each Codec keeps its writers in a pool, each with
+// the buffer it writes into.
 type resettableWriter interface {
 	io.WriteCloser
 	Reset(io.Writer)
 }
 
 func pooledWriter(newWriter func() resettableWriter) func([]byte) ([]byte, error) {
-	pool := &sync.Pool{New: func() any { return newWriter() }}
+	type state struct {
+		w   resettableWriter
+		out bytes.Buffer
+	}
+	return pooled(func() *state { return &state{w: newWriter()} }, func(s *state, b []byte) ([]byte, error) {
+		s.out.Reset()
+		s.w.Reset(&s.out)
+		return finish(&s.out, s.w, b)
+	})
+}
+
+// pooled makes a compress function of run, which compresses into what a
+// state owns (a writer and its output buffer): states are pooled, and
+// each result is copied out at its compressed size, so a large value
+// costs one allocation of that size, not a buffer grown by doubling.
+func pooled[S any](newState func() *S, run func(*S, []byte) ([]byte, error)) func([]byte) ([]byte, error) {
+	pool := sync.Pool{New: func() any { return newState() }}
 	return func(b []byte) ([]byte, error) {
-		w := pool.Get().(resettableWriter)
-		defer pool.Put(w)
-		var buf bytes.Buffer
-		// Text values shrink to well under half; one growth at most.
-		buf.Grow(len(b)/2 + 64)
-		w.Reset(&buf)
-		return finish(&buf, w, b)
+		s := pool.Get().(*S)
+		out, err := run(s, b)
+		if err != nil {
+			return nil, err
+		}
+		res := bytes.Clone(out)
+		if cap(out) <= maxScratch {
+			pool.Put(s)
+		}
+		return res, nil
 	}
 }
 

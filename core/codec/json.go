@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -21,14 +22,6 @@ import (
 // Python, so ErrUnsupported here. json.loads then gives back only JSON
 // types: nil, bool, int64/*big.Int, float64, string, List, Dict with string
 // keys — a datetime comes back as its string.
-
-func jsonDumps(v Value) ([]byte, error) {
-	var b bytes.Buffer
-	if err := jsonWrite(&b, v, 0); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
 
 // pyFloatRepr is Python's repr(float).
 func pyFloatRepr(f float64) string {
@@ -284,9 +277,21 @@ func durationISO(d TimeDelta) string {
 // bytes with jsontext's tokens (encoding/json/v2's, which allocate nothing
 // but the strings); invalid UTF-8 reads as U+FFFD and a repeated key keeps
 // its first place with the last value, as with encoding/json before.
-func jsonLoads(data []byte) (Value, error) {
-	d := jsontext.NewDecoder(bytes.NewBuffer(pyJSONConstants(data)),
-		jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+//
+// newJSONLoads makes it for one Codec, which keeps its decoders: making
+// one costs more than reading a small value.
+func newJSONLoads() func([]byte) (Value, error) {
+	pool := sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewReader(nil)) }}
+	return func(data []byte) (Value, error) {
+		d := pool.Get().(*jsontext.Decoder)
+		defer pool.Put(d)
+		d.Reset(bytes.NewBuffer(pyJSONConstants(data)), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		defer d.Reset(bytes.NewReader(nil)) // the pool keeps no value's bytes
+		return jsonLoads(d)
+	}
+}
+
+func jsonLoads(d *jsontext.Decoder) (Value, error) {
 	v, err := jsonRead(d, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: json: %v", ErrMalformed, err)
@@ -301,6 +306,9 @@ func jsonRead(d *jsontext.Decoder, depth int) (Value, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("nesting deeper than %d", maxDepth)
 	}
+	if d.PeekKind() == '"' {
+		return jsonReadString(d)
+	}
 	tok, err := d.ReadToken()
 	if err != nil {
 		return nil, err
@@ -312,8 +320,6 @@ func jsonRead(d *jsontext.Decoder, depth int) (Value, error) {
 		return true, nil
 	case 'f':
 		return false, nil
-	case '"':
-		return tok.String(), nil
 	case '0':
 		return jsonNumber(tok.String())
 	case '[':
@@ -331,11 +337,10 @@ func jsonRead(d *jsontext.Decoder, depth int) (Value, error) {
 		m := Dict{}
 		var idx map[string]int // past a few keys; a repeated key is rare
 		for d.PeekKind() != '}' {
-			tok, err := d.ReadToken()
+			k, err := jsonReadString(d)
 			if err != nil {
 				return nil, err
 			}
-			k := tok.String() // a token lasts until the next read
 			v, err := jsonRead(d, depth+1)
 			if err != nil {
 				return nil, err
@@ -346,6 +351,28 @@ func jsonRead(d *jsontext.Decoder, depth int) (Value, error) {
 		return m, err
 	}
 	return nil, fmt.Errorf("unexpected %v", tok.Kind())
+}
+
+// jsonReadString reads a string as its raw JSON and copies it once when
+// it has no escapes and is valid UTF-8, what a large text value is: the
+// token's unquoting would scan it a second time byte by byte.
+func jsonReadString(d *jsontext.Decoder) (string, error) {
+	raw, err := d.ReadValue()
+	if err != nil {
+		return "", err
+	}
+	if raw.Kind() != '"' {
+		return "", fmt.Errorf("unexpected %v", raw.Kind())
+	}
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner), nil
+	}
+	tok, err := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowInvalidUTF8(true)).ReadToken()
+	if err != nil {
+		return "", err
+	}
+	return tok.String(), nil
 }
 
 // setJSONKey is dict assignment for str keys: a repeated key keeps its

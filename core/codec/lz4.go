@@ -38,17 +38,17 @@ func lz4Decompress(max int64) func([]byte) ([]byte, error) {
 // lz4Compress writes frames as lz4.frame.compress does by default: 64 KiB
 // blocks, the content size stored, no content or block checksum.
 func lz4Compress() func([]byte) ([]byte, error) {
-	pool := sync.Pool{New: func() any { return lz4.NewWriter(nil) }}
-	return func(b []byte) ([]byte, error) {
-		w := pool.Get().(*lz4.Writer)
-		defer pool.Put(w)
-		var buf bytes.Buffer
-		buf.Grow(len(b)/2 + 64)
-		w.Reset(&buf)
-		if err := w.Apply(lz4.BlockSizeOption(lz4.Block64Kb), lz4.ChecksumOption(false),
+	type state struct {
+		w   *lz4.Writer
+		out bytes.Buffer
+	}
+	return pooled(func() *state { return &state{w: lz4.NewWriter(nil)} }, func(s *state, b []byte) ([]byte, error) {
+		s.out.Reset()
+		s.w.Reset(&s.out)
+		if err := s.w.Apply(lz4.BlockSizeOption(lz4.Block64Kb), lz4.ChecksumOption(false),
 			lz4.BlockChecksumOption(false), lz4.SizeOption(uint64(len(b)))); err != nil {
 			return nil, err
 		}
-		return finish(&buf, w, b)
-	}
+		return finish(&s.out, s.w, b)
+	})
 }

@@ -15,11 +15,7 @@ func (c *Codec) EncodeSerialized(v Value) ([]byte, error) {
 		}
 		return c.comp.compressValue(append([]byte(nil), x.Raw...))
 	}
-	b, err := c.ser.dumps(v)
-	if err != nil {
-		return nil, err
-	}
-	return c.comp.compressValue(b)
+	return c.serialize(v)
 }
 
 // Compress is the entry's COMPRESSOR applied to serialized bytes, as

@@ -13,16 +13,20 @@ import (
 // decodes into one buffer of that size, bounded by the Codec's limit.
 
 func zstdCompress() func([]byte) ([]byte, error) {
+	// pyzstd writes no checksum (libzstd's default); the content size,
+	// as here, is in the frame header.
 	encoder := sync.OnceValues(func() (*zstd.Encoder, error) {
-		return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+		return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false))
 	})
-	return func(b []byte) ([]byte, error) {
+	type state struct{ out []byte }
+	return pooled(func() *state { return new(state) }, func(s *state, b []byte) ([]byte, error) {
 		enc, err := encoder()
 		if err != nil {
 			return nil, err
 		}
-		return enc.EncodeAll(b, make([]byte, 0, len(b)/2+64)), nil
-	}
+		s.out = enc.EncodeAll(b, s.out[:0])
+		return s.out, nil
+	})
 }
 
 func zstdDecompress(max int64) func([]byte) ([]byte, error) {
