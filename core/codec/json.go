@@ -51,34 +51,44 @@ func pyFloatRepr(f float64) string {
 }
 
 // jsonString is json.dumps of a str with ensure_ascii: printable ASCII
-// but '"' and '\\' as is, copied by runs; the rest escaped, lowercase
-// hex, UTF-16 surrogate pairs beyond the BMP. (Invalid UTF-8, which a
-// Python str cannot hold, is written as U+FFFD.)
-func jsonString(b *bytes.Buffer, s string) {
+// but '"' and '\\' as is, the rest escaped, lowercase hex, UTF-16
+// surrogate pairs beyond the BMP.
+func jsonString(b *bytes.Buffer, s string) { writeJSONString(b, s, true) }
+
+// writeJSONString copies s by runs of bytes that need no escape. Without
+// ascii, valid UTF-8 and DEL are such bytes too. Invalid UTF-8, which a
+// Python str cannot hold, is written as U+FFFD either way.
+func writeJSONString(b *bytes.Buffer, s string, ascii bool) {
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+		if c >= 0x20 && c != '"' && c != '\\' && (c < 0x7f || c == 0x7f && !ascii) {
 			i++
 			continue
 		}
-		b.WriteString(s[start:i])
 		if c < utf8.RuneSelf {
+			b.WriteString(s[start:i])
 			writeShortEscape(b, c)
 			i++
-		} else {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r >= 0x10000 {
-				h, l := utf16.EncodeRune(r)
-				writeU(b, h)
-				writeU(b, l)
-			} else {
-				writeU(b, r)
-			}
-			i += size
+			start = i
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !ascii && (r != utf8.RuneError || size != 1) {
+			i += size
+			continue
+		}
+		b.WriteString(s[start:i])
+		if r >= 0x10000 {
+			h, l := utf16.EncodeRune(r)
+			writeU(b, h)
+			writeU(b, l)
+		} else {
+			writeU(b, r)
+		}
+		i += size
 		start = i
 	}
 	b.WriteString(s[start:])

@@ -71,10 +71,7 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 		return fmt.Errorf("%w: nested deeper than %d", ErrValueJSON, maxValueJSONDepth)
 	}
 	tagged := func(tag string) { b.WriteString(`{"$` + tag + `":`) }
-	str := func(s string) {
-		q, _ := json.Marshal(s) // a string never fails; invalid UTF-8 becomes U+FFFD
-		b.Write(q)
-	}
+	str := func(s string) { valueJSONString(b, s) }
 	seq := func(items []Value) error {
 		b.WriteByte('[')
 		for i, x := range items {
@@ -127,7 +124,7 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 		str(x)
 	case []byte:
 		tagged("bytes")
-		str(base64.StdEncoding.EncodeToString(x))
+		base64String(b, x)
 		b.WriteByte('}')
 	case List:
 		return seq(x)
@@ -186,7 +183,7 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 		b.WriteByte('}')
 	case Opaque:
 		tagged("pickle")
-		str(base64.StdEncoding.EncodeToString(x.Raw))
+		base64String(b, x.Raw)
 		b.WriteByte('}')
 	default:
 		return fmt.Errorf("%w: no value JSON form for Go type %T", ErrValueJSON, v)
@@ -227,8 +224,7 @@ func writeDictJSON(b *bytes.Buffer, d Dict, depth int) error {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		q, _ := json.Marshal(it.Key.(string))
-		b.Write(q)
+		valueJSONString(b, it.Key.(string))
 		b.WriteByte(':')
 		if err := writeValueJSON(b, it.Value, depth+1); err != nil {
 			return err
@@ -236,6 +232,20 @@ func writeDictJSON(b *bytes.Buffer, d Dict, depth int) error {
 	}
 	b.WriteByte('}')
 	return nil
+}
+
+// valueJSONString writes s as a JSON string in UTF-8: only '"', '\\' and
+// control characters are escaped, and invalid UTF-8 is U+FFFD, so the
+// text stays valid for Python's json.
+func valueJSONString(b *bytes.Buffer, s string) { writeJSONString(b, s, false) }
+
+// base64String writes p as a JSON string of its standard base64, which
+// needs no escaping.
+func base64String(b *bytes.Buffer, p []byte) {
+	b.Grow(base64.StdEncoding.EncodedLen(len(p)) + 2)
+	b.WriteByte('"')
+	b.Write(base64.StdEncoding.AppendEncode(b.AvailableBuffer(), p))
+	b.WriteByte('"')
 }
 
 // isoClock is Python's time.isoformat() without the offset: microseconds

@@ -304,6 +304,17 @@ class Library:
         finally:
             self.free(ptr)
 
+    def take_text(self, ptr: Optional[int], size: int) -> str:
+        """Decodes a UTF-8 buffer the library returned, straight from its
+        memory (no bytes copy first), and frees it: a large value costs
+        the buffer and its str, not a third copy."""
+        if not ptr:
+            return ""
+        try:
+            return str((ctypes.c_char * size).from_address(ptr), "utf-8")
+        finally:
+            self.free(ptr)
+
     def error(self, status: int, err: c_void_p, reading: Optional[bool] = True) -> RedisClientError:
         """The exception for an error status, freeing the message. An
         RC_ERR_VALUE is ValueDecodeError when reading, else ValueEncodeError
