@@ -24,7 +24,7 @@ from ctypes import (
     c_void_p,
 )
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .errors import (
     CacheError,
@@ -304,14 +304,14 @@ class Library:
         finally:
             self.free(ptr)
 
-    def take_text(self, ptr: Optional[int], size: int) -> str:
-        """Decodes a UTF-8 buffer the library returned, straight from its
-        memory (no bytes copy first), and frees it: a large value costs
-        the buffer and its str, not a third copy."""
+    def take_with(self, ptr: Optional[int], size: int, read: Callable[[memoryview], Any]) -> Any:
+        """read() of a buffer the library returned, straight from its
+        memory (no bytes copy first), then frees it: a large value costs
+        the buffer and what read makes of it, not a third copy."""
         if not ptr:
-            return ""
+            return read(memoryview(b""))
         try:
-            return str((ctypes.c_char * size).from_address(ptr), "utf-8")
+            return read(memoryview((ctypes.c_char * size).from_address(ptr)).cast("B"))
         finally:
             self.free(ptr)
 

@@ -19,6 +19,7 @@ import binascii
 import json
 import math
 import pickle
+import re
 import sys
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
@@ -121,6 +122,19 @@ class ValueCodec:
         return _DECODER.decode(text if isinstance(text, str) else text.decode("utf-8"))
 
     @staticmethod
+    def loads_buffer(text: memoryview) -> Any:
+        """loads() of the library's buffer. A whole value that is a str
+        without escapes, or bytes, is read from the buffer itself: a large
+        one then costs its own size once, not the text's str and the
+        parse's copy of it besides."""
+        n = len(text)
+        if n >= 2 and text[0] == 0x22 and text[n - 1] == 0x22 and _ESCAPE.search(text, 1, n - 1) is None:
+            return str(text[1 : n - 1], "utf-8")
+        if n > len(_BYTES_HEAD) and text[: len(_BYTES_HEAD)] == _BYTES_HEAD and text[n - 2 :] == b'"}':
+            return _unb64_buffer(text[len(_BYTES_HEAD) : n - 2])
+        return _DECODER.decode(str(text, "utf-8"))
+
+    @staticmethod
     def loads_many(texts: List[bytes]) -> List[Any]:
         """Many value texts in one parse: get_many's values cost one join,
         one decode and one call into the json module instead of one each."""
@@ -204,6 +218,18 @@ if sys.version_info >= (3, 11):
     # The same check without b64decode's regular expression.
     def _unb64(body: str) -> bytes:  # noqa: F811
         return binascii.a2b_base64(body, strict_mode=True)
+
+
+def _unb64_buffer(body: memoryview) -> bytes:
+    if sys.version_info >= (3, 11):
+        return binascii.a2b_base64(body, strict_mode=True)
+    return base64.b64decode(body.tobytes(), validate=True)
+
+
+# What value JSON escapes inside a string, and how a whole bytes value
+# starts (the library writes no spaces).
+_ESCAPE = re.compile(rb'[\\"]')
+_BYTES_HEAD = b'{"$bytes":"'
 
 
 def _int_tag(body: str) -> int:
