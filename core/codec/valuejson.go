@@ -56,6 +56,9 @@ var ErrValueJSON = errors.New("codec: invalid value JSON")
 // MarshalValueJSON writes v as value JSON.
 func MarshalValueJSON(v Value) ([]byte, error) {
 	var b bytes.Buffer
+	// One allocation of about the text's size: grown by doubling, a large
+	// value's buffers would add up to twice the text, all of it garbage.
+	b.Grow(valueJSONSize(v, 0))
 	if err := writeValueJSON(&b, v, 0); err != nil {
 		return nil, err
 	}
@@ -189,6 +192,44 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 		return fmt.Errorf("%w: no value JSON form for Go type %T", ErrValueJSON, v)
 	}
 	return nil
+}
+
+// valueJSONSize is about the length of v's value JSON: exact for text
+// and bytes without escapes, a little over for the rest.
+func valueJSONSize(v Value, depth int) int {
+	if depth > maxValueJSONDepth {
+		return 0 // writeValueJSON refuses it
+	}
+	seq := func(items []Value) int {
+		n := 16
+		for _, x := range items {
+			n += 1 + valueJSONSize(x, depth+1)
+		}
+		return n
+	}
+	switch x := v.(type) {
+	case string:
+		return len(x) + 2
+	case []byte:
+		return base64.StdEncoding.EncodedLen(len(x)) + 13
+	case Opaque:
+		return base64.StdEncoding.EncodedLen(len(x.Raw)) + 14
+	case List:
+		return seq(x)
+	case Tuple:
+		return seq(x)
+	case Set:
+		return seq(x)
+	case FrozenSet:
+		return seq(x)
+	case Dict:
+		n := 16
+		for _, it := range x {
+			n += 8 + valueJSONSize(it.Key, depth+1) + valueJSONSize(it.Value, depth+1)
+		}
+		return n
+	}
+	return 32
 }
 
 func writeDictJSON(b *bytes.Buffer, d Dict, depth int) error {
