@@ -20,5 +20,7 @@ go test -c -o "$tmp/codec.test" ./core/codec/
 "$py" parity/bench_values.py --go "$tmp/codec.test" --rounds "${BENCH_ROUNDS:-3}"
 echo "== python/bench.py (shim against redis-py and Django's cache)"
 "$py" python/bench.py
+echo "== python/bench_memory.py (the peaks of one get of a large value through the shim)"
+"$py" python/bench_memory.py
 echo "== python/bench_backend.py (the Django backend against Django's RedisCache and django-redis)"
 "$py" python/bench_backend.py
