@@ -3,6 +3,7 @@ module github.com/redisclient/redisclient
 go 1.26.0
 
 require (
+	github.com/go-json-experiment/json v1.27.2
 	github.com/klauspost/compress v1.20.4
 	github.com/pierrec/lz4/v4 v4.1.33
 	github.com/redis/go-redis/v9 v9.23.0

@@ -14,15 +14,16 @@ export PYTHONPATH="$PWD/python" REDISCLIENT_LIBRARY="$PWD/lib/libredisclient.so"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3)"
 echo "== go test -bench (core against go-redis)"
 go test ./core/ -run '^$' -bench . -benchmem -count "${BENCH_COUNT:-5}" -timeout 40m
-echo "== go test -bench (codecs)"
-go test ./core/codec/ -run '^$' -bench . -benchmem -count 1 -timeout 20m
+echo "== the codecs: core/codec's BenchmarkCodec and django-redis's encode/decode, interleaved case by case"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+go test -c -o "$tmp/codec.test" ./core/codec/
+"$py" parity/bench_values.py --go "$tmp/codec.test" --rounds "${BENCH_ROUNDS:-3}"
 echo "== python/bench.py (shim against redis-py and Django's cache)"
 "$py" python/bench.py
+echo "== python/bench_memory.py (the peaks of one get of a large value through the shim)"
+"$py" python/bench_memory.py
 echo "== python/bench_backend.py (the Django backend against Django's RedisCache and django-redis)"
 "$py" python/bench_backend.py
-if [ -f parity/bench_values.py ]; then
-	echo "== parity/bench_values.py (django-redis's codecs in Python)"
-	"$py" parity/bench_values.py
-fi
 echo "== scripts/bench_threads.sh (GETs from 1 to 64 threads: hiredis, core from Go, the C ABI, the shim, redis-py)"
 RC_TEST_PYTHON="$py" bash scripts/bench_threads.sh

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ErrConfig wraps every error about SERIALIZER, COMPRESSOR or OPTIONS.
@@ -27,6 +28,9 @@ const (
 
 type serializer struct {
 	dumps func(Value) ([]byte, error)
+	// write, where set, serializes into a buffer: the Codec's scratch
+	// buffers, so a large value is not built by a series of doublings.
+	write func(*bytes.Buffer, Value) error
 	loads func([]byte) (Value, error)
 }
 
@@ -37,7 +41,8 @@ type Codec struct {
 	max   int64
 	proto int
 	// pickle: Opaque values (raw pickles) can only be written by it.
-	pickle bool
+	pickle  bool
+	scratch sync.Pool // of *bytes.Buffer, for ser.write
 }
 
 // New builds the Codec django-redis would use for SERIALIZER and COMPRESSOR
@@ -55,7 +60,7 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 	if !ok {
 		return nil, fmt.Errorf("%w: COMPRESSOR %q is not a django-redis compressor", ErrConfig, compressorPath)
 	}
-	c := &Codec{comp: comp.forOneCodec(), max: DefaultMaxDecodedSize, proto: pickleDefaultProtocol}
+	c := &Codec{max: DefaultMaxDecodedSize, proto: pickleDefaultProtocol}
 	if v, ok := options["MAX_DECODED_SIZE"]; ok {
 		n, err := pyInt(v)
 		if err != nil || n <= 0 {
@@ -63,6 +68,7 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 		}
 		c.max = n
 	}
+	c.comp = comp.forOneCodec(c.max)
 	switch serializerPath {
 	case defaultSerializer:
 		if v, ok := options["PICKLE_VERSION"]; ok {
@@ -81,9 +87,9 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 		c.ser = serializer{dumps: func(v Value) ([]byte, error) { return pickleValue(v, c.proto) }, loads: unpickle}
 		c.pickle = true
 	case "django_redis.serializers.json.JSONSerializer":
-		c.ser = serializer{dumps: jsonDumps, loads: jsonLoads}
+		c.ser = serializer{write: func(b *bytes.Buffer, v Value) error { return jsonWrite(b, v, 0) }, loads: newJSONLoads()}
 	case "django_redis.serializers.msgpack.MSGPackSerializer":
-		c.ser = serializer{dumps: msgpackDumps, loads: msgpackLoads}
+		c.ser = serializer{write: msgpackWriteTo, loads: msgpackLoads}
 	default:
 		return nil, fmt.Errorf("%w: SERIALIZER %q is not a django-redis serializer", ErrConfig, serializerPath)
 	}
@@ -144,12 +150,42 @@ func (c *Codec) Encode(v Value) ([]byte, error) {
 		}
 		return c.comp.compressValue(append([]byte(nil), x.Raw...))
 	}
-	b, err := c.ser.dumps(v)
-	if err != nil {
+	return c.serialize(v)
+}
+
+// serialize is the serializer then the compressor. A value the serializer
+// writes into a scratch buffer is copied out once, at its size, unless
+// the compressor makes its own bytes of it.
+func (c *Codec) serialize(v Value) ([]byte, error) {
+	if c.ser.write == nil {
+		b, err := c.ser.dumps(v)
+		if err != nil {
+			return nil, err
+		}
+		return c.comp.compressValue(b)
+	}
+	buf, _ := c.scratch.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= maxScratch {
+			buf.Reset()
+			c.scratch.Put(buf)
+		}
+	}()
+	if err := c.ser.write(buf, v); err != nil {
 		return nil, err
 	}
-	return c.comp.compressValue(b)
+	b := buf.Bytes()
+	if c.comp.compress != nil && len(b) > c.comp.minLength {
+		return c.comp.compress(b)
+	}
+	return bytes.Clone(b), nil
 }
+
+// maxScratch bounds what a Codec keeps between calls.
+const maxScratch = 4 << 20
 
 // Decode reverses Encode like django-redis's client.decode(): bytes that
 // Python's int() accepts are an int; otherwise they are decompressed (a
@@ -158,7 +194,7 @@ func (c *Codec) Decode(b []byte) (Value, error) {
 	if n, ok := parsePyInt(b); ok {
 		return bigOrInt64(n), nil
 	}
-	raw, err := c.comp.decompress(b, c.max)
+	raw, err := c.comp.decompressValue(b)
 	switch {
 	case errors.Is(err, errNotCompressed):
 		raw = b
@@ -172,17 +208,14 @@ func (c *Codec) Decode(b []byte) (Value, error) {
 // whitespace around an optional sign and decimal digits, with single
 // underscores allowed between digits.
 func parsePyInt(b []byte) (*big.Int, bool) {
-	// Trimmed as bytes and measured before any copy: a stored pickle or
+	// Trimmed in place and measured before any copy: a stored pickle or
 	// compressed value is refused at its first byte, whatever its size.
 	b = bytes.Trim(b, " \t\n\r\v\f")
+	// Single underscores between digits at most double the length.
 	if len(b) == 0 || len(b) > 2*maxIntDigits+1 || (b[0] > '9' && b[0] != '_') {
 		return nil, false
 	}
 	s := string(b)
-	// Single underscores between digits at most double the length.
-	if s == "" || len(s) > 2*maxIntDigits+1 {
-		return nil, false
-	}
 	sign := ""
 	if s[0] == '+' || s[0] == '-' {
 		sign, s = s[:1], s[1:]

@@ -2,13 +2,16 @@ package codec
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+	"github.com/go-json-experiment/json/jsontext"
+	"io"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // JSONSerializer: json.dumps(value, cls=DjangoJSONEncoder) with Python's
@@ -19,14 +22,6 @@ import (
 // Python, so ErrUnsupported here. json.loads then gives back only JSON
 // types: nil, bool, int64/*big.Int, float64, string, List, Dict with string
 // keys — a datetime comes back as its string.
-
-func jsonDumps(v Value) ([]byte, error) {
-	var b bytes.Buffer
-	if err := jsonWrite(&b, v, 0); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
 
 // pyFloatRepr is Python's repr(float).
 func pyFloatRepr(f float64) string {
@@ -55,38 +50,78 @@ func pyFloatRepr(f float64) string {
 	return s
 }
 
-func jsonString(b *bytes.Buffer, s string) {
+// jsonString is json.dumps of a str with ensure_ascii: printable ASCII
+// but '"' and '\\' as is, the rest escaped, lowercase hex, UTF-16
+// surrogate pairs beyond the BMP.
+func jsonString(b *bytes.Buffer, s string) { writeJSONString(b, s, true) }
+
+// writeJSONString copies s by runs of bytes that need no escape. Without
+// ascii, valid UTF-8 and DEL are such bytes too. Invalid UTF-8, which a
+// Python str cannot hold, is written as U+FFFD either way.
+func writeJSONString(b *bytes.Buffer, s string, ascii bool) {
+	b.Grow(len(s) + 2)
 	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\b':
-			b.WriteString(`\b`)
-		case r == '\f':
-			b.WriteString(`\f`)
-		case r < 0x20 || (r >= 0x7f && r < 0x10000):
-			if r == 0x7f {
-				b.WriteRune(r)
-				continue
-			}
-			fmt.Fprintf(b, `\u%04x`, r)
-		case r >= 0x10000:
-			h, l := utf16.EncodeRune(r)
-			fmt.Fprintf(b, `\u%04x\u%04x`, h, l)
-		default:
-			b.WriteRune(r)
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && (c < 0x7f || c == 0x7f && !ascii) {
+			i++
+			continue
 		}
+		if c < utf8.RuneSelf {
+			b.WriteString(s[start:i])
+			writeShortEscape(b, c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !ascii && (r != utf8.RuneError || size != 1) {
+			i += size
+			continue
+		}
+		b.WriteString(s[start:i])
+		if r >= 0x10000 {
+			h, l := utf16.EncodeRune(r)
+			writeU(b, h)
+			writeU(b, l)
+		} else {
+			writeU(b, r)
+		}
+		i += size
+		start = i
 	}
+	b.WriteString(s[start:])
 	b.WriteByte('"')
+}
+
+// writeShortEscape escapes an ASCII byte as json.dumps does.
+func writeShortEscape(b *bytes.Buffer, c byte) {
+	switch c {
+	case '"':
+		b.WriteString(`\"`)
+	case '\\':
+		b.WriteString(`\\`)
+	case '\n':
+		b.WriteString(`\n`)
+	case '\r':
+		b.WriteString(`\r`)
+	case '\t':
+		b.WriteString(`\t`)
+	case '\b':
+		b.WriteString(`\b`)
+	case '\f':
+		b.WriteString(`\f`)
+	default:
+		writeU(b, rune(c))
+	}
+}
+
+const lowerHex = "0123456789abcdef"
+
+// writeU writes \uXXXX for a UTF-16 code unit.
+func writeU(b *bytes.Buffer, r rune) {
+	b.Write([]byte{'\\', 'u', lowerHex[r>>12&0xf], lowerHex[r>>8&0xf], lowerHex[r>>4&0xf], lowerHex[r&0xf]})
 }
 
 func jsonKey(k Value) (string, error) {
@@ -248,80 +283,155 @@ func durationISO(d TimeDelta) string {
 }
 
 // jsonLoads is json.loads: objects keep their key order, integers stay
-// exact, numbers with a fraction or exponent are floats.
-func jsonLoads(data []byte) (Value, error) {
-	d := json.NewDecoder(bytes.NewReader(pyJSONConstants(data)))
-	d.UseNumber()
+// exact, numbers with a fraction or exponent are floats. One pass over the
+// bytes with jsontext's tokens (encoding/json/v2's, which allocate nothing
+// but the strings); invalid UTF-8 reads as U+FFFD and a repeated key keeps
+// its first place with the last value, as with encoding/json before.
+//
+// newJSONLoads makes it for one Codec, which keeps its decoders: making
+// one costs more than reading a small value.
+func newJSONLoads() func([]byte) (Value, error) {
+	pool := sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewReader(nil)) }}
+	return func(data []byte) (Value, error) {
+		d := pool.Get().(*jsontext.Decoder)
+		defer pool.Put(d)
+		d.Reset(bytes.NewBuffer(pyJSONConstants(data)), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		defer d.Reset(bytes.NewReader(nil)) // the pool keeps no value's bytes
+		return jsonLoads(d)
+	}
+}
+
+func jsonLoads(d *jsontext.Decoder) (Value, error) {
 	v, err := jsonRead(d, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: json: %v", ErrMalformed, err)
 	}
-	if _, err := d.Token(); err == nil {
+	if _, err := d.ReadToken(); err != io.EOF {
 		return nil, fmt.Errorf("%w: json: extra data", ErrMalformed)
 	}
 	return v, nil
 }
 
-func jsonRead(d *json.Decoder, depth int) (Value, error) {
+func jsonRead(d *jsontext.Decoder, depth int) (Value, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("nesting deeper than %d", maxDepth)
 	}
-	tok, err := d.Token()
+	if d.PeekKind() == '"' {
+		return jsonReadString(d)
+	}
+	tok, err := d.ReadToken()
 	if err != nil {
 		return nil, err
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '[':
-			l := List{}
-			for d.More() {
-				v, err := jsonRead(d, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				l = append(l, v)
+	switch tok.Kind() {
+	case 'n':
+		return nil, nil
+	case 't':
+		return true, nil
+	case 'f':
+		return false, nil
+	case '0':
+		return jsonNumber(tok.String())
+	case '[':
+		l := List{}
+		for d.PeekKind() != ']' {
+			v, err := jsonRead(d, depth+1)
+			if err != nil {
+				return nil, err
 			}
-			_, err := d.Token()
-			return l, err
-		case '{':
-			m, idx := Dict{}, map[any]int{}
-			for d.More() {
-				k, err := d.Token()
-				if err != nil {
-					return nil, err
-				}
-				v, err := jsonRead(d, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				m.set(idx, k.(string), v)
+			l = append(l, v)
+		}
+		_, err := d.ReadToken()
+		return l, err
+	case '{':
+		m := Dict{}
+		var idx map[string]int // past a few keys; a repeated key is rare
+		for d.PeekKind() != '}' {
+			k, err := jsonReadString(d)
+			if err != nil {
+				return nil, err
 			}
-			_, err := d.Token()
-			return m, err
-		}
-		return nil, fmt.Errorf("unexpected %v", t)
-	case json.Number:
-		s := string(t)
-		switch s { // the texts pyJSONConstants writes
-		case nanText:
-			return math.NaN(), nil
-		case infText:
-			return math.Inf(1), nil
-		case "-" + infText:
-			return math.Inf(-1), nil
-		}
-		if !strings.ContainsAny(s, ".eE") {
-			// json.loads: int() of the digits, within its digit limit
-			n, ok := parseDecimalInt(s)
-			if !ok {
-				return nil, fmt.Errorf("%w: json: integer of more than %d digits", ErrMalformed, maxIntDigits)
+			v, err := jsonRead(d, depth+1)
+			if err != nil {
+				return nil, err
 			}
-			return bigOrInt64(n), nil
+			m, idx = setJSONKey(m, idx, k, v)
 		}
-		return strconv.ParseFloat(s, 64)
+		_, err := d.ReadToken()
+		return m, err
 	}
-	return tok, nil // nil, bool, string
+	return nil, fmt.Errorf("unexpected %v", tok.Kind())
+}
+
+// jsonReadString reads a string as its raw JSON and copies it once when
+// it has no escapes and is valid UTF-8, what a large text value is: the
+// token's unquoting would scan it a second time byte by byte.
+func jsonReadString(d *jsontext.Decoder) (string, error) {
+	raw, err := d.ReadValue()
+	if err != nil {
+		return "", err
+	}
+	if raw.Kind() != '"' {
+		return "", fmt.Errorf("unexpected %v", raw.Kind())
+	}
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner), nil
+	}
+	tok, err := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowInvalidUTF8(true)).ReadToken()
+	if err != nil {
+		return "", err
+	}
+	return tok.String(), nil
+}
+
+// setJSONKey is dict assignment for str keys: a repeated key keeps its
+// first place and takes the new value.
+func setJSONKey(m Dict, idx map[string]int, k string, v Value) (Dict, map[string]int) {
+	const scan = 8
+	if idx == nil && len(m) >= scan {
+		idx = make(map[string]int, 2*len(m))
+		for i, it := range m {
+			idx[it.Key.(string)] = i
+		}
+	}
+	if idx == nil {
+		for i := range m {
+			if m[i].Key.(string) == k {
+				m[i].Value = v
+				return m, idx
+			}
+		}
+	} else if i, ok := idx[k]; ok {
+		m[i].Value = v
+		return m, idx
+	} else {
+		idx[k] = len(m)
+	}
+	return append(m, Item{k, v}), idx
+}
+
+func jsonNumber(s string) (Value, error) {
+	switch s { // the texts pyJSONConstants writes
+	case nanText:
+		return math.NaN(), nil
+	case infText:
+		return math.Inf(1), nil
+	case "-" + infText:
+		return math.Inf(-1), nil
+	}
+	if !strings.ContainsAny(s, ".eE") {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return n, nil
+		}
+		// json.loads: int() of the digits, within its digit limit
+		n, ok := parseDecimalInt(s)
+		if !ok {
+			return nil, fmt.Errorf("%w: json: integer of more than %d digits", ErrMalformed, maxIntDigits)
+		}
+		return bigOrInt64(n), nil
+	}
+	return strconv.ParseFloat(s, 64)
 }
 
 // Python's json.dumps writes NaN, Infinity and -Infinity (allow_nan=True,

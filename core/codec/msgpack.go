@@ -19,13 +19,11 @@ import (
 // sets, datetimes, Decimal, UUID...: here ErrUnsupported. Ints beyond
 // 64 bits are OverflowError in Python: ErrUnsupported too.
 
-func msgpackDumps(v Value) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := msgpack.NewEncoder(&buf)
-	if err := msgpackWrite(enc, v, 0); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+func msgpackWriteTo(buf *bytes.Buffer, v Value) error {
+	enc := msgpack.GetEncoder()
+	defer msgpack.PutEncoder(enc)
+	enc.Reset(buf)
+	return msgpackWrite(enc, v, 0)
 }
 
 func msgpackWrite(e *msgpack.Encoder, v Value, depth int) error {
@@ -88,8 +86,10 @@ func msgpackWrite(e *msgpack.Encoder, v Value, depth int) error {
 
 func msgpackLoads(data []byte) (Value, error) {
 	r := bytes.NewReader(data)
-	d := msgpack.NewDecoder(r)
-	v, err := msgpackRead(d, r, 0)
+	d := msgpack.GetDecoder()
+	defer msgpack.PutDecoder(d)
+	d.Reset(r) // a bytes.Reader is read as it is, not through a bufio
+	v, err := msgpackRead(d, r, data, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: msgpack: %v", ErrMalformed, err)
 	}
@@ -99,7 +99,7 @@ func msgpackLoads(data []byte) (Value, error) {
 	return v, nil
 }
 
-func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, depth int) (Value, error) {
+func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, data []byte, depth int) (Value, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("nesting deeper than %d", maxDepth)
 	}
@@ -122,15 +122,7 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, depth int) (Value, error) 
 	case c == msgpcode.Float || c == msgpcode.Double:
 		return d.DecodeFloat64()
 	case msgpcode.IsString(c) || msgpcode.IsBin(c):
-		// The library allocates the declared length before reading: check
-		// it against the bytes left so a 4 GiB header costs nothing.
-		if err := checkDeclaredLen(c, r); err != nil {
-			return nil, err
-		}
-		if msgpcode.IsString(c) {
-			return d.DecodeString()
-		}
-		return d.DecodeBytes()
+		return readStrOrBin(c, r, data)
 	case msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32:
 		n, err := d.DecodeArrayLen()
 		if err != nil {
@@ -141,7 +133,7 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, depth int) (Value, error) 
 		}
 		l := make(List, 0, n)
 		for i := 0; i < n; i++ {
-			v, err := msgpackRead(d, r, depth+1)
+			v, err := msgpackRead(d, r, data, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -158,7 +150,7 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, depth int) (Value, error) 
 		}
 		m, idx := make(Dict, 0, n), map[any]int{}
 		for i := 0; i < n; i++ {
-			k, err := msgpackRead(d, r, depth+1)
+			k, err := msgpackRead(d, r, data, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -167,7 +159,7 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, depth int) (Value, error) 
 			default:
 				return nil, fmt.Errorf("%T is not allowed for map key when strict_map_key=True", k)
 			}
-			v, err := msgpackRead(d, r, depth+1)
+			v, err := msgpackRead(d, r, data, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -178,25 +170,41 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, depth int) (Value, error) 
 	return nil, errors.New("ext types (including Timestamp) are not supported")
 }
 
-// checkDeclaredLen reads the str/bin header at r's position without
-// consuming it and fails if it declares more bytes than remain.
-func checkDeclaredLen(c byte, r *bytes.Reader) error {
-	size := map[byte]int{msgpcode.Str8: 1, msgpcode.Bin8: 1, msgpcode.Str16: 2,
-		msgpcode.Bin16: 2, msgpcode.Str32: 4, msgpcode.Bin32: 4}[c]
-	if size == 0 {
-		return nil // fixstr: at most 31 bytes
+// readStrOrBin reads the str or bin at r's position straight from the
+// bytes, one copy at its size: the library reads it into a scratch
+// buffer grown in steps, then copies it again. The declared length is
+// checked against the bytes left, so a 4 GiB header costs nothing.
+func readStrOrBin(c byte, r *bytes.Reader, data []byte) (Value, error) {
+	var size int
+	switch c {
+	case msgpcode.Str8, msgpcode.Bin8:
+		size = 1
+	case msgpcode.Str16, msgpcode.Bin16:
+		size = 2
+	case msgpcode.Str32, msgpcode.Bin32:
+		size = 4
 	}
-	hdr := make([]byte, 1+size)
-	n, _ := r.ReadAt(hdr, r.Size()-int64(r.Len()))
-	if n < len(hdr) {
-		return io.ErrUnexpectedEOF
+	var hdr [5]byte
+	if n, _ := r.Read(hdr[:1+size]); n < 1+size {
+		return nil, io.ErrUnexpectedEOF
 	}
-	var l int64
-	for _, b := range hdr[1:] {
-		l = l<<8 | int64(b)
+	l := int64(c & msgpcode.FixedStrMask) // fixstr: the length is in the code
+	if size > 0 {
+		l = 0
+		for _, b := range hdr[1 : 1+size] {
+			l = l<<8 | int64(b)
+		}
 	}
-	if l > int64(r.Len()-len(hdr)) {
-		return io.ErrUnexpectedEOF
+	if l > int64(r.Len()) {
+		return nil, io.ErrUnexpectedEOF
 	}
-	return nil
+	start := len(data) - r.Len()
+	body := data[start : start+int(l)]
+	if _, err := r.Seek(l, io.SeekCurrent); err != nil {
+		return nil, err
+	}
+	if msgpcode.IsString(c) {
+		return string(body), nil
+	}
+	return bytes.Clone(body), nil
 }

@@ -17,11 +17,7 @@ func (c *Codec) EncodeSerialized(v Value) ([]byte, error) {
 		}
 		return c.comp.compressValue(append([]byte(nil), x.Raw...))
 	}
-	b, err := c.ser.dumps(v)
-	if err != nil {
-		return nil, err
-	}
-	return c.comp.compressValue(b)
+	return c.serialize(v)
 }
 
 // Compress is the entry's COMPRESSOR applied to serialized bytes, as
@@ -37,7 +33,7 @@ func (c *Codec) Compress(serialized []byte) ([]byte, error) {
 // compressor cannot read were stored uncompressed and come back as they
 // are. The result is bounded by MAX_DECODED_SIZE.
 func (c *Codec) Decompress(stored []byte) ([]byte, error) {
-	raw, err := c.comp.decompress(stored, c.max)
+	raw, err := c.comp.decompressValue(stored)
 	if errors.Is(err, errNotCompressed) {
 		return stored, nil
 	}

@@ -57,6 +57,9 @@ var ErrValueJSON = errors.New("codec: invalid value JSON")
 // MarshalValueJSON writes v as value JSON.
 func MarshalValueJSON(v Value) ([]byte, error) {
 	var b bytes.Buffer
+	// One allocation of about the text's size: grown by doubling, a large
+	// value's buffers would add up to twice the text, all of it garbage.
+	b.Grow(valueJSONSize(v, 0))
 	if err := writeValueJSON(&b, v, 0); err != nil {
 		return nil, err
 	}
@@ -72,10 +75,7 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 		return fmt.Errorf("%w: nested deeper than %d", ErrValueJSON, maxValueJSONDepth)
 	}
 	tagged := func(tag string) { b.WriteString(`{"$` + tag + `":`) }
-	str := func(s string) {
-		q, _ := json.Marshal(s) // a string never fails; invalid UTF-8 becomes U+FFFD
-		b.Write(q)
-	}
+	str := func(s string) { valueJSONString(b, s) }
 	seq := func(items []Value) error {
 		b.WriteByte('[')
 		for i, x := range items {
@@ -128,7 +128,7 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 		str(x)
 	case []byte:
 		tagged("bytes")
-		str(base64.StdEncoding.EncodeToString(x))
+		base64String(b, x)
 		b.WriteByte('}')
 	case List:
 		return seq(x)
@@ -206,6 +206,44 @@ func writeValueJSON(b *bytes.Buffer, v Value, depth int) error {
 	return nil
 }
 
+// valueJSONSize is about the length of v's value JSON: exact for text
+// and bytes without escapes, a little over for the rest.
+func valueJSONSize(v Value, depth int) int {
+	if depth > maxValueJSONDepth {
+		return 0 // writeValueJSON refuses it
+	}
+	seq := func(items []Value) int {
+		n := 16
+		for _, x := range items {
+			n += 1 + valueJSONSize(x, depth+1)
+		}
+		return n
+	}
+	switch x := v.(type) {
+	case string:
+		return len(x) + 2
+	case []byte:
+		return base64.StdEncoding.EncodedLen(len(x)) + 13
+	case Opaque:
+		return base64.StdEncoding.EncodedLen(len(x.Raw)) + 14
+	case List:
+		return seq(x)
+	case Tuple:
+		return seq(x)
+	case Set:
+		return seq(x)
+	case FrozenSet:
+		return seq(x)
+	case Dict:
+		n := 16
+		for _, it := range x {
+			n += 8 + valueJSONSize(it.Key, depth+1) + valueJSONSize(it.Value, depth+1)
+		}
+		return n
+	}
+	return 32
+}
+
 func writeDictJSON(b *bytes.Buffer, d Dict, depth int) error {
 	plain := true
 	for _, it := range d {
@@ -239,8 +277,7 @@ func writeDictJSON(b *bytes.Buffer, d Dict, depth int) error {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		q, _ := json.Marshal(it.Key.(string))
-		b.Write(q)
+		valueJSONString(b, it.Key.(string))
 		b.WriteByte(':')
 		if err := writeValueJSON(b, it.Value, depth+1); err != nil {
 			return err
@@ -248,6 +285,20 @@ func writeDictJSON(b *bytes.Buffer, d Dict, depth int) error {
 	}
 	b.WriteByte('}')
 	return nil
+}
+
+// valueJSONString writes s as a JSON string in UTF-8: only '"', '\\' and
+// control characters are escaped, and invalid UTF-8 is U+FFFD, so the
+// text stays valid for Python's json.
+func valueJSONString(b *bytes.Buffer, s string) { writeJSONString(b, s, false) }
+
+// base64String writes p as a JSON string of its standard base64, which
+// needs no escaping.
+func base64String(b *bytes.Buffer, p []byte) {
+	b.Grow(base64.StdEncoding.EncodedLen(len(p)) + 2)
+	b.WriteByte('"')
+	b.Write(base64.StdEncoding.AppendEncode(b.AvailableBuffer(), p))
+	b.WriteByte('"')
 }
 
 // isoClock is Python's time.isoformat() without the offset: microseconds

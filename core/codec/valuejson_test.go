@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"encoding/json"
 	"math"
 	"math/big"
 	"strings"
@@ -293,4 +294,29 @@ func TestMarshalValueJSONRefusesUnknownGoTypes(t *testing.T) {
 func bigHex(s string) *big.Int {
 	n, _ := new(big.Int).SetString(s, 16)
 	return n
+}
+
+// Strings and bytes are written by runs: every escape must still read
+// back, through this package and through encoding/json, as the same text
+// (invalid UTF-8 as U+FFFD, as encoding/json writes it).
+func TestValueJSONStringsReadBack(t *testing.T) {
+	var all strings.Builder
+	for r := rune(0); r < 0x180; r++ {
+		all.WriteRune(r)
+	}
+	for _, s := range []string{"", "plain", all.String(), "a\"b\\c\x7f\u2028😀", "bad \xff\xfe utf-8 \xe2\x82"} {
+		text, err := MarshalValueJSON(Dict{{s, List{s, []byte(s)}}})
+		require.NoError(t, err)
+		require.True(t, json.Valid(text), "%q", text)
+		want := ""
+		for _, r := range s { // one U+FFFD per invalid byte
+			want += string(r)
+		}
+		back, err := UnmarshalValueJSON(text)
+		require.NoError(t, err)
+		require.Equal(t, Dict{{want, List{want, []byte(s)}}}, back)
+		var std map[string][]any
+		require.NoError(t, json.Unmarshal(text, &std))
+		require.Equal(t, want, std[want][0])
+	}
 }

@@ -131,9 +131,9 @@ def _value(value: RawValue) -> bytes:
     raise TypeError(f"a value is bytes, str or int for now, not {type(value).__name__}")
 
 
-def _loads(text: bytes) -> Any:
+def _loads(text: memoryview) -> Any:
     try:
-        return ValueCodec.loads(text)
+        return ValueCodec.loads_buffer(text)
     except (ValueError, TypeError) as exc:  # e.g. a set of unhashable items
         raise ValueDecodeError(f"the value has no Python form: {exc}") from None
 
@@ -396,7 +396,7 @@ class Client(SortedSetMixin):
         val, n, err = c_void_p(), c_size_t(), c_void_p()
         status = lib.rc_get_value(self._h, k, len(k), _version(version), byref(val), byref(n), byref(err))
         if status == RC_OK:
-            return _loads(lib.take(val.value, n.value))
+            return lib.take_with(val.value, n.value, _loads)
         if status == RC_MISS:
             return default
         raise lib.error(status, err)
@@ -515,7 +515,7 @@ class Client(SortedSetMixin):
             self._h, k, len(k), v, len(v), _timeout(timeout), _version(version), byref(out), byref(n), byref(err)
         )
         if status == RC_OK:
-            return _loads(lib.take(out.value, n.value))
+            return lib.take_with(out.value, n.value, _loads)
         if status == RC_MISS:
             return default
         raise lib.error(status, err, reading=None)

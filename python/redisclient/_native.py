@@ -24,7 +24,7 @@ from ctypes import (
     c_void_p,
 )
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .errors import (
     CacheError,
@@ -305,6 +305,17 @@ class Library:
             return b""
         try:
             return ctypes.string_at(ptr, size)
+        finally:
+            self.free(ptr)
+
+    def take_with(self, ptr: Optional[int], size: int, read: Callable[[memoryview], Any]) -> Any:
+        """read() of a buffer the library returned, straight from its
+        memory (no bytes copy first), then frees it: a large value costs
+        the buffer and what read makes of it, not a third copy."""
+        if not ptr:
+            return read(memoryview(b""))
+        try:
+            return read(memoryview((ctypes.c_char * size).from_address(ptr)).cast("B"))
         finally:
             self.free(ptr)
 

@@ -17,14 +17,17 @@ arguments, state) and PickledGlobal.
 from __future__ import annotations
 
 import base64
+import binascii
 import collections
 import json
 import math
 import pickle
+import re
+import sys
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple, Union
 
 __all__ = ["OpaqueValue", "PickledGlobal", "PickledObject", "ValueCodec"]
 
@@ -184,14 +187,27 @@ class ValueCodec:
     # -- JSON -> Python ----------------------------------------------------
 
     @staticmethod
-    def loads(text: bytes) -> Any:
-        return _DECODER.decode(text.decode("utf-8"))
+    def loads(text: Union[str, bytes]) -> Any:
+        return _DECODER.decode(text if isinstance(text, str) else text.decode("utf-8"))
+
+    @staticmethod
+    def loads_buffer(text: memoryview) -> Any:
+        """loads() of the library's buffer. A whole value that is a str
+        without escapes, or bytes, is read from the buffer itself: a large
+        one then costs its own size once, not the text's str and the
+        parse's copy of it besides."""
+        n = len(text)
+        if n >= 2 and text[0] == 0x22 and text[n - 1] == 0x22 and _ESCAPE.search(text, 1, n - 1) is None:
+            return str(text[1 : n - 1], "utf-8")
+        if n > len(_BYTES_HEAD) and text[: len(_BYTES_HEAD)] == _BYTES_HEAD and text[n - 2 :] == b'"}':
+            return _unb64_buffer(text[len(_BYTES_HEAD) : n - 2])
+        return _DECODER.decode(str(text, "utf-8"))
 
     @staticmethod
     def loads_many(texts: List[bytes]) -> List[Any]:
-        """Many value texts in one parse: get_many's values cost one call
-        into the json module instead of one each."""
-        return _DECODER.decode("[" + ",".join(t.decode("utf-8") for t in texts) + "]")  # type: ignore[no-any-return]
+        """Many value texts in one parse: get_many's values cost one join,
+        one decode and one call into the json module instead of one each."""
+        return _DECODER.decode((b"[%b]" % b",".join(texts)).decode("utf-8"))  # type: ignore[no-any-return]
 
 
 def _to_json(v: Any, strict: bool) -> Any:
@@ -284,62 +300,84 @@ def _dict_json(d: Dict[Any, Any], strict: bool) -> Any:
     return {"$dict": [[_to_json(k, strict), _to_json(x, strict)] for k, x in d.items()]}
 
 
-def _tagged(tag: str, body: Any) -> Any:
-    if tag == "$int":
-        # The library writes hex beyond 4300 digits, decimal below.
-        return int(body, 16) if body.startswith(("0x", "-0x")) else int(body)
-    if tag == "$float":
-        return float(body)
-    if tag == "$bytes":
-        return base64.b64decode(body, validate=True)
-    if tag == "$tuple":
-        return tuple(body)
-    if tag == "$set":
-        return set(body)
-    if tag == "$frozenset":
-        return frozenset(body)
-    if tag == "$dict":
-        return {k: x for k, x in body}
-    if tag == "$datetime":
-        if type(body) is dict:
-            return _zoned_datetime(body)
-        return datetime.fromisoformat(body)
-    if tag == "$date":
-        return date.fromisoformat(body)
-    if tag == "$time":
-        if type(body) is dict:
-            return time.fromisoformat(body["iso"]).replace(fold=int(body.get("fold", False)))
-        return time.fromisoformat(body)
-    if tag == "$timedelta":
-        days, seconds, microseconds = body
-        return timedelta(days=days, seconds=seconds, microseconds=microseconds)
-    if tag == "$decimal":
-        return Decimal(body)
-    if tag == "$uuid":
-        return uuid.UUID(body)
-    if tag == "$pickle":
-        return OpaqueValue(base64.b64decode(body, validate=True))
-    if tag == "$opaque":
-        return OpaqueValue(base64.b64decode(body["pickle"], validate=True), body["value"])
-    if tag == "$bytearray":
-        return bytearray(base64.b64decode(body, validate=True))
-    if tag == "$complex":
-        return complex(body[0], body[1])
-    if tag == "$ordereddict":
-        return collections.OrderedDict(body)
-    if tag == "$global":
-        return PickledGlobal(body[0], body[1])
-    if tag == "$object":
-        return PickledObject(
-            body["class"],
-            body.get("args", ()),
-            dict(body["kwargs"]) if "kwargs" in body else None,
-            body.get("new", False),
-            body.get("items"),
-            dict(body["dictitems"]) if "dictitems" in body else None,
-            body.get("state"),
-        )
-    raise ValueError(f"unknown value JSON tag {tag}")
+def _unb64(body: str) -> bytes:
+    return base64.b64decode(body, validate=True)
+
+
+if sys.version_info >= (3, 11):
+    # The same check without b64decode's regular expression.
+    def _unb64(body: str) -> bytes:  # noqa: F811
+        return binascii.a2b_base64(body, strict_mode=True)
+
+
+def _unb64_buffer(body: memoryview) -> bytes:
+    if sys.version_info >= (3, 11):
+        return binascii.a2b_base64(body, strict_mode=True)
+    return base64.b64decode(body.tobytes(), validate=True)
+
+
+# What value JSON escapes inside a string, and how a whole bytes value
+# starts (the library writes no spaces).
+_ESCAPE = re.compile(rb'[\\"]')
+_BYTES_HEAD = b'{"$bytes":"'
+
+
+def _int_tag(body: str) -> int:
+    # The library writes hex beyond 4300 digits, decimal below.
+    return int(body, 16) if body.startswith(("0x", "-0x")) else int(body)
+
+
+def _timedelta_tag(body: List[int]) -> timedelta:
+    days, seconds, microseconds = body
+    return timedelta(days=days, seconds=seconds, microseconds=microseconds)
+
+
+def _datetime_tag(body: Union[str, Dict[str, Any]]) -> datetime:
+    if type(body) is dict:
+        return _zoned_datetime(body)
+    return datetime.fromisoformat(body)  # type: ignore[arg-type]
+
+
+def _time_tag(body: Union[str, Dict[str, Any]]) -> time:
+    if type(body) is dict:
+        return time.fromisoformat(body["iso"]).replace(fold=int(body.get("fold", False)))
+    return time.fromisoformat(body)  # type: ignore[arg-type]
+
+
+def _object_tag(body: Dict[str, Any]) -> "PickledObject":
+    return PickledObject(
+        body["class"],
+        body.get("args", ()),
+        dict(body["kwargs"]) if "kwargs" in body else None,
+        body.get("new", False),
+        body.get("items"),
+        dict(body["dictitems"]) if "dictitems" in body else None,
+        body.get("state"),
+    )
+
+
+_TAGS: Dict[str, Callable[[Any], Any]] = {
+    "$bytes": _unb64,
+    "$int": _int_tag,
+    "$float": float,
+    "$tuple": tuple,
+    "$set": set,
+    "$frozenset": frozenset,
+    "$dict": lambda body: {k: x for k, x in body},
+    "$datetime": _datetime_tag,
+    "$date": date.fromisoformat,
+    "$time": _time_tag,
+    "$timedelta": _timedelta_tag,
+    "$decimal": Decimal,
+    "$uuid": uuid.UUID,
+    "$pickle": lambda body: OpaqueValue(_unb64(body)),
+    "$opaque": lambda body: OpaqueValue(_unb64(body["pickle"]), body["value"]),
+    "$bytearray": lambda body: bytearray(_unb64(body)),
+    "$complex": lambda body: complex(body[0], body[1]),
+    "$ordereddict": collections.OrderedDict,
+    "$global": lambda body: PickledGlobal(body[0], body[1]),
+    "$object": _object_tag,
+}
 
 
 def _zoned_datetime(body: Dict[str, Any]) -> datetime:
@@ -365,8 +403,13 @@ def _zoned_datetime(body: Dict[str, Any]) -> datetime:
 
 
 def _from_pairs(pairs: List[Tuple[str, Any]]) -> Any:
-    if len(pairs) == 1 and pairs[0][0].startswith("$"):
-        return _tagged(pairs[0][0], pairs[0][1])
+    if len(pairs) == 1:
+        tag, body = pairs[0]
+        if tag.startswith("$"):
+            convert = _TAGS.get(tag)
+            if convert is None:
+                raise ValueError(f"unknown value JSON tag {tag}")
+            return convert(body)
     return dict(pairs)
 
 

@@ -292,3 +292,21 @@ def test_value_json_forms() -> None:
     for value, text in cases:
         assert codec.dumps(value) == text, value
         assert same(codec.loads(text), value) or (isinstance(value, float) and math.isnan(codec.loads(text)))
+
+
+def test_buffer_fast_paths_read_as_the_json_parse() -> None:
+    """A whole str or bytes value is read from the library's buffer without
+    the JSON parse; every other text goes through it, with the same result."""
+    import json
+
+    from redisclient._values import ValueCodec
+
+    texts = [
+        json.dumps(s, ensure_ascii=False).encode()
+        for s in ["", "plain", 'quote " inside', "back\\slash", "é😀\u2028", "\x00\x1f"]
+    ]
+    texts += [b'{"$bytes":""}', b'{"$bytes":"AAEC/w=="}', b'{"$tuple":["x"]}', b'"a"', b"[1]", b'{"a":"b"}']
+    for text in texts:
+        assert ValueCodec.loads_buffer(memoryview(text)) == ValueCodec.loads(text), text
+    with pytest.raises(ValueError):
+        ValueCodec.loads_buffer(memoryview(b'{"$bytes":"A"}'))
