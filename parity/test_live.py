@@ -266,6 +266,18 @@ def get_calls(address: str) -> int:
         return int(r.info("commandstats").get("cmdstat_get", {}).get("calls", 0))
 
 
+def assert_gets_on_replica(group: str, primary: str, replica: str, gets: Any) -> None:
+    """Five gets by each side reach the replica, and none the primary."""
+    for side, get in gets:
+        before = get_calls(primary), get_calls(replica)
+        for _ in range(5):
+            assert get() == "v"
+        after = get_calls(primary), get_calls(replica)
+        ok = after[0] == before[0] and after[1] - before[1] == 5
+        RECORD.live.append((group, f"5 gets by {side}: on the replica, none on the primary", "yes" if ok else "NO"))
+        assert ok, f"{side}: primary {before[0]}->{after[0]}, replica {before[1]}->{after[1]}"
+
+
 def test_reads_where_django_sends_them() -> None:
     """DefaultClient on the replica pair: Django's get and ours both go to
     the replica, and neither to the primary."""
@@ -276,14 +288,8 @@ def test_reads_where_django_sends_them() -> None:
         django_cache.set("k", "v")
         raw.set(BARRIER, 1, ex=60)
         raw.wait(1, 5000)
-        for side, get in (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))):
-            before = get_calls(primary), get_calls(replica)
-            for _ in range(5):
-                assert get() == "v"
-            after = get_calls(primary), get_calls(replica)
-            ok = after[0] == before[0] and after[1] - before[1] == 5
-            RECORD.live.append(("dc-pair", f"5 gets by {side}: on the replica, none on the primary", "yes" if ok else "NO"))
-            assert ok, f"{side}: primary {before[0]}->{after[0]}, replica {before[1]}->{after[1]}"
+        assert_gets_on_replica("dc-pair", primary, replica,
+                               (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))))
         ours.clear()
 
 
@@ -303,12 +309,6 @@ def test_sentinel_reads_where_django_sends_them() -> None:
         written = raw.get(django_cache.make_key("k")) is not None and raw.get(django_cache.make_key("o")) is not None
         RECORD.live.append(("sentinel", "Django's set and ours reach the master", "yes" if written else "NO"))
         assert written
-        for side, get in (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))):
-            before = get_calls(primary), get_calls(replica)
-            for _ in range(5):
-                assert get() == "v"
-            after = get_calls(primary), get_calls(replica)
-            ok = after[0] == before[0] and after[1] - before[1] == 5
-            RECORD.live.append(("sentinel", f"5 gets by {side}: on the replica, none on the master", "yes" if ok else "NO"))
-            assert ok, f"{side}: master {before[0]}->{after[0]}, replica {before[1]}->{after[1]}"
+        assert_gets_on_replica("sentinel", primary, replica,
+                               (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))))
         ours.clear()
