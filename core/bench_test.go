@@ -36,7 +36,7 @@ func benchTargets() []benchTarget {
 		// Through the sentinels to their master, beside go-redis's plain
 		// client on that master: what the failover client costs per call.
 		{"sentinel",
-			func(b *testing.B) core.Entry { return sentinelEntry(b, "bench", "") },
+			func(b *testing.B) core.Entry { return sentinelEntry(b, plainSentinels, "bench", "") },
 			func(b *testing.B) redis.UniversalClient {
 				c := redis.NewClient(&redis.Options{Addr: env(b, "RC_TEST_SENTINEL_PRIMARY"), DisableIdentity: true})
 				b.Cleanup(func() { c.Close() })

@@ -97,7 +97,7 @@ func serverKinds() []serverKind {
 		// master the sentinels name (SentinelClient's replica reads would
 		// race the replication that read-after-write tests rely on).
 		{"sentinel", func(t testing.TB, p string) core.Entry {
-			return sentinelEntry(t, p, "")
+			return sentinelEntry(t, plainSentinels, p, "")
 		}},
 		{"cluster", func(t testing.TB, p string) core.Entry {
 			return entry("redis://"+firstHost(t, "RC_TEST_CLUSTER"), p, map[string]any{

@@ -2,14 +2,18 @@ package core_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redisclient/redisclient/core"
 	"github.com/stretchr/testify/require"
 )
@@ -19,10 +23,42 @@ const (
 	sentinelClient  = "django_redis.client.SentinelClient"
 )
 
-// sentinelList is RC_TEST_SENTINELS as OPTIONS.SENTINELS.
-func sentinelList(t testing.TB, name string) []any {
+// sentinelSet is one of testenv's two Sentinel sets, by the prefix of its
+// variables: RC_TEST_SENTINEL_SERVICE, RC_TEST_SENTINELS, ..._PRIMARY,
+// ..._REPLICA. Everything in the TLS set requires the test CA's client
+// certificate.
+type sentinelSet string
+
+const (
+	plainSentinels sentinelSet = "RC_TEST_SENTINEL"
+	tlsSentinels   sentinelSet = "RC_TEST_TLS_SENTINEL"
+)
+
+func (s sentinelSet) env(t testing.TB, suffix string) string { return env(t, string(s)+suffix) }
+
+// server is a plain go-redis client of one of the set's servers.
+func (s sentinelSet) server(t *testing.T, addr string) *redis.Client {
+	if s != tlsSentinels {
+		return clPlainClient(t, addr)
+	}
+	pair, err := tls.LoadX509KeyPair(cert(t, "client.crt"), cert(t, "client.key"))
+	require.NoError(t, err)
+	ca, err := os.ReadFile(cert(t, "ca.crt"))
+	require.NoError(t, err)
+	roots := x509.NewCertPool()
+	require.True(t, roots.AppendCertsFromPEM(ca))
+	rdb := redis.NewClient(&redis.Options{
+		Addr: addr, DialTimeout: time.Second, ReadTimeout: time.Second, MaxRetries: -1, DisableIdentity: true,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{pair}, RootCAs: roots, MinVersion: tls.VersionTLS12},
+	})
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+// sentinelList is a set's sentinels as OPTIONS.SENTINELS.
+func sentinelList(t testing.TB, set sentinelSet) []any {
 	var list []any
-	for _, addr := range strings.Split(env(t, name), ",") {
+	for _, addr := range strings.Split(set.env(t, "S"), ",") {
 		host, port, ok := strings.Cut(addr, ":")
 		require.True(t, ok, addr)
 		list = append(list, []any{host, port})
@@ -30,16 +66,22 @@ func sentinelList(t testing.TB, name string) []any {
 	return list
 }
 
-// sentinelEntry is an entry of the shared Sentinel set; client "" is
-// DefaultClient, with the factory in OPTIONS.
-func sentinelEntry(t testing.TB, prefix, client string) core.Entry {
+// sentinelEntry is an entry of a shared Sentinel set; client "" is
+// DefaultClient, with the factory in OPTIONS. On the TLS set, TLS and the
+// client certificate go to the sentinels (SENTINEL_KWARGS) and to the
+// servers (CONNECTION_POOL_KWARGS), as django-redis takes them.
+func sentinelEntry(t testing.TB, set sentinelSet, prefix, client string) core.Entry {
 	e := core.Entry{
-		Location:  "redis://" + env(t, "RC_TEST_SENTINEL_SERVICE") + "/0",
+		Location:  "redis://" + set.env(t, "_SERVICE") + "/0",
 		KeyPrefix: prefix,
-		Options:   core.EntryOptions{ClientClass: client, Sentinels: sentinelList(t, "RC_TEST_SENTINELS")},
+		Options:   core.EntryOptions{ClientClass: client, Sentinels: sentinelList(t, set)},
 	}
 	if client == "" {
 		e.Options.ConnectionFactory = sentinelFactory
+	}
+	if set == tlsSentinels {
+		e.Options.SentinelKwargs = tlsKwargs(t)
+		e.Options.ConnectionPoolKwargs = tlsKwargs(t)
 	}
 	return e
 }
@@ -178,10 +220,16 @@ func TestResolveSentinelRefusals(t *testing.T) {
 // Live, on the shared Sentinel set: SentinelClient writes to the master and
 // reads from the replica, as django-redis sends them.
 func TestSentinelClientRoundTrip(t *testing.T) {
+	for _, set := range []sentinelSet{plainSentinels, tlsSentinels} {
+		t.Run(string(set), func(t *testing.T) { sentinelClientRoundTrip(t, set) })
+	}
+}
+
+func sentinelClientRoundTrip(t *testing.T, set sentinelSet) {
 	ctx := context.Background()
 	prefix := "sentinel-" + ctNonce(t)
 	name := "rc-" + prefix
-	e := sentinelEntry(t, prefix, sentinelClient)
+	e := sentinelEntry(t, set, prefix, sentinelClient)
 	e.Location += "?client_name=" + name
 	s := core.Settings{ConnectionFactory: sentinelFactory}
 	c, err := core.OpenWith(e, s)
@@ -189,8 +237,8 @@ func TestSentinelClientRoundTrip(t *testing.T) {
 	defer c.Close()
 
 	require.NoError(t, c.Set(ctx, "k", []byte("v"), core.ExpireAfter(time.Minute)))
-	primary := clPlainClient(t, env(t, "RC_TEST_SENTINEL_PRIMARY"))
-	replica := clPlainClient(t, env(t, "RC_TEST_SENTINEL_REPLICA"))
+	primary := set.server(t, set.env(t, "_PRIMARY"))
+	replica := set.server(t, set.env(t, "_REPLICA"))
 	got, err := primary.Get(ctx, c.MakeKey("k")).Result()
 	require.NoError(t, err)
 	require.Equal(t, "v", got)
@@ -250,5 +298,30 @@ func TestSentinelOwnTimeout(t *testing.T) {
 		want := time.Duration(c.sentinel * float64(time.Second))
 		require.GreaterOrEqual(t, took, want-50*time.Millisecond)
 		require.Less(t, took, want+time.Second)
+	}
+}
+
+// On the TLS set, an entry without TLS or without the client certificate
+// fails on its first call with a connection error, as redis-py's does: the
+// sentinels or the servers hang up on it.
+func TestSentinelTLSRefused(t *testing.T) {
+	withoutCert := tlsKwargs(t)
+	delete(withoutCert, "ssl_certfile")
+	delete(withoutCert, "ssl_keyfile")
+	for name, change := range map[string]func(*core.EntryOptions){
+		"no TLS to the sentinels":          func(o *core.EntryOptions) { o.SentinelKwargs = nil },
+		"no TLS to the servers":            func(o *core.EntryOptions) { o.ConnectionPoolKwargs = nil },
+		"no client certificate to servers": func(o *core.EntryOptions) { o.ConnectionPoolKwargs = withoutCert },
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := sentinelEntry(t, tlsSentinels, "sentinel-"+ctNonce(t), "")
+			change(&e.Options)
+			c := open(t, e)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := c.Set(ctx, "k", []byte("v"), core.NeverExpire)
+			require.ErrorIs(t, err, core.ErrConnection)
+			t.Log(err)
+		})
 	}
 }

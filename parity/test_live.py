@@ -6,7 +6,10 @@ password percent-encoded in LOCATION, and on the replica pair, where both
 sides write to the primary and read from the replica. The sentinel kind is
 django-redis's SentinelClient on the Sentinel set, under the Django setting
 DJANGO_REDIS_CONNECTION_FACTORY on both sides: both write to the master the
-sentinels name and read from its replica."""
+sentinels name and read from its replica. tls-sentinel is the same on the
+TLS Sentinel set, where the sentinels, the master and the replica all
+require client certificates: TLS to the sentinels in SENTINEL_KWARGS, to
+the servers in CONNECTION_POOL_KWARGS."""
 
 from __future__ import annotations
 
@@ -60,22 +63,33 @@ def entries(prefix: str) -> dict[str, dict[str, Any]]:
         "dc-pair": ["redis://" + env("RC_TEST_PAIR_PRIMARY") + "/0", "redis://" + env("RC_TEST_PAIR_REPLICA") + "/0"],
     }.items():
         found[name] = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": prefix, "OPTIONS": {}}
-    found["sentinel"] = {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://" + env("RC_TEST_SENTINEL_SERVICE") + "/0",
-        "KEY_PREFIX": prefix,
-        "OPTIONS": {
-            "CLIENT_CLASS": "django_redis.client.SentinelClient",
-            "SENTINELS": [[h, int(p)] for h, p in (a.rsplit(":", 1) for a in env("RC_TEST_SENTINELS").split(","))],
-        },
-    }
+    for name, group in {"sentinel": "RC_TEST_SENTINEL", "tls-sentinel": "RC_TEST_TLS_SENTINEL"}.items():
+        found[name] = {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://" + env(group + "_SERVICE") + "/0",
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.SentinelClient",
+                "SENTINELS": [[h, int(p)] for h, p in (a.rsplit(":", 1) for a in env(group + "S").split(","))],
+            },
+        }
+    tls = {"ssl": True, **certs()}
+    found["tls-sentinel"]["OPTIONS"] |= {"SENTINEL_KWARGS": tls, "CONNECTION_POOL_KWARGS": tls}
     return found
 
 
-def sentinel_master() -> str:
-    """The address the shared Sentinel set's sentinels name as the master."""
-    with redis.Redis.from_url("redis://" + env("RC_TEST_SENTINELS").split(",")[0]) as s:
-        host, port = s.sentinel_get_master_addr_by_name(env("RC_TEST_SENTINEL_SERVICE"))
+def connect(address: str, kind: str) -> redis.Redis:
+    """A plain redis-py connection to one server of the kind's set."""
+    host, port = address.rsplit(":", 1)
+    tls: dict[str, Any] = {"ssl": True, **certs()} if kind.startswith("tls") else {}
+    return redis.Redis(host=host, port=int(port), **tls)
+
+
+def sentinel_master(kind: str) -> str:
+    """The address the sentinels of the kind's Sentinel set name as the master."""
+    group = "RC_TEST_TLS_SENTINEL" if kind == "tls-sentinel" else "RC_TEST_SENTINEL"
+    with connect(env(group + "S").split(",")[0], kind) as s:
+        host, port = s.sentinel_get_master_addr_by_name(env(group + "_SERVICE"))
     return f"{host.decode() if isinstance(host, bytes) else host}:{port}"
 
 
@@ -107,11 +121,11 @@ class Replicated:
         return write
 
 
-@pytest.fixture(params=["standalone", "cluster", "tls", "unix", "dc-standalone", "dc-acl", "dc-pair", "sentinel"])
+@pytest.fixture(params=["standalone", "cluster", "tls", "unix", "dc-standalone", "dc-acl", "dc-pair", "sentinel", "tls-sentinel"])
 def pair(request: pytest.FixtureRequest) -> Iterator[tuple[str, RedisCache, redisclient.Client]]:
     prefix = f"parity-{uuid.uuid4().hex[:8]}"
     entry = entries(prefix)[request.param]
-    sentinel = request.param == "sentinel"
+    sentinel = request.param in ("sentinel", "tls-sentinel")
     settings = WITH_FACTORY if sentinel else {}
     with override_settings(**settings), redisclient.Client(entry, settings=settings) as ours:
         django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
@@ -122,8 +136,8 @@ def pair(request: pytest.FixtureRequest) -> Iterator[tuple[str, RedisCache, redi
         elif sentinel:
             want = "django_redis.client.SentinelClient"
         assert backend == want
-        if request.param in ("dc-pair", "sentinel"):
-            primary = redis.Redis.from_url(entry["LOCATION"][0] if not sentinel else "redis://" + sentinel_master())
+        if request.param == "dc-pair" or sentinel:
+            primary = connect(sentinel_master(request.param), request.param) if sentinel else redis.Redis.from_url(entry["LOCATION"][0])
             yield request.param, Replicated(django_cache, primary), Replicated(ours, primary)  # type: ignore[misc]
             primary.close()
         else:
@@ -260,19 +274,19 @@ def test_our_options_left_to_us(server: str) -> None:
         ours.clear()
 
 
-def get_calls(address: str) -> int:
+def get_calls(address: str, group: str) -> int:
     """How many GETs a server has run (INFO commandstats)."""
-    with redis.Redis.from_url("redis://" + address) as r:
+    with connect(address, group) as r:
         return int(r.info("commandstats").get("cmdstat_get", {}).get("calls", 0))
 
 
 def assert_gets_on_replica(group: str, primary: str, replica: str, gets: Any) -> None:
     """Five gets by each side reach the replica, and none the primary."""
     for side, get in gets:
-        before = get_calls(primary), get_calls(replica)
+        before = get_calls(primary, group), get_calls(replica, group)
         for _ in range(5):
             assert get() == "v"
-        after = get_calls(primary), get_calls(replica)
+        after = get_calls(primary, group), get_calls(replica, group)
         ok = after[0] == before[0] and after[1] - before[1] == 5
         RECORD.live.append((group, f"5 gets by {side}: on the replica, none on the primary", "yes" if ok else "NO"))
         assert ok, f"{side}: primary {before[0]}->{after[0]}, replica {before[1]}->{after[1]}"
@@ -293,22 +307,24 @@ def test_reads_where_django_sends_them() -> None:
         ours.clear()
 
 
-def test_sentinel_reads_where_django_sends_them() -> None:
-    """SentinelClient on the Sentinel set: Django's writes and ours reach the
+@pytest.mark.parametrize("kind", ["sentinel", "tls-sentinel"])
+def test_sentinel_reads_where_django_sends_them(kind: str) -> None:
+    """SentinelClient on a Sentinel set: Django's writes and ours reach the
     master the sentinels name, and both sides' gets the replica only."""
-    entry = entries(f"parity-{uuid.uuid4().hex[:8]}")["sentinel"]
-    primary, replica = sentinel_master(), env("RC_TEST_SENTINEL_REPLICA")
-    assert primary == env("RC_TEST_SENTINEL_PRIMARY"), "the shared Sentinel set has failed over"
+    entry = entries(f"parity-{uuid.uuid4().hex[:8]}")[kind]
+    servers = "RC_TEST_TLS_SENTINEL_" if kind == "tls-sentinel" else "RC_TEST_SENTINEL_"
+    primary, replica = sentinel_master(kind), env(servers + "REPLICA")
+    assert primary == env(servers + "PRIMARY"), f"the shared {kind} set has failed over"
     with override_settings(**WITH_FACTORY), redisclient.Client(entry, settings=WITH_FACTORY) as ours, \
-            redis.Redis.from_url("redis://" + primary) as raw:
+            connect(primary, kind) as raw:
         django_cache = RedisCache(entry["LOCATION"], {k: v for k, v in entry.items() if k != "LOCATION"})
         django_cache.set("k", "v")
         ours.set("o", "w")
         raw.set(BARRIER, 1, ex=60)
         raw.wait(1, 5000)
         written = raw.get(django_cache.make_key("k")) is not None and raw.get(django_cache.make_key("o")) is not None
-        RECORD.live.append(("sentinel", "Django's set and ours reach the master", "yes" if written else "NO"))
+        RECORD.live.append((kind, "Django's set and ours reach the master", "yes" if written else "NO"))
         assert written
-        assert_gets_on_replica("sentinel", primary, replica,
+        assert_gets_on_replica(kind, primary, replica,
                                (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))))
         ours.clear()

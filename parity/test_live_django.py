@@ -17,7 +17,7 @@ import redisclient
 from conftest import env
 from django.core.cache.backends.redis import RedisCache
 from report import RECORD
-from test_live import Replicated, get_calls
+from test_live import Replicated, assert_gets_on_replica
 from test_values import VALUES, Model, outcome, same
 
 BACKEND = "django.core.cache.backends.redis.RedisCache"
@@ -163,12 +163,6 @@ def test_reads_on_the_replica() -> None:
     with redisclient.Client(e) as ours, redis.Redis.from_url("redis://" + primary) as raw:
         django_cache.set("k", "v")
         raw.wait(1, 5000)
-        for side, get in (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))):
-            before = get_calls(primary), get_calls(replica)
-            for _ in range(5):
-                assert get() == "v"
-            after = get_calls(primary), get_calls(replica)
-            ok = after[0] == before[0] and after[1] - before[1] == 5
-            RECORD.live.append(("dj-pair", f"5 gets by {side}: on the replica, none on the primary", "yes" if ok else "NO"))
-            assert ok, f"{side}: primary {before[0]}->{after[0]}, replica {before[1]}->{after[1]}"
+        assert_gets_on_replica("dj-pair", primary, replica,
+                               (("Django", lambda: django_cache.get("k")), ("redisclient", lambda: ours.get("k"))))
         ours.clear()

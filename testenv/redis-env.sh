@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Real Redis servers for the integration tests, all on 127.0.0.1:
-# standalone (plain, ACL, three TLS variants), a primary with a replica, a
-# Sentinel set (primary, replica, three sentinels) and three 6-node clusters
-# (plain, TLS, and a small-timeout one for the destructive failover test).
+# standalone (plain, ACL, three TLS variants), a primary with a replica, two
+# Sentinel sets (primary, replica, three sentinels; one plain, one TLS only
+# with client certificates everywhere) and three 6-node clusters (plain, TLS,
+# and a small-timeout one for the destructive failover test).
 #
 # Usage: redis-env.sh start|stop|env
 #   start  (re)start everything from a clean state and write $STATE/env.sh
@@ -27,6 +28,9 @@ readonly CLUSTER_NODE_TIMEOUT_MS=2000
 readonly FAILOVER_NODE_TIMEOUT_MS=1000
 # The Sentinel set's service: django-redis's LOCATION redis://rcprimary/0.
 readonly SENTINEL_SERVICE=rcprimary
+# Another name on the TLS set: django-redis keeps one pool per LOCATION URL
+# for the whole process, so one name on both would share a pool.
+readonly TLS_SENTINEL_SERVICE=rctlsprimary
 readonly SENTINEL_DOWN_AFTER_MS=1000
 readonly WAIT_SECS=60
 readonly STOP_GRACE_SECS=5
@@ -72,9 +76,11 @@ define_servers() {
 			"(at or above $PORT_LIMIT the kernel hands them out to outgoing connections)"
 	fi
 	NAMES=(standalone acl tls tls-wronghost tls-expired pair-primary pair-replica
-		sentinel-primary sentinel-replica sentinel sentinel sentinel)
+		sentinel-primary sentinel-replica sentinel sentinel sentinel
+		tls-sentinel-primary tls-sentinel-replica tls-sentinel tls-sentinel tls-sentinel)
 	PORTS=("$BASE" $((BASE + 1)) $((BASE + 2)) $((BASE + 3)) $((BASE + 4)) $((BASE + 5)) $((BASE + 6))
-		$((BASE + 7)) $((BASE + 8)) $((BASE + 40)) $((BASE + 41)) $((BASE + 42)))
+		$((BASE + 7)) $((BASE + 8)) $((BASE + 40)) $((BASE + 41)) $((BASE + 42))
+		$((BASE + 16)) $((BASE + 17)) $((BASE + 36)) $((BASE + 37)) $((BASE + 38)))
 	local i
 	for i in 0 1 2 3 4 5; do
 		NAMES+=(cluster tls-cluster failover-cluster)
@@ -300,31 +306,58 @@ check_ports() {
 
 # --- servers ------------------------------------------------------------------
 
+# The TLS server settings: no plaintext port, client certificates required.
+# A TLS sentinel or replica presents the server certificate (it has
+# clientAuth too) when it connects to the others.
+tls_conf() {
+	local port=$1 cert=$2
+	cat <<EOF
+port 0
+tls-port $port
+tls-cert-file "$CERTS/$cert.crt"
+tls-key-file "$CERTS/$cert.key"
+tls-ca-cert-file "$CERTS/ca.crt"
+tls-auth-clients yes
+EOF
+}
+
 # A sentinel rewrites its config file with what it learns, so each one has
-# a file of its own, started with --sentinel.
+# a file of its own, started with --sentinel. tls-replication makes a TLS
+# sentinel talk TLS to the servers and the other sentinels, and announce its
+# tls-port.
 write_sentinel_conf() {
-	local port=$1 dir
-	dir=$(node_dir sentinel "$port")
+	local name=$1 port=$2 dir master=$((BASE + 7)) service=$SENTINEL_SERVICE
+	dir=$(node_dir "$name" "$port")
 	mkdir -p "$dir"
-	cat >"$dir/redis.conf" <<EOF
+	{
+		cat <<EOF
 bind 127.0.0.1
 protected-mode no
-port $port
 daemonize yes
 pidfile "$dir/redis.pid"
-logfile "$(log_file sentinel "$port")"
+logfile "$(log_file "$name" "$port")"
 dir "$dir"
-sentinel monitor $SENTINEL_SERVICE 127.0.0.1 $((BASE + 7)) 2
-sentinel down-after-milliseconds $SENTINEL_SERVICE $SENTINEL_DOWN_AFTER_MS
-sentinel failover-timeout $SENTINEL_SERVICE 10000
-sentinel parallel-syncs $SENTINEL_SERVICE 1
 EOF
+		if [[ $name == tls-sentinel ]]; then
+			master=$((BASE + 16)) service=$TLS_SENTINEL_SERVICE
+			tls_conf "$port" server
+			echo "tls-replication yes"
+		else
+			echo "port $port"
+		fi
+		cat <<EOF
+sentinel monitor $service 127.0.0.1 $master 2
+sentinel down-after-milliseconds $service $SENTINEL_DOWN_AFTER_MS
+sentinel failover-timeout $service 10000
+sentinel parallel-syncs $service 1
+EOF
+	} >"$dir/redis.conf"
 }
 
 write_conf() {
 	local name=$1 port=$2 dir
-	if [[ $name == sentinel ]]; then
-		write_sentinel_conf "$port"
+	if [[ $name == sentinel || $name == tls-sentinel ]]; then
+		write_sentinel_conf "$name" "$port"
 		return
 	fi
 	dir=$(node_dir "$name" "$port")
@@ -347,14 +380,7 @@ EOF
 			local cert=server
 			[[ $name == tls-wronghost ]] && cert=server-wronghost
 			[[ $name == tls-expired ]] && cert=server-expired
-			cat <<EOF
-port 0
-tls-port $port
-tls-cert-file "$CERTS/$cert.crt"
-tls-key-file "$CERTS/$cert.key"
-tls-ca-cert-file "$CERTS/ca.crt"
-tls-auth-clients yes
-EOF
+			tls_conf "$port" "$cert"
 		else
 			echo "port $port"
 		fi
@@ -369,6 +395,9 @@ EOF
 			;;
 		pair-replica) echo "replicaof 127.0.0.1 $((BASE + 5))" ;;
 		sentinel-replica) echo "replicaof 127.0.0.1 $((BASE + 7))" ;;
+		# Either may be the primary after a failover: both speak TLS to the other.
+		tls-sentinel-primary) echo "tls-replication yes" ;;
+		tls-sentinel-replica) printf 'tls-replication yes\nreplicaof 127.0.0.1 %s\n' $((BASE + 16)) ;;
 		*cluster)
 			local timeout=$CLUSTER_NODE_TIMEOUT_MS
 			[[ $name == failover-cluster ]] && timeout=$FAILOVER_NODE_TIMEOUT_MS
@@ -477,8 +506,9 @@ replica_problem() {
 # Prints why a sentinel cannot fail over yet; exit 0 once it knows the
 # replica and both other sentinels (a failover needs a majority of them).
 sentinel_problem() {
-	local port=$1 master
-	master=$(cli sentinel "$port" sentinel master "$SENTINEL_SERVICE" 2>&1 | tr -d '\r') || {
+	local name=$1 port=$2 master service=$SENTINEL_SERVICE
+	[[ $name == tls-sentinel ]] && service=$TLS_SENTINEL_SERVICE
+	master=$(cli "$name" "$port" sentinel master "$service" 2>&1 | tr -d '\r') || {
 		echo "sentinel 127.0.0.1:$port: $master"
 		return 1
 	}
@@ -599,6 +629,10 @@ write_env() {
 		export_line RC_TEST_SENTINEL_PRIMARY "127.0.0.1:$((BASE + 7))"
 		export_line RC_TEST_SENTINEL_REPLICA "127.0.0.1:$((BASE + 8))"
 		export_line RC_TEST_SENTINEL_DOWN_AFTER_MS "$SENTINEL_DOWN_AFTER_MS"
+		export_line RC_TEST_TLS_SENTINEL_SERVICE "$TLS_SENTINEL_SERVICE"
+		export_line RC_TEST_TLS_SENTINELS "127.0.0.1:$((BASE + 36)),127.0.0.1:$((BASE + 37)),127.0.0.1:$((BASE + 38))"
+		export_line RC_TEST_TLS_SENTINEL_PRIMARY "127.0.0.1:$((BASE + 16))"
+		export_line RC_TEST_TLS_SENTINEL_REPLICA "127.0.0.1:$((BASE + 17))"
 		export_line RC_TEST_CLUSTER "$(cluster_addrs $((BASE + 10)))"
 		export_line RC_TEST_CLUSTER_ACL_USER "$NOCMD_USER"
 		export_line RC_TEST_CLUSTER_ACL_PASSWORD "$NOCMD_PASSWORD"
@@ -638,7 +672,7 @@ cmd_start() {
 	for i in "${!NAMES[@]}"; do
 		write_conf "${NAMES[i]}" "${PORTS[i]}"
 		mode=()
-		[[ ${NAMES[i]} == sentinel ]] && mode=(--sentinel)
+		[[ ${NAMES[i]} == *sentinel ]] && mode=(--sentinel)
 		redis-server "$(node_dir "${NAMES[i]}" "${PORTS[i]}")/redis.conf" "${mode[@]}" ||
 			fail_server "${NAMES[i]}" "${PORTS[i]}" "failed to start"
 	done
@@ -668,8 +702,12 @@ cmd_start() {
 	wait_cluster failover-cluster $((BASE + 30))
 	wait_until "replica 127.0.0.1:$((BASE + 6))" replica_problem pair-replica $((BASE + 6))
 	wait_until "replica 127.0.0.1:$((BASE + 8))" replica_problem sentinel-replica $((BASE + 8))
+	wait_until "replica 127.0.0.1:$((BASE + 17))" replica_problem tls-sentinel-replica $((BASE + 17))
 	for port in $((BASE + 40)) $((BASE + 41)) $((BASE + 42)); do
-		wait_until "sentinel 127.0.0.1:$port" sentinel_problem "$port"
+		wait_until "sentinel 127.0.0.1:$port" sentinel_problem sentinel "$port"
+	done
+	for port in $((BASE + 36)) $((BASE + 37)) $((BASE + 38)); do
+		wait_until "TLS sentinel 127.0.0.1:$port" sentinel_problem tls-sentinel "$port"
 	done
 
 	write_env
