@@ -57,11 +57,10 @@ func rcgo_get_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.
 		if err != nil || !ok {
 			return C.RC_MISS, err
 		}
-		out, err := codec.MarshalValueJSON(v)
+		*js, *jsLen, err = cValueJSON(v)
 		if err != nil {
 			return 0, err
 		}
-		*js, *jsLen = cBytes(out)
 		return C.RC_OK, nil
 	})
 }
@@ -154,4 +153,25 @@ func rcgo_set_many_values(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, 
 		}
 		return C.RC_OK, view(cl, version).SetManyValues(cl.ctx, items, exp)
 	})
+}
+
+// cValueJSON is v's value JSON in C memory, NUL-terminated, written there
+// directly: a large value's text is not made in Go and then copied.
+func cValueJSON(v codec.Value) (*C.char, C.size_t, error) {
+	room := codec.ValueJSONSize(v) + 1
+	p := C.malloc(C.size_t(room))
+	out, err := codec.AppendValueJSON(unsafe.Slice((*byte)(p), room)[:0], v)
+	if err != nil {
+		C.free(p)
+		return nil, 0, err
+	}
+	if len(out) < room && unsafe.SliceData(out) == (*byte)(p) {
+		out = append(out, 0)
+		return (*C.char)(p), C.size_t(len(out) - 1), nil
+	}
+	// The estimate was short: out is in Go memory, or fills p without
+	// room for the NUL. Copied before p is freed.
+	js, n := cBytes(out)
+	C.free(p)
+	return js, n, nil
 }

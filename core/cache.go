@@ -139,15 +139,24 @@ func (c *Cache) reader() redis.UniversalClient {
 
 // Get returns the value and true, or nil and false on a miss.
 func (c *Cache) Get(ctx context.Context, key string) ([]byte, bool, error) {
-	if err := c.check(); err != nil {
+	v, ok, err := c.getString(ctx, key)
+	if !ok {
 		return nil, false, err
 	}
-	v, err := c.reader().Get(ctx, c.MakeKey(key)).Bytes()
+	return []byte(v), true, nil
+}
+
+// getString is Get with the reply as go-redis reads it, uncopied.
+func (c *Cache) getString(ctx context.Context, key string) (string, bool, error) {
+	if err := c.check(); err != nil {
+		return "", false, err
+	}
+	v, err := c.reader().Get(ctx, c.MakeKey(key)).Result()
 	if err == redis.Nil {
-		return nil, false, nil
+		return "", false, nil
 	}
 	if err != nil {
-		return nil, false, c.fail("get", key, err)
+		return "", false, c.fail("get", key, err)
 	}
 	return v, true, nil
 }

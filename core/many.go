@@ -13,10 +13,23 @@ import (
 // MGET; in a cluster, a pipeline of GETs that go-redis sends to each node at
 // once (MGET across slots is refused with CROSSSLOT).
 func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, error) {
+	got, err := c.getMany(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string][]byte, len(got))
+	for k, s := range got {
+		found[k] = []byte(s)
+	}
+	return found, nil
+}
+
+// getMany is GetMany with the replies as go-redis reads them, uncopied.
+func (c *Cache) getMany(ctx context.Context, keys []string) (map[string]string, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	found := make(map[string][]byte, len(keys))
+	found := make(map[string]string, len(keys))
 	if len(keys) == 0 {
 		return found, nil
 	}
@@ -31,7 +44,7 @@ func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, 
 		}
 		for i, v := range values {
 			if s, ok := v.(string); ok {
-				found[keys[i]] = []byte(s)
+				found[keys[i]] = s
 			}
 		}
 		return found, nil
@@ -45,7 +58,7 @@ func (c *Cache) GetMany(ctx context.Context, keys []string) (map[string][]byte, 
 	// there would hide a failed node: every command's error is looked at.
 	pipe.Exec(ctx) //nolint:errcheck
 	for i, cmd := range cmds {
-		v, err := cmd.Bytes()
+		v, err := cmd.Result()
 		switch {
 		case err == nil:
 			found[keys[i]] = v

@@ -35,11 +35,11 @@ func (c *Cache) Codec() *codec.Codec { return c.conn.codec }
 
 // GetValue returns the decoded value and true, or nil and false on a miss.
 func (c *Cache) GetValue(ctx context.Context, key string) (codec.Value, bool, error) {
-	raw, ok, err := c.Get(ctx, key)
+	raw, ok, err := c.getString(ctx, key)
 	if err != nil || !ok {
 		return nil, ok, err
 	}
-	v, err := c.conn.codec.Decode(raw)
+	v, err := c.conn.codec.DecodeString(raw)
 	if err != nil {
 		return nil, false, fmt.Errorf("get %q: decoding: %w", key, err)
 	}
@@ -66,13 +66,13 @@ func (c *Cache) AddValue(ctx context.Context, key string, v codec.Value, exp Exp
 
 // GetManyValues returns the decoded values of the keys that exist.
 func (c *Cache) GetManyValues(ctx context.Context, keys []string) (map[string]codec.Value, error) {
-	raw, err := c.GetMany(ctx, keys)
+	raw, err := c.getMany(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
 	values := make(map[string]codec.Value, len(raw))
 	for k, b := range raw {
-		v, err := c.conn.codec.Decode(b)
+		v, err := c.conn.codec.DecodeString(b)
 		if err != nil {
 			return nil, fmt.Errorf("get_many %q: decoding: %w", k, err)
 		}

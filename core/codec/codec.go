@@ -31,7 +31,9 @@ type serializer struct {
 	// write, where set, serializes into a buffer: the Codec's scratch
 	// buffers, so a large value is not built by a series of doublings.
 	write func(*bytes.Buffer, Value) error
-	loads func([]byte) (Value, error)
+	// loads reads data; shared says data is never written again (see
+	// shared.go), so the strings it reads may share its bytes.
+	loads func(data []byte, shared bool) (Value, error)
 }
 
 // Codec is one CACHES entry's serializer + compressor pair.
@@ -190,7 +192,15 @@ const maxScratch = 4 << 20
 // Decode reverses Encode like django-redis's client.decode(): bytes that
 // Python's int() accepts are an int; otherwise they are decompressed (a
 // failed decompression means "stored uncompressed") and deserialized.
-func (c *Codec) Decode(b []byte) (Value, error) {
+func (c *Codec) Decode(b []byte) (Value, error) { return c.decode(b, false) }
+
+// DecodeString is Decode of a string's bytes, such as a Redis reply: the
+// strings of the value share s's memory rather than copy it (s is never
+// written; it is kept alive as long as they are).
+func (c *Codec) DecodeString(s string) (Value, error) { return c.decode(stringBytes(s), true) }
+
+// decode is Decode; shared says b is never written again (shared.go).
+func (c *Codec) decode(b []byte, shared bool) (Value, error) {
 	if n, ok := parsePyInt(b); ok {
 		return bigOrInt64(n), nil
 	}
@@ -200,8 +210,11 @@ func (c *Codec) Decode(b []byte) (Value, error) {
 		raw = b
 	case err != nil:
 		return nil, err
+	case c.comp.decompress != nil:
+		// Decompressed into bytes of this call's own, dropped after it.
+		shared = true
 	}
-	return c.ser.loads(raw)
+	return c.ser.loads(raw, shared)
 }
 
 // parsePyInt accepts what Python's int(bytes) does: optional ASCII

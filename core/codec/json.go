@@ -290,19 +290,23 @@ func durationISO(d TimeDelta) string {
 //
 // newJSONLoads makes it for one Codec, which keeps its decoders: making
 // one costs more than reading a small value.
-func newJSONLoads() func([]byte) (Value, error) {
+func newJSONLoads() func([]byte, bool) (Value, error) {
 	pool := sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewReader(nil)) }}
-	return func(data []byte) (Value, error) {
+	return func(data []byte, shared bool) (Value, error) {
 		d := pool.Get().(*jsontext.Decoder)
 		defer pool.Put(d)
-		d.Reset(bytes.NewBuffer(pyJSONConstants(data)), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		in := pyJSONConstants(data)
+		// A rewritten copy is this call's alone: shared like the input.
+		shared = shared || len(in) == 0 || &in[0] != &data[0]
+		// jsontext parses a bytes.Buffer in place, only reading it.
+		d.Reset(bytes.NewBuffer(in), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 		defer d.Reset(bytes.NewReader(nil)) // the pool keeps no value's bytes
-		return jsonLoads(d)
+		return jsonLoads(d, shared)
 	}
 }
 
-func jsonLoads(d *jsontext.Decoder) (Value, error) {
-	v, err := jsonRead(d, 0)
+func jsonLoads(d *jsontext.Decoder, shared bool) (Value, error) {
+	v, err := jsonRead(d, shared, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: json: %v", ErrMalformed, err)
 	}
@@ -312,12 +316,12 @@ func jsonLoads(d *jsontext.Decoder) (Value, error) {
 	return v, nil
 }
 
-func jsonRead(d *jsontext.Decoder, depth int) (Value, error) {
+func jsonRead(d *jsontext.Decoder, shared bool, depth int) (Value, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("nesting deeper than %d", maxDepth)
 	}
 	if d.PeekKind() == '"' {
-		return jsonReadString(d)
+		return jsonReadString(d, shared)
 	}
 	tok, err := d.ReadToken()
 	if err != nil {
@@ -335,7 +339,7 @@ func jsonRead(d *jsontext.Decoder, depth int) (Value, error) {
 	case '[':
 		l := List{}
 		for d.PeekKind() != ']' {
-			v, err := jsonRead(d, depth+1)
+			v, err := jsonRead(d, shared, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -347,11 +351,11 @@ func jsonRead(d *jsontext.Decoder, depth int) (Value, error) {
 		m := Dict{}
 		var idx map[string]int // past a few keys; a repeated key is rare
 		for d.PeekKind() != '}' {
-			k, err := jsonReadString(d)
+			k, err := jsonReadString(d, shared)
 			if err != nil {
 				return nil, err
 			}
-			v, err := jsonRead(d, depth+1)
+			v, err := jsonRead(d, shared, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -366,7 +370,7 @@ func jsonRead(d *jsontext.Decoder, depth int) (Value, error) {
 // jsonReadString reads a string as its raw JSON and copies it once when
 // it has no escapes and is valid UTF-8, what a large text value is: the
 // token's unquoting would scan it a second time byte by byte.
-func jsonReadString(d *jsontext.Decoder) (string, error) {
+func jsonReadString(d *jsontext.Decoder, shared bool) (string, error) {
 	raw, err := d.ReadValue()
 	if err != nil {
 		return "", err
@@ -376,7 +380,7 @@ func jsonReadString(d *jsontext.Decoder) (string, error) {
 	}
 	inner := raw[1 : len(raw)-1]
 	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-		return string(inner), nil
+		return text(inner, shared), nil
 	}
 	tok, err := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowInvalidUTF8(true)).ReadToken()
 	if err != nil {

@@ -84,12 +84,12 @@ func msgpackWrite(e *msgpack.Encoder, v Value, depth int) error {
 	return fmt.Errorf("%w: can not serialize %T object with msgpack", ErrUnsupported, v)
 }
 
-func msgpackLoads(data []byte) (Value, error) {
+func msgpackLoads(data []byte, shared bool) (Value, error) {
 	r := bytes.NewReader(data)
 	d := msgpack.GetDecoder()
 	defer msgpack.PutDecoder(d)
 	d.Reset(r) // a bytes.Reader is read as it is, not through a bufio
-	v, err := msgpackRead(d, r, data, 0)
+	v, err := msgpackRead(d, r, data, shared, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: msgpack: %v", ErrMalformed, err)
 	}
@@ -99,7 +99,7 @@ func msgpackLoads(data []byte) (Value, error) {
 	return v, nil
 }
 
-func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, data []byte, depth int) (Value, error) {
+func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, data []byte, shared bool, depth int) (Value, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("nesting deeper than %d", maxDepth)
 	}
@@ -122,7 +122,7 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, data []byte, depth int) (V
 	case c == msgpcode.Float || c == msgpcode.Double:
 		return d.DecodeFloat64()
 	case msgpcode.IsString(c) || msgpcode.IsBin(c):
-		return readStrOrBin(c, r, data)
+		return readStrOrBin(c, r, data, shared)
 	case msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32:
 		n, err := d.DecodeArrayLen()
 		if err != nil {
@@ -133,7 +133,7 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, data []byte, depth int) (V
 		}
 		l := make(List, 0, n)
 		for i := 0; i < n; i++ {
-			v, err := msgpackRead(d, r, data, depth+1)
+			v, err := msgpackRead(d, r, data, shared, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -150,7 +150,7 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, data []byte, depth int) (V
 		}
 		m, idx := make(Dict, 0, n), map[any]int{}
 		for i := 0; i < n; i++ {
-			k, err := msgpackRead(d, r, data, depth+1)
+			k, err := msgpackRead(d, r, data, shared, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -159,7 +159,7 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, data []byte, depth int) (V
 			default:
 				return nil, fmt.Errorf("%T is not allowed for map key when strict_map_key=True", k)
 			}
-			v, err := msgpackRead(d, r, data, depth+1)
+			v, err := msgpackRead(d, r, data, shared, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -174,7 +174,7 @@ func msgpackRead(d *msgpack.Decoder, r *bytes.Reader, data []byte, depth int) (V
 // bytes, one copy at its size: the library reads it into a scratch
 // buffer grown in steps, then copies it again. The declared length is
 // checked against the bytes left, so a 4 GiB header costs nothing.
-func readStrOrBin(c byte, r *bytes.Reader, data []byte) (Value, error) {
+func readStrOrBin(c byte, r *bytes.Reader, data []byte, shared bool) (Value, error) {
 	var size int
 	switch c {
 	case msgpcode.Str8, msgpcode.Bin8:
@@ -204,7 +204,7 @@ func readStrOrBin(c byte, r *bytes.Reader, data []byte) (Value, error) {
 		return nil, err
 	}
 	if msgpcode.IsString(c) {
-		return string(body), nil
+		return text(body, shared), nil
 	}
 	return bytes.Clone(body), nil
 }

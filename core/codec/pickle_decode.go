@@ -26,6 +26,7 @@ type pendingUUID struct{ u *UUID }
 
 type unpickler struct {
 	in      []byte
+	shared  bool // in is never written again: see shared.go
 	pos     int
 	stack   []Value
 	marks   []int
@@ -45,8 +46,8 @@ type unpickler struct {
 // input length already bounds memory; this only fails absurd inputs fast).
 const maxPickleStack = 1 << 22
 
-func unpickle(data []byte) (Value, error) {
-	u := &unpickler{in: data, res: newResolver(len(data))}
+func unpickle(data []byte, shared bool) (Value, error) {
+	u := &unpickler{in: data, shared: shared, res: newResolver(len(data))}
 	// Room for a small value's stack and memo in the unpickler itself.
 	u.stack, u.memo.dense, u.marks = u.stackBuf[:0], u.memoBuf[:0], u.marksBuf[:0]
 	v, err := u.run()
@@ -306,7 +307,7 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return err
 		}
-		return u.push(string(b))
+		return u.push(text(b, u.shared))
 	case 'V': // UNICODE (raw-unicode-escape text)
 		at := u.pos - 1
 		s, err := u.readLine()

@@ -56,15 +56,24 @@ var ErrValueJSON = errors.New("codec: invalid value JSON")
 
 // MarshalValueJSON writes v as value JSON.
 func MarshalValueJSON(v Value) ([]byte, error) {
-	var b bytes.Buffer
 	// One allocation of about the text's size: grown by doubling, a large
 	// value's buffers would add up to twice the text, all of it garbage.
-	b.Grow(valueJSONSize(v, 0))
-	if err := writeValueJSON(&b, v, 0); err != nil {
+	return AppendValueJSON(make([]byte, 0, ValueJSONSize(v)), v)
+}
+
+// AppendValueJSON appends v's value JSON to dst. Given ValueJSONSize(v)
+// bytes of room, dst is filled in place (a C buffer, say) unless the
+// estimate was short.
+func AppendValueJSON(dst []byte, v Value) ([]byte, error) {
+	b := bytes.NewBuffer(dst)
+	if err := writeValueJSON(b, v, 0); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
+
+// ValueJSONSize is about the length of v's value JSON (see valueJSONSize).
+func ValueJSONSize(v Value) int { return valueJSONSize(v, 0) }
 
 // maxValueJSONDepth bounds nesting both ways (json.Decoder's own limit is
 // 10000; Python's json module stops near 1000).
