@@ -52,7 +52,7 @@ from cases import WITH_FACTORY  # noqa: E402
 from conftest import env  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from django_redis.cache import RedisCache  # noqa: E402
-from test_live import Replicated, sentinel_master  # noqa: E402
+from test_live import Replicated, connect, sentinel_master  # noqa: E402
 from test_live import entries as live_entries  # noqa: E402
 from report import RECORD  # noqa: E402
 
@@ -230,7 +230,7 @@ def pair(server: str, serializer: str, compressor: str) -> Iterator[tuple[RedisC
         django_cache = RedisCache(e["LOCATION"], {k: v for k, v in e.items() if k != "LOCATION"})
         if server == "sentinel":
             # Each write waits for the replica, which both sides read from.
-            with redis.Redis.from_url("redis://" + sentinel_master()) as primary:
+            with connect(sentinel_master("sentinel"), "sentinel") as primary:
                 yield Replicated(django_cache, primary), Replicated(ours, primary)  # type: ignore[misc]
         else:
             yield django_cache, ours
