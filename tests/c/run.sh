@@ -64,7 +64,7 @@ vg=(valgrind --leak-check=full --errors-for-leak-kinds=definite
     --show-leak-kinds=definite --error-limit=no --track-origins=yes --xml=yes)
 
 # The judge must be able to fail: a deliberately buggy program (compiled
-# without warnings, which point at its bugs) must have exactly its five
+# without warnings, which point at its bugs) must have exactly its seven
 # errors reported, the forked child's included, next to Go's noise.
 echo "-- valgrind judge self-check"
 cc -std=c11 -w -g -Iinclude tests/c/valgrind_bad.c -o "$out/valgrind_bad" \
@@ -74,7 +74,7 @@ mkdir -p "$out/bad"
 bad=0
 python3 tests/c/valgrind_judge.py "$out"/bad/vg.*.xml >"$out/bad.out" || bad=$?
 got="$(sed -nE 's/^ERROR pid [0-9]+: ([A-Za-z_]+) in ([^ :]+).*/\1 \2/p' "$out/bad.out" | LC_ALL=C sort | paste -sd, -)"
-want="InvalidRead bad_child_read,InvalidRead bad_memcpy,InvalidRead bad_read,Leak_DefinitelyLost bad_leak,SyscallParam bad_syscall"
+want="InvalidRead bad_child_read,InvalidRead bad_memcpy,InvalidRead bad_read,Leak_DefinitelyLost bad_leak,SyscallParam bad_syscall,UninitCondition bad_uninit_heap,UninitCondition bad_uninit_stack"
 if [ "$bad" != 1 ] || [ "$got" != "$want" ]; then
     cat "$out/bad.out"
     echo "tests/c/run.sh: the valgrind judge exited $bad on valgrind_bad.c and reported: $got; want: $want" >&2

@@ -35,6 +35,19 @@ static void bad_syscall(int fd) {
     free(a);
 }
 
+/* Decisions on uninitialised C memory, heap and stack: memcheck knows
+ * their origins, which the judge must not take for Go's. */
+static void bad_uninit_heap(size_t n) {
+    char *a = malloc(n);
+    if (a[n / 2]) sink = 1;
+    free(a);
+}
+
+static void bad_uninit_stack(void) {
+    char a[8];
+    if (a[3]) sink = 1;
+}
+
 /* A definite leak. */
 static void bad_leak(size_t n) {
     char *a = malloc(n);
@@ -54,6 +67,8 @@ int main(void) {
     bad_read(4);
     bad_memcpy(16);
     bad_syscall(fd);
+    bad_uninit_heap(16);
+    bad_uninit_stack();
     pid_t pid = fork();
     if (pid == 0) {
         bad_child_read(8);

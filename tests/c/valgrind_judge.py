@@ -21,7 +21,8 @@ suppression would have to spell out. The few C functions cgo compiles into
 the library go with it: the shipped library is stripped, so they cannot be
 told from Go there, and the test checks every buffer they return.
 An uninitialised value that the program under test uses counts as noise
-too when its origin (run.sh turns on --track-origins) lies in Go code.
+too when its origin (run.sh turns on --track-origins) lies in Go code, or
+when memcheck knows no origin: it loses none for C's heap and stack.
 Everything else counts: an error whose innermost such frame is in the
 program under test (or in no object at all), and every leak memcheck
 reports (run.sh asks for definite ones only), wherever it was allocated.
@@ -65,8 +66,14 @@ def is_go_noise(error):
     # The origin (--track-origins) says where the memory came from; the
     # test checks the contents of every buffer it gets, so a real
     # uninitialised byte would fail a check instead.
+    # With no origin at all, the memory was made undefined where memcheck
+    # keeps none: by a stack pointer jump, which in this process is Go
+    # switching goroutine stacks. C memory always has one: the heap block
+    # or the stack frame it was allocated in (valgrind_bad.c checks both).
     stacks = error.findall("stack")
-    return kind.startswith("Uninit") and len(stacks) > 1 and in_go(culprit(error, stacks[1]))
+    if not kind.startswith("Uninit"):
+        return False
+    return len(stacks) == 1 or in_go(culprit(error, stacks[1]))
 
 
 def where(frame):
