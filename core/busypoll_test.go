@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -62,7 +63,7 @@ func roundTrip(t *testing.T, c net.Conn, line string) {
 }
 
 func pollingPair(t *testing.T, budget time.Duration, delay *time.Duration) (*pollingConn, *pollers) {
-	p := &pollers{budget: budget, max: 1}
+	p := &pollers{budget: budget}
 	c, ok := p.wrap(echoPeer(t, delay)).(*pollingConn)
 	require.True(t, ok, "a TCP connection is wrapped")
 	return c, p
@@ -87,7 +88,7 @@ func TestBusyPollFollowsTheReplyTime(t *testing.T) {
 	// ...and quick ones bring it back.
 	delay = 0
 	settles("quick replies bring it back", func() bool { return c.typicalWait < p.budget })
-	require.Zero(t, p.now.Load(), "every read gave its polling slot back")
+	require.Zero(t, p.reads.Load(), "every read counted itself out")
 }
 
 func TestBusyPollErrors(t *testing.T) {
@@ -103,7 +104,7 @@ func TestBusyPollErrors(t *testing.T) {
 		require.ErrorIs(t, err, os.ErrDeadlineExceeded)
 		require.NotContains(t, err.Error(), "raw-read", "wrapped once, as a plain connection's error")
 		require.Less(t, time.Since(start), time.Second)
-		require.Zero(t, p.now.Load())
+		require.Zero(t, p.reads.Load())
 	})
 	t.Run("peer closes", func(t *testing.T) {
 		c, _ := pollingPair(t, 50*time.Microsecond, &delay)
@@ -125,15 +126,17 @@ func TestBusyPollErrors(t *testing.T) {
 func TestBusyPollOnlyWhereItCan(t *testing.T) {
 	delay := time.Duration(0)
 	conn := echoPeer(t, &delay)
-	for _, p := range []*pollers{{budget: 0, max: 1}, {budget: time.Millisecond, max: 0}} {
-		require.Same(t, conn, p.wrap(conn), "off: the connection is left as it is")
-	}
+	require.Same(t, conn, newPollers(0).wrap(conn), "BUSY_POLL 0: the connection is left as it is")
+	procs := runtime.GOMAXPROCS(1)
+	one := newPollers(time.Millisecond)
+	runtime.GOMAXPROCS(procs)
+	require.Same(t, conn, one.wrap(conn), "GOMAXPROCS 1: the connection is left as it is")
 	a, b := net.Pipe()
 	defer a.Close()
 	defer b.Close()
-	require.Equal(t, a, (&pollers{budget: time.Millisecond, max: 1}).wrap(a), "no file descriptor: left as it is")
+	require.Equal(t, a, (&pollers{budget: time.Millisecond}).wrap(a), "no file descriptor: left as it is")
 	// go-redis checks a pooled connection through its file descriptor.
-	_, ok := (&pollers{budget: time.Millisecond, max: 1}).wrap(conn).(syscall.Conn)
+	_, ok := (&pollers{budget: time.Millisecond}).wrap(conn).(syscall.Conn)
 	require.True(t, ok)
 }
 
@@ -143,21 +146,25 @@ func TestBusyPollWho(t *testing.T) {
 	other, ok := p.wrap(echoPeer(t, &delay)).(*pollingConn)
 	require.True(t, ok)
 
-	require.True(t, c.startPolling())
-	require.False(t, other.startPolling(), "one slot, taken: a second read sleeps")
-	p.now.Add(-1)
+	p.reads.Add(1) // c's read
+	require.True(t, c.alone())
+	p.reads.Add(1) // other's
+	require.False(t, c.alone(), "another read in flight: neither polls")
+	require.False(t, other.alone())
+	p.reads.Add(-1)
+	require.True(t, c.alone(), "alone again once the other is answered")
 
 	hook := pauseForFanOut{pollers: p}.ProcessPipelineHook(func(context.Context, []redis.Cmder) error {
-		require.False(t, c.startPolling(), "no polling while a cluster pipeline is in flight")
+		require.False(t, c.alone(), "no polling while a cluster pipeline is in flight")
 		return errors.New("from the pipeline")
 	})
 	require.EqualError(t, hook(context.Background(), nil), "from the pipeline")
-	require.True(t, c.startPolling(), "polling again once it is over")
-	p.now.Add(-1)
+	require.True(t, c.alone(), "polling again once it is over")
 
 	c.typicalWait = 2 * p.budget
-	require.False(t, c.startPolling(), "replies that take longer than the budget: no polling")
-	require.Zero(t, p.now.Load())
+	require.False(t, c.alone(), "replies that take longer than the budget: no polling")
+	p.reads.Add(-1)
+	require.Zero(t, p.reads.Load())
 }
 
 func TestBusyPollTwoReadsAtOnce(t *testing.T) {
@@ -179,6 +186,6 @@ func TestBusyPollTwoReadsAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	both := []string{<-got, <-got}
 	require.ElementsMatch(t, []string{"x", "\n"}, both)
-	require.Zero(t, p.now.Load())
+	require.Zero(t, p.reads.Load())
 	require.False(t, c.reading.Load())
 }
