@@ -8,7 +8,8 @@ const { RC_OK, bytes, take, takeBufs, run, runSync, timeout, version, arrays } =
 const values = require('./values');
 const { Lock } = require('./lock');
 
-const json = (entry, what) => Buffer.from(typeof entry === 'string' ? entry : JSON.stringify(entry ?? {}), 'utf8');
+const MISSING = Symbol('missing');
+const json = (entry) => Buffer.from(typeof entry === 'string' ? entry : JSON.stringify(entry ?? {}), 'utf8');
 const decodeValue = (buf) => values.decode(buf.toString('utf8'));
 const encodeValue = (v) => Buffer.from(values.encode(v), 'utf8');
 
@@ -75,8 +76,8 @@ class Client {
   async getOrSet(key, defaultValue, t, ver) {
     let value = defaultValue;
     if (typeof value === 'function') {
-      const cached = await this.get(key, undefined, ver);
-      if (cached !== undefined) return cached;
+      const cached = await this.get(key, MISSING, ver);
+      if (cached !== MISSING) return cached;
       value = await value();
     }
     const k = bytes(key);
