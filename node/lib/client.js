@@ -38,11 +38,6 @@ class Client {
     return run(this._lib, name, [this._handle, ...args]);
   }
 
-  _key(name, key, ver, rest = []) {
-    const k = bytes(key);
-    return this._run(name, [k, k.length, version(ver), ...rest]);
-  }
-
   async close() {
     if (this._closed) return;
     this._closed = true;
