@@ -120,3 +120,18 @@ test('bad arguments throw TypeError or RangeError naming the argument', async ()
     await c.close();
   }
 });
+
+test('a value the codec cannot read or write is a ValueCodecError', async () => {
+  const e = entries.standalone(prefix('codec'));
+  e.OPTIONS.SERIALIZER = 'django_redis.serializers.json.JSONSerializer';
+  const c = new rc.Client(e);
+  try {
+    await assert.rejects(c.set('s', new Set([1])), (err) => err instanceof rc.ValueCodecError && err.status === -11);
+    await c.setBytes('junk', Buffer.from('{not json'));
+    await assert.rejects(c.get('junk'), rc.ValueCodecError);
+    assert.deepEqual(await c.getBytes('junk'), Buffer.from('{not json'));
+  } finally {
+    await c.clear();
+    await c.close();
+  }
+});

@@ -80,3 +80,19 @@ test('a dict key "__proto__" is data, and a cycle is refused', () => {
   assert.throws(() => rc.encodeValue(a), /contains itself/);
   assert.throws(() => rc.decodeValue('{"$nope":1}'), /unknown tag/);
 });
+
+test('a datetime with a zone, a time with fold and an opaque pickle are written back as read', () => {
+  for (const text of [
+    '{"$datetime":{"iso":"2024-07-01T12:30:00.000001+02:00","zone":"Europe/Paris"}}',
+    '{"$datetime":"0099-12-31T23:59:59-05:30"}',
+    '{"$time":{"iso":"01:00:00","fold":true}}',
+    '{"$timedelta":[-1,86399,999999]}',
+    '{"$complex":[1.0,{"$float":"nan"}]}',
+  ]) {
+    assert.equal(rc.encodeValue(rc.decodeValue(text)), text);
+  }
+  const opaque = rc.decodeValue('{"$opaque":{"pickle":"gAQ=","value":{"$object":{"class":{"$global":["m","C"]},"state":{"a":1}}}}}');
+  assert.ok(opaque instanceof rc.Opaque && opaque.value instanceof rc.PyObject);
+  assert.deepEqual(opaque.value.cls, new rc.PyGlobal('m', 'C'));
+  assert.equal(rc.encodeValue(opaque), '{"$pickle":"gAQ="}');
+});
