@@ -1,0 +1,301 @@
+'use strict';
+// The cache client: Django's cache API (and django-redis's additions) on
+// one CACHES entry, as the Python shim names it, in JavaScript style.
+
+const { load } = require('./native');
+const { ClosedError } = require('./errors');
+const { RC_OK, bytes, take, takeBufs, run, runSync, timeout, version, arrays } = require('./call');
+const values = require('./values');
+const { Lock } = require('./lock');
+
+const MISSING = Symbol('missing');
+const json = (entry) => Buffer.from(typeof entry === 'string' ? entry : JSON.stringify(entry ?? {}), 'utf8');
+const decodeValue = (buf) => values.decode(buf.toString('utf8'));
+const encodeValue = (v) => Buffer.from(values.encode(v), 'utf8');
+
+class Client {
+  // entry: the CACHES entry (an object or its JSON text); settings: the
+  // Django settings beside CACHES (DJANGO_REDIS_CONNECTION_FACTORY). No I/O.
+  constructor(entry, settings) {
+    const lib = load();
+    const e = json(entry);
+    const s = settings === undefined ? Buffer.alloc(0) : json(settings);
+    const out = [null];
+    runSync(lib, 'rc_open_with_settings', [e, e.length, s, s.length, out]);
+    this._lib = lib;
+    this._handle = out[0];
+    this._closed = false;
+  }
+
+  get closed() {
+    return this._closed;
+  }
+
+  // A call on the client; a closed client rejects with ClosedError, never
+  // reaching the library with a stale handle.
+  _run(name, args) {
+    if (this._closed) return Promise.reject(new ClosedError(`${name.slice(3)}: the client is closed`, -5));
+    return run(this._lib, name, [this._handle, ...args]);
+  }
+
+  async close() {
+    if (this._closed) return;
+    this._closed = true;
+    await run(this._lib, 'rc_close', [this._handle]);
+  }
+
+  // ---- values (through the entry's SERIALIZER and COMPRESSOR) ----
+
+  async get(key, defaultValue = null, ver) {
+    const k = bytes(key);
+    const out = [null];
+    const len = [0];
+    const st = await this._run('rc_get_value', [k, k.length, version(ver), out, len]);
+    if (st !== RC_OK) return defaultValue;
+    return decodeValue(take(this._lib, out[0], len[0]));
+  }
+
+  async set(key, value, t, ver) {
+    const k = bytes(key);
+    const v = encodeValue(value);
+    await this._run('rc_set_value', [k, k.length, v, v.length, timeout(t), version(ver)]);
+  }
+
+  async add(key, value, t, ver) {
+    const k = bytes(key);
+    const v = encodeValue(value);
+    return (await this._run('rc_add_value', [k, k.length, v, v.length, timeout(t), version(ver)])) === RC_OK;
+  }
+
+  // get_or_set: a function default is called only when the key is missing.
+  async getOrSet(key, defaultValue, t, ver) {
+    let value = defaultValue;
+    if (typeof value === 'function') {
+      const cached = await this.get(key, MISSING, ver);
+      if (cached !== MISSING) return cached;
+      value = await value();
+    }
+    const k = bytes(key);
+    const v = encodeValue(value);
+    const out = [null];
+    const len = [0];
+    const st = await this._run('rc_get_or_set_value', [k, k.length, v, v.length, timeout(t), version(ver), out, len]);
+    return st === RC_OK ? decodeValue(take(this._lib, out[0], len[0])) : value;
+  }
+
+  // ---- raw bytes ----
+
+  async getBytes(key, defaultValue = null, ver) {
+    const k = bytes(key);
+    const out = [null];
+    const len = [0];
+    const st = await this._run('rc_get', [k, k.length, version(ver), out, len]);
+    return st === RC_OK ? take(this._lib, out[0], len[0]) : defaultValue;
+  }
+
+  async setBytes(key, value, t, ver) {
+    const k = bytes(key);
+    const v = bytes(value);
+    await this._run('rc_set', [k, k.length, v, v.length, timeout(t), version(ver)]);
+  }
+
+  // ---- one key ----
+
+  async delete(key, ver) {
+    const k = bytes(key);
+    return (await this._run('rc_delete', [k, k.length, version(ver)])) === RC_OK;
+  }
+
+  async hasKey(key, ver) {
+    const k = bytes(key);
+    return (await this._run('rc_has_key', [k, k.length, version(ver)])) === RC_OK;
+  }
+
+  async touch(key, t, ver) {
+    const k = bytes(key);
+    return (await this._run('rc_touch', [k, k.length, timeout(t), version(ver)])) === RC_OK;
+  }
+
+  async expire(key, t, ver) {
+    const k = bytes(key);
+    return (await this._run('rc_expire', [k, k.length, timeout(t), version(ver)])) === RC_OK;
+  }
+
+  async pexpire(key, ms, ver) {
+    const k = bytes(key);
+    return (await this._run('rc_pexpire', [k, k.length, ms, version(ver)])) === RC_OK;
+  }
+
+  async persist(key, ver) {
+    const k = bytes(key);
+    return (await this._run('rc_persist', [k, k.length, version(ver)])) === RC_OK;
+  }
+
+  // Seconds left, as django-redis's ttl: null without expiry, 0 when missing.
+  async ttl(key, ver) {
+    const ms = await this.pttl(key, ver);
+    return ms === null ? null : Math.round(ms / 1000);
+  }
+
+  async pttl(key, ver) {
+    const k = bytes(key);
+    const out = [0];
+    await this._run('rc_ttl', [k, k.length, version(ver), out]);
+    return Number(out[0]) === -1 ? null : Number(out[0]);
+  }
+
+  // incr/decr: integers beyond 2^53 come back as BigInt.
+  async incr(key, delta = 1, ver, { ignoreKeyCheck = false } = {}) {
+    return this._counter(ignoreKeyCheck ? 'rc_incr_create' : 'rc_incr', key, delta, ver);
+  }
+
+  async decr(key, delta = 1, ver) {
+    return this._counter('rc_decr', key, delta, ver);
+  }
+
+  async _counter(name, key, delta, ver) {
+    const k = bytes(key);
+    const out = [0];
+    await this._run(name, [k, k.length, BigInt(delta), version(ver), out]);
+    const n = BigInt(out[0]);
+    return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+  }
+
+  // ---- many keys ----
+
+  // A Map of the keys found to their values, as Django's get_many.
+  async getMany(keys, ver) {
+    const list = Array.from(keys);
+    const [bufs, lens] = arrays(list);
+    const out = [null];
+    await this._run('rc_get_many_values', [bufs, lens, list.length, version(ver), out]);
+    const found = takeBufs(this._lib, out[0], list.length);
+    const result = new Map();
+    found.forEach((b, i) => b && result.set(list[i], decodeValue(b)));
+    return result;
+  }
+
+  // mapping: a Map or a plain object of key -> value.
+  async setMany(mapping, t, ver) {
+    const entries = mapping instanceof Map ? Array.from(mapping) : Object.entries(mapping);
+    const [keys, klens] = arrays(entries.map(([k]) => k));
+    const vals = entries.map(([, v]) => encodeValue(v));
+    await this._run('rc_set_many_values', [keys, klens, vals, vals.map((v) => v.length), entries.length, timeout(t), version(ver)]);
+  }
+
+  async deleteMany(keys, ver) {
+    const list = Array.from(keys);
+    const [bufs, lens] = arrays(list);
+    const out = [0];
+    await this._run('rc_delete_many', [bufs, lens, list.length, version(ver), out]);
+    return Number(out[0]);
+  }
+
+  async clear() {
+    const out = [0];
+    await this._run('rc_clear', [out]);
+    return Number(out[0]);
+  }
+
+  // ---- keys by pattern ----
+
+  async keys(pattern, ver) {
+    const p = bytes(pattern);
+    const out = [null];
+    const n = [0];
+    await this._run('rc_keys', [p, p.length, version(ver), out, n]);
+    return takeBufs(this._lib, out[0], Number(n[0])).map((b) => b.toString('utf8'));
+  }
+
+  // An async iterator over the matching keys, one SCAN step at a time.
+  async *iterKeys(pattern, { count = 0, version: ver } = {}) {
+    const p = bytes(pattern);
+    const cursor = [0n];
+    do {
+      const out = [null];
+      const n = [0];
+      await this._run('rc_scan_keys', [p, p.length, version(ver), cursor, count, out, n]);
+      yield* takeBufs(this._lib, out[0], Number(n[0])).map((b) => b.toString('utf8'));
+    } while (BigInt(cursor[0]) !== 0n);
+  }
+
+  async deletePattern(pattern, { count = 0, version: ver } = {}) {
+    const p = bytes(pattern);
+    const out = [0];
+    await this._run('rc_delete_pattern', [p, p.length, version(ver), count, out]);
+    return Number(out[0]);
+  }
+
+  // ---- hashes ----
+
+  async hset(key, field, value, ver) {
+    const k = bytes(key);
+    const [fields, flens] = arrays([field]);
+    const v = encodeValue(value);
+    const out = [0];
+    await this._run('rc_hset_values', [k, k.length, fields, flens, [v], [v.length], 1, version(ver), out]);
+    return Number(out[0]);
+  }
+
+  async hdel(key, field, ver) {
+    const k = bytes(key);
+    const [fields, flens] = arrays(Array.isArray(field) ? field : [field]);
+    const out = [0];
+    await this._run('rc_hdel', [k, k.length, fields, flens, fields.length, version(ver), out]);
+    return Number(out[0]);
+  }
+
+  async hlen(key, ver) {
+    const k = bytes(key);
+    const out = [0];
+    await this._run('rc_hlen', [k, k.length, version(ver), out]);
+    return Number(out[0]);
+  }
+
+  async hkeys(key, ver) {
+    const k = bytes(key);
+    const out = [null];
+    const n = [0];
+    await this._run('rc_hkeys', [k, k.length, version(ver), out, n]);
+    return takeBufs(this._lib, out[0], Number(n[0])).map((b) => b.toString('utf8'));
+  }
+
+  async hexists(key, field, ver) {
+    const k = bytes(key);
+    const f = bytes(field);
+    return (await this._run('rc_hexists', [k, k.length, f, f.length, version(ver)])) === RC_OK;
+  }
+
+  // ---- locks and health ----
+
+  // django-redis's cache.lock(name): see Lock.
+  lock(name, options = {}) {
+    return new Lock(this, name, options);
+  }
+
+  async health() {
+    const out = [null];
+    const len = [0];
+    let text = null;
+    try {
+      await this._run('rc_health', [out, len]);
+    } finally {
+      text = take(this._lib, out[0], len[0]);
+    }
+    return JSON.parse(text.toString('utf8'));
+  }
+}
+
+// The effective connection settings of an entry, without connecting. The
+// result HOLDS THE PASSWORDS: treat it as a secret.
+function resolve(entry, settings) {
+  const lib = load();
+  const e = json(entry);
+  const s = settings === undefined ? Buffer.alloc(0) : json(settings);
+  const out = [null];
+  const len = [0];
+  runSync(lib, 'rc_resolve_with_settings', [e, e.length, s, s.length, out, len]);
+  return JSON.parse(take(lib, out[0], len[0]).toString('utf8'));
+}
+
+module.exports = { Client, resolve };
