@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-	echo "node suite: node and npm are needed (Node.js 18 or later)" >&2
-	exit 1
+	echo "node suite: installing Debian's nodejs and npm with apt-get" >&2
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	${sudo:-} apt-get update -q
+	${sudo:-} env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
 fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	npm ci --no-audit --no-fund
