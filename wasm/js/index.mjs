@@ -75,6 +75,9 @@ class Module {
     }
   }
 
+  /** The module's linear memory, in bytes (it only grows). */
+  memoryBytes() { return this.#x.memory.buffer.byteLength; }
+
   /** The entry's effective settings (the password masked). */
   resolve(entry) {
     return JSON.parse(fromText.decode(this.#call(this.#x.rc_resolve, [bytesOf(entry)])));
