@@ -9,13 +9,14 @@ import { createClient, commandOptions } from 'redis';
 import { load } from '../index.mjs';
 
 const server = process.env.RC_TEST_STANDALONE;
-const venv = process.env.RC_TEST_VENV;
+// The venv's python with the real Django stack (scripts/test.sh sets it).
+const python = process.env.RC_TEST_PYTHON;
 const helper = fileURLToPath(new URL('./django_side.py', import.meta.url));
 const prefix = `wasm-${process.pid}`;
 
 function django(request) {
-  if (!venv) throw new Error('RC_TEST_VENV is not set: the Django venv is needed');
-  const out = execFileSync(`${venv}/bin/python`, [helper, JSON.stringify(request)], { encoding: 'utf8' });
+  if (!python) throw new Error('RC_TEST_PYTHON is not set: the Django venv\'s python is needed');
+  const out = execFileSync(python, [helper, JSON.stringify(request)], { encoding: 'utf8' });
   return JSON.parse(out);
 }
 
