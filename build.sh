@@ -19,4 +19,7 @@ bash capi/build.sh
 "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/example.c \
     -o "$BIN/example-c" -Llib -lredisclient -Wl,-rpath,'$ORIGIN/../lib'
 
-echo "built: $BIN/demo $BIN/redisclient $BIN/example-c"
+# The WebAssembly module of the parts that need no network (wasm/).
+BIN="$BIN" bash wasm/build.sh
+
+echo "built: $BIN/demo $BIN/redisclient $BIN/example-c $BIN/redisclient.wasm"

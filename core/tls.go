@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"syscall"
 )
 
 // tlsConfig builds the client's TLS settings the way redis-py's
@@ -102,7 +101,7 @@ func readSettingFile(setting, path string) ([]byte, error) {
 	if err := checkSettingFile(setting, path, info); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|settingFileFlags, 0)
 	if err != nil {
 		return nil, fileErr(setting, path, err)
 	}

@@ -25,5 +25,9 @@ echo "== python/bench_memory.py (the peaks of one get of a large value through t
 "$py" python/bench_memory.py
 echo "== python/bench_backend.py (the Django backend against Django's RedisCache and django-redis)"
 "$py" python/bench_backend.py
+echo "== wasm/js/bench.mjs (the WebAssembly module: size, encode/decode under Node against the same Go built natively)"
+bash wasm/build.sh
+go build -o "$tmp/benchnative" ./wasm/benchnative
+node --no-warnings wasm/js/bench.mjs "$tmp/benchnative"
 echo "== scripts/bench_threads.sh (GETs from 1 to 64 threads: hiredis, core from Go, the C ABI, the shim, redis-py)"
 RC_TEST_PYTHON="$py" bash scripts/bench_threads.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suites, against the servers testenv/with-redis.sh started (the
 # RC_TEST_* variables must be set): all of them, or those named (go, c,
-# python, parity, django, install, node). django runs Django's own cache tests on
+# python, parity, django, install, node, wasm). django runs Django's own cache tests on
 # the Django backend; install installs each part as a user would, outside
 # the checkout (tests/install/). Every suite runs; the script fails if any
 # failed. The Go tests run under the race detector: one handle is shared by
@@ -22,7 +22,7 @@ run() {
 	echo "== $*"
 	if "$@"; then passed=$((passed + 1)); else failed+=("$*"); fi
 }
-for suite in "${@:-go c python parity django install node}"; do
+for suite in "${@:-go c python parity django install node wasm}"; do
 	for s in $suite; do
 		case "$s" in
 		go) run go test -race -count=1 -timeout 20m ./... ;;
@@ -34,6 +34,7 @@ for suite in "${@:-go c python parity django install node}"; do
 		install)
 			for t in tests/install/*.sh; do run bash "$t"; done
 			;;
+		wasm) run bash wasm/test.sh ;;
 		*) echo "unknown suite $s" >&2; exit 2 ;;
 		esac
 	done

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package core
+
+// settingFileFlags: WASI (GOOS=wasip1) has neither FIFOs nor terminals to
+// guard against, and its syscall package names no such flags.
+const settingFileFlags = 0
