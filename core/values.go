@@ -46,22 +46,32 @@ func (c *Cache) GetValue(ctx context.Context, key string) (codec.Value, bool, er
 	return v, true, nil
 }
 
-// SetValue encodes and stores a value; see Set.
+// SetValue encodes and stores a value; see Set. The encoded bytes are the
+// codec's reused buffer (EncodeWith): Set has written them to the server
+// when it returns, and nothing keeps them.
 func (c *Cache) SetValue(ctx context.Context, key string, v codec.Value, exp Expiry) error {
-	raw, err := c.conn.codec.Encode(v)
-	if err != nil {
+	var setErr error
+	if err := c.conn.codec.EncodeWith(v, func(raw []byte) error {
+		setErr = c.Set(ctx, key, raw, exp)
+		return nil
+	}); err != nil {
 		return fmt.Errorf("set %q: encoding: %w", key, err)
 	}
-	return c.Set(ctx, key, raw, exp)
+	return setErr
 }
 
-// AddValue encodes and stores a value if the key is absent; see Add.
+// AddValue encodes and stores a value if the key is absent; see Add. The
+// encoded bytes are reused once Add returns, as in SetValue.
 func (c *Cache) AddValue(ctx context.Context, key string, v codec.Value, exp Expiry) (bool, error) {
-	raw, err := c.conn.codec.Encode(v)
-	if err != nil {
+	var added bool
+	var addErr error
+	if err := c.conn.codec.EncodeWith(v, func(raw []byte) error {
+		added, addErr = c.Add(ctx, key, raw, exp)
+		return nil
+	}); err != nil {
 		return false, fmt.Errorf("add %q: encoding: %w", key, err)
 	}
-	return c.Add(ctx, key, raw, exp)
+	return added, addErr
 }
 
 // GetManyValues returns the decoded values of the keys that exist.

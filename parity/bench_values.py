@@ -61,7 +61,12 @@ def cases() -> List[Case]:
                 assert client.decode(enc) == value
                 prefix = f"{s_name}/{c_name}/{v_name}"
                 out.append((prefix + "/encode", lambda c=client, v=value: c.encode(v), len(enc)))
+                # Go's cell of what its set does (the bytes in a reused
+                # buffer) against the same django-redis encode.
+                out.append((prefix + "/encode-set", lambda c=client, v=value: c.encode(v), len(enc)))
                 out.append((prefix + "/decode", lambda c=client, e=enc: c.decode(e), len(enc)))
+                # Go's cell of what its get does (text sharing the reply).
+                out.append((prefix + "/decode-get", lambda c=client, e=enc: c.decode(e), len(enc)))
     return out
 
 

@@ -33,9 +33,22 @@ func BenchmarkCodec(b *testing.B) {
 					b.SetBytes(int64(len(enc)))
 					loopWithCPU(b, func() error { _, err := c.Encode(v); return err })
 				})
+				// What SetValue does: the bytes in the codec's buffer, read
+				// (by go-redis's writer) and dropped.
+				b.Run(prefix+"/encode-set", func(b *testing.B) {
+					b.SetBytes(int64(len(enc)))
+					loopWithCPU(b, func() error { return c.EncodeWith(v, func([]byte) error { return nil }) })
+				})
 				b.Run(prefix+"/decode", func(b *testing.B) {
 					b.SetBytes(int64(len(enc)))
 					loopWithCPU(b, func() error { _, err := c.Decode(enc); return err })
+				})
+				// What GetValue does: the reply is a string, which the
+				// decoded text shares.
+				reply := string(enc)
+				b.Run(prefix+"/decode-get", func(b *testing.B) {
+					b.SetBytes(int64(len(enc)))
+					loopWithCPU(b, func() error { _, err := c.DecodeString(reply); return err })
 				})
 			}
 		}

@@ -27,10 +27,9 @@ const (
 )
 
 type serializer struct {
-	dumps func(Value) ([]byte, error)
-	// write, where set, serializes into a buffer: the Codec's scratch
-	// buffers, so a large value is not built by a series of doublings.
-	write func(*bytes.Buffer, Value) error
+	// appendTo serializes onto dst, one of the Codec's scratch buffers,
+	// so that a large value is not built by a series of doublings.
+	appendTo func(dst []byte, v Value) ([]byte, error)
 	// loads reads data; shared says data is never written again (see
 	// shared.go), so the strings it reads may share its bytes.
 	loads func(data []byte, shared bool) (Value, error)
@@ -44,7 +43,7 @@ type Codec struct {
 	proto int
 	// pickle: Opaque values (raw pickles) can only be written by it.
 	pickle  bool
-	scratch sync.Pool // of *bytes.Buffer, for ser.write
+	scratch sync.Pool // of *[]byte, for ser.appendTo
 }
 
 // New builds the Codec django-redis would use for SERIALIZER and COMPRESSOR
@@ -86,12 +85,12 @@ func New(serializerPath, compressorPath string, options map[string]any) (*Codec,
 			}
 			c.proto = int(n)
 		}
-		c.ser = serializer{dumps: func(v Value) ([]byte, error) { return pickleValue(v, c.proto) }, loads: unpickle}
+		c.ser = serializer{appendTo: func(dst []byte, v Value) ([]byte, error) { return pickleAppend(dst, v, c.proto) }, loads: unpickle}
 		c.pickle = true
 	case "django_redis.serializers.json.JSONSerializer":
-		c.ser = serializer{write: func(b *bytes.Buffer, v Value) error { return jsonWrite(b, v, 0) }, loads: newJSONLoads()}
+		c.ser = serializer{appendTo: bufferAppend(func(b *bytes.Buffer, v Value) error { return jsonWrite(b, v, 0) }), loads: newJSONLoads()}
 	case "django_redis.serializers.msgpack.MSGPackSerializer":
-		c.ser = serializer{write: msgpackWriteTo, loads: msgpackLoads}
+		c.ser = serializer{appendTo: bufferAppend(msgpackWriteTo), loads: msgpackLoads}
 	default:
 		return nil, fmt.Errorf("%w: SERIALIZER %q is not a django-redis serializer", ErrConfig, serializerPath)
 	}
@@ -128,14 +127,51 @@ func pyInt(v any) (int64, error) {
 // compressed. An int of more than maxIntDigits digits is serialized too:
 // Django's decode reads that, not such digits.
 func (c *Codec) Encode(v Value) ([]byte, error) {
+	v = unwrapOpaque(v)
+	if b, done, err := c.encodeOwned(v); done {
+		return b, err
+	}
+	return c.serialize(v)
+}
+
+// EncodeWith hands use what Encode returns, in a buffer of the Codec's
+// that is reused as soon as use returns: use must not keep it, nor any
+// slice of it. It returns use's error. A set that writes the bytes to
+// the server before it returns (go-redis's writer copies them to its
+// buffered connection and flushes it within the command) costs no
+// allocation of the value's size this way.
+func (c *Codec) EncodeWith(v Value, use func([]byte) error) error {
+	v = unwrapOpaque(v)
+	if b, done, err := c.encodeOwned(v); done {
+		if err != nil {
+			return err
+		}
+		return use(b)
+	}
+	return c.serializeWith(v, use)
+}
+
+// unwrapOpaque is an Opaque's Value when it carries no raw pickle: it is
+// then encoded like any other value.
+func unwrapOpaque(v Value) Value {
+	if x, ok := v.(Opaque); ok && len(x.Raw) == 0 {
+		return x.Value
+	}
+	return v
+}
+
+// encodeOwned encodes the values that are not serialized into scratch
+// buffers (ints as digits, raw pickles); done is false for the others.
+// An Opaque without Raw is its Value, unwrapped by the caller.
+func (c *Codec) encodeOwned(v Value) (b []byte, done bool, err error) {
 	switch x := v.(type) {
 	case int:
-		return strconv.AppendInt(nil, int64(x), 10), nil
+		return strconv.AppendInt(nil, int64(x), 10), true, nil
 	case int64:
-		return strconv.AppendInt(nil, x, 10), nil
+		return strconv.AppendInt(nil, x, 10), true, nil
 	case *big.Int:
 		if digits, ok := pyDecimal(x); ok {
-			return []byte(digits), nil
+			return []byte(digits), true, nil
 		}
 		// Digits beyond Python's limit are neither int() nor unpickled by
 		// Django's decode, which reads this serialized form (a pickle's
@@ -143,47 +179,53 @@ func (c *Codec) Encode(v Value) ([]byte, error) {
 	case Opaque:
 		// Raw is a whole pickle: it is this entry's serialized form only
 		// when the entry pickles, and is then compressed like any other.
-		if len(x.Raw) == 0 {
-			v = x.Value
-			break
-		}
 		if !c.pickle {
-			return nil, fmt.Errorf("%w: an Opaque value is a pickle; this entry does not use the pickle serializer", ErrUnsupported)
+			return nil, true, fmt.Errorf("%w: an Opaque value is a pickle; this entry does not use the pickle serializer", ErrUnsupported)
 		}
-		return c.comp.compressValue(append([]byte(nil), x.Raw...))
+		b, err := c.comp.compressValue(append([]byte(nil), x.Raw...))
+		return b, true, err
 	}
-	return c.serialize(v)
+	return nil, false, nil
 }
 
-// serialize is the serializer then the compressor. A value the serializer
-// writes into a scratch buffer is copied out once, at its size, unless
-// the compressor makes its own bytes of it.
+// serialize is the serializer then the compressor, copied out of the
+// scratch buffers once, at its size.
 func (c *Codec) serialize(v Value) ([]byte, error) {
-	if c.ser.write == nil {
-		b, err := c.ser.dumps(v)
-		if err != nil {
-			return nil, err
-		}
-		return c.comp.compressValue(b)
-	}
-	buf, _ := c.scratch.Get().(*bytes.Buffer)
+	var out []byte
+	err := c.serializeWith(v, func(b []byte) error { out = bytes.Clone(b); return nil })
+	return out, err
+}
+
+// serializeWith hands use the serialized and compressed value in the
+// Codec's scratch buffers (or a compressor's), which are reused once use
+// returns.
+func (c *Codec) serializeWith(v Value, use func([]byte) error) error {
+	buf, _ := c.scratch.Get().(*[]byte)
 	if buf == nil {
-		buf = new(bytes.Buffer)
+		buf = new([]byte)
 	}
-	defer func() {
-		if buf.Cap() <= maxScratch {
-			buf.Reset()
-			c.scratch.Put(buf)
-		}
-	}()
-	if err := c.ser.write(buf, v); err != nil {
-		return nil, err
+	b, err := c.ser.appendTo((*buf)[:0], v)
+	if cap(b) <= maxScratch {
+		*buf = b[:0]
+		defer c.scratch.Put(buf)
 	}
-	b := buf.Bytes()
+	if err != nil {
+		return err
+	}
 	if c.comp.compress != nil && len(b) > c.comp.minLength {
-		return c.comp.compress(b)
+		return c.comp.compress(b, use)
 	}
-	return bytes.Clone(b), nil
+	return use(b)
+}
+
+// bufferAppend makes an appendTo of a serializer that writes to a
+// bytes.Buffer.
+func bufferAppend(write func(*bytes.Buffer, Value) error) func([]byte, Value) ([]byte, error) {
+	return func(dst []byte, v Value) ([]byte, error) {
+		b := bytes.NewBuffer(dst)
+		err := write(b, v)
+		return b.Bytes(), err
+	}
 }
 
 // maxScratch bounds what a Codec keeps between calls.

@@ -29,31 +29,35 @@ const DefaultMaxDecodedSize = 512 << 20
 type compressor struct {
 	name          string
 	minLength     int
-	newCompress   func() func([]byte) ([]byte, error)
+	newCompress   func() compressFunc
 	newDecompress func(max int64) func([]byte) ([]byte, error)
 
-	compress   func([]byte) ([]byte, error)
+	compress   compressFunc
 	decompress func([]byte) ([]byte, error)
 }
+
+// A compressFunc hands use the compressed bytes, in a buffer of its own
+// that it reuses once use returns.
+type compressFunc func(b []byte, use func([]byte) error) error
 
 var compressors = map[string]compressor{
 	"django_redis.compressors.identity.IdentityCompressor": {name: "identity"},
 	// zlib.compress(value, 6); zlib.decompress
 	"django_redis.compressors.zlib.ZlibCompressor": {name: "zlib", minLength: 15,
-		newCompress: func() func([]byte) ([]byte, error) {
+		newCompress: func() compressFunc {
 			return pooledWriter(func() resettableWriter { w, _ := zlib.NewWriterLevel(nil, 6); return w })
 		},
 		newDecompress: zlibDecompress},
 	// gzip.compress(value): level 9, header mtime = now
 	"django_redis.compressors.gzip.GzipCompressor": {name: "gzip", minLength: 15,
-		newCompress: func() func([]byte) ([]byte, error) {
+		newCompress: func() compressFunc {
 			return pooledWriter(func() resettableWriter { w, _ := gzip.NewWriterLevel(nil, 9); return w })
 		},
 		newDecompress: gzipDecompress},
 	// lzma.compress(value, preset=4): the .xz container; lzma.decompress
 	// auto-detects .xz and legacy .lzma ("alone") streams.
 	"django_redis.compressors.lzma.LzmaCompressor": {name: "lzma", minLength: 100,
-		newCompress: func() func([]byte) ([]byte, error) {
+		newCompress: func() compressFunc {
 			return pooled(func() *bytes.Buffer { return new(bytes.Buffer) }, func(out *bytes.Buffer, b []byte) ([]byte, error) {
 				out.Reset()
 				w, err := xz.NewWriter(out)
@@ -92,7 +96,7 @@ type resettableWriter interface {
 	Reset(io.Writer)
 }
 
-func pooledWriter(newWriter func() resettableWriter) func([]byte) ([]byte, error) {
+func pooledWriter(newWriter func() resettableWriter) compressFunc {
 	type state struct {
 		w   resettableWriter
 		out bytes.Buffer
@@ -104,23 +108,23 @@ func pooledWriter(newWriter func() resettableWriter) func([]byte) ([]byte, error
 	})
 }
 
-// pooled makes a compress function of run, which compresses into what a
-// state owns (a writer and its output buffer): states are pooled, and
-// each result is copied out at its compressed size, so a large value
-// costs one allocation of that size, not a buffer grown by doubling.
-func pooled[S any](newState func() *S, run func(*S, []byte) ([]byte, error)) func([]byte) ([]byte, error) {
+// pooled makes a compressFunc of run, which compresses into what a state
+// owns (a writer and its output buffer): states are pooled, and use reads
+// the output in place, so a large value costs at most one allocation of
+// its compressed size (Encode's copy), not a buffer grown by doubling.
+func pooled[S any](newState func() *S, run func(*S, []byte) ([]byte, error)) compressFunc {
 	pool := sync.Pool{New: func() any { return newState() }}
-	return func(b []byte) ([]byte, error) {
+	return func(b []byte, use func([]byte) error) error {
 		s := pool.Get().(*S)
 		out, err := run(s, b)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		res := bytes.Clone(out)
+		err = use(out)
 		if cap(out) <= maxScratch {
 			pool.Put(s)
 		}
-		return res, nil
+		return err
 	}
 }
 
@@ -135,11 +139,15 @@ func finish(buf *bytes.Buffer, w io.WriteCloser, b []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// compressValue is b compressed, in bytes of its own, or b itself when
+// the compressor leaves it as it is.
 func (c compressor) compressValue(b []byte) ([]byte, error) {
 	if c.compress == nil || len(b) <= c.minLength {
 		return b, nil
 	}
-	return c.compress(b)
+	var out []byte
+	err := c.compress(b, func(z []byte) error { out = bytes.Clone(z); return nil })
+	return out, err
 }
 
 // errNotCompressed means django-redis's CompressorError: the caller then

@@ -407,7 +407,7 @@ func TestGoldenPickleProtocols(t *testing.T) {
 				require.Error(t, err, "truncated to %d bytes", n)
 			}
 			if r.Identical {
-				enc, err := at.ser.dumps(got)
+				enc, err := at.ser.appendTo(nil, got)
 				require.NoError(t, err)
 				require.Equal(t, r.Hex, hex.EncodeToString(enc), "Python's bytes at protocol %d", r.Protocol)
 			}

@@ -37,7 +37,7 @@ func lz4Decompress(max int64) func([]byte) ([]byte, error) {
 
 // lz4Compress writes frames as lz4.frame.compress does by default: 64 KiB
 // blocks, the content size stored, no content or block checksum.
-func lz4Compress() func([]byte) ([]byte, error) {
+func lz4Compress() compressFunc {
 	type state struct {
 		w   *lz4.Writer
 		out bytes.Buffer

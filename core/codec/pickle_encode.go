@@ -36,8 +36,12 @@ type pickler struct {
 	depth      int
 }
 
-func pickleValue(v Value, proto int) ([]byte, error) {
-	p := &pickler{proto: proto, strs: map[string]int{}, classes: map[Global]int{}, shared: map[string]int{}}
+func pickleValue(v Value, proto int) ([]byte, error) { return pickleAppend(nil, v, proto) }
+
+// pickleAppend appends v's pickle to dst, the Codec's scratch buffer when
+// it encodes, so that a large value reuses one buffer from call to call.
+func pickleAppend(dst []byte, v Value, proto int) ([]byte, error) {
+	p := &pickler{out: dst, proto: proto, strs: map[string]int{}, classes: map[Global]int{}, shared: map[string]int{}}
 	// No capacity up front: append grows the output without zeroing what
 	// it copies in, which for a large value cost as much as the copy.
 	if proto >= 2 {

@@ -12,7 +12,7 @@ import (
 // more than a small value. DecodeAll reads the frame's content size and
 // decodes into one buffer of that size, bounded by the Codec's limit.
 
-func zstdCompress() func([]byte) ([]byte, error) {
+func zstdCompress() compressFunc {
 	// pyzstd writes no checksum (libzstd's default); the content size,
 	// as here, is in the frame header.
 	encoder := sync.OnceValues(func() (*zstd.Encoder, error) {
