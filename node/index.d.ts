@@ -94,6 +94,10 @@ export class Client {
   touch(key: Key, timeout?: Timeout, version?: number): Promise<boolean>;
   expire(key: Key, timeout: Timeout, version?: number): Promise<boolean>;
   pexpire(key: Key, ms: number, version?: number): Promise<boolean>;
+  expireAt(key: Key, when: Date | number, version?: number): Promise<boolean>;
+  pexpireAt(key: Key, unixMs: number, version?: number): Promise<boolean>;
+  incrVersion(key: Key, delta?: number, version?: number): Promise<number>;
+  decrVersion(key: Key, delta?: number, version?: number): Promise<number>;
   persist(key: Key, version?: number): Promise<boolean>;
   ttl(key: Key, version?: number): Promise<number | null>;
   pttl(key: Key, version?: number): Promise<number | null>;

@@ -126,6 +126,37 @@ class Client {
     return (await this._run('rc_pexpire', [k, k.length, ms, version(ver)])) === RC_OK;
   }
 
+  // django-redis's expire_at: `when` a Date or seconds since the epoch,
+  // whole seconds as Redis's EXPIREAT takes them.
+  async expireAt(key, when, ver) {
+    const seconds = when instanceof Date ? Math.floor(when.getTime() / 1000) : Math.floor(when);
+    if (!Number.isFinite(seconds)) throw new TypeError(`expireAt: when must be a Date or seconds since the epoch, not ${when}`);
+    return this.pexpireAt(key, seconds * 1000, ver);
+  }
+
+  async pexpireAt(key, unixMs, ver) {
+    const k = bytes(key);
+    return (await this._run('rc_pexpire_at', [k, k.length, unixMs, version(ver)])) === RC_OK;
+  }
+
+  // Django's incr_version and decr_version: the value moves to the new
+  // version with its TTL, and the new version is returned.
+  async incrVersion(key, delta = 1, ver) {
+    return this._moveVersion('rc_incr_version', key, delta, ver);
+  }
+
+  async decrVersion(key, delta = 1, ver) {
+    return this._moveVersion('rc_decr_version', key, delta, ver);
+  }
+
+  async _moveVersion(name, key, delta, ver) {
+    if (!Number.isInteger(delta)) throw new TypeError(`${name.slice(3)}: delta must be an integer, not ${delta}`);
+    const k = bytes(key);
+    const out = [0];
+    await this._run(name, [k, k.length, delta, version(ver), out]);
+    return out[0];
+  }
+
   async persist(key, ver) {
     const k = bytes(key);
     return (await this._run('rc_persist', [k, k.length, version(ver)])) === RC_OK;
