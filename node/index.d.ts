@@ -104,7 +104,7 @@ export class Client {
   incr(key: Key, delta?: number | bigint, version?: number, options?: { ignoreKeyCheck?: boolean }): Promise<number | bigint>;
   decr(key: Key, delta?: number | bigint, version?: number): Promise<number | bigint>;
   getMany<K extends Key>(keys: Iterable<K>, version?: number): Promise<Map<K, Value>>;
-  setMany(mapping: Map<Key, Value> | Record<string, Value>, timeout?: Timeout, version?: number): Promise<void>;
+  setMany(mapping: Map<Key, Value> | Record<string, Value>, timeout?: Timeout, version?: number): Promise<Key[]>;
   deleteMany(keys: Iterable<Key>, version?: number): Promise<number>;
   clear(): Promise<number>;
   keys(pattern: Key, version?: number): Promise<string[]>;

@@ -211,7 +211,10 @@ class Client {
     const entries = mapping instanceof Map ? Array.from(mapping) : Object.entries(mapping);
     const [keys, klens] = arrays(entries.map(([k]) => k));
     const vals = entries.map(([, v]) => encodeValue(v));
-    await this._run('rc_set_many_values', [keys, klens, vals, vals.map((v) => v.length), entries.length, timeout(t), version(ver)]);
+    // Django's set_many answer: the keys Redis refused (an ACL, OOM).
+    const failed = new Uint8Array(entries.length);
+    await this._run('rc_set_many_values_report', [keys, klens, vals, vals.map((v) => v.length), entries.length, timeout(t), version(ver), failed]);
+    return entries.filter((_, i) => failed[i] === 1).map(([k]) => k);
   }
 
   async deleteMany(keys, ver) {

@@ -49,6 +49,7 @@ const SIGNATURES = {
   rc_decr_version: [S, [C, IN, 'size_t', 'int', 'int', '_Out_ int *', ERR]],
   rc_get_many_values: [S, [C, ARR, LENS, 'size_t', 'int', OUT, ERR]],
   rc_set_many_values: [S, [C, ARR, LENS, ARR, LENS, 'size_t', 'rc_timeout', 'int', ERR]],
+  rc_set_many_values_report: [S, [C, ARR, LENS, ARR, LENS, 'size_t', 'rc_timeout', 'int', '_Out_ uint8_t *', ERR]],
   rc_delete_many: [S, [C, ARR, LENS, 'size_t', 'int', I64, ERR]],
   rc_clear: [S, [C, I64, ERR]],
   rc_get_value: [S, [C, IN, 'size_t', 'int', OUT, SZ, ERR]],
