@@ -78,15 +78,11 @@ func OpenWith(e Entry, s Settings) (*Cache, error) {
 		conn.defaultTTL = ExpireAfter(defaultTimeout)
 	}
 	conn.cluster, _ = rdb.(*redis.ClusterClient)
-	version := 1
-	if e.Version != nil {
-		version = *e.Version
-	}
-	return conn.view(version), nil
+	return conn.view(entryVersion(e)), nil
 }
 
 func (conn *connection) view(version int) *Cache {
-	return &Cache{conn: conn, version: version, keyHead: conn.prefix + ":" + strconv.Itoa(version) + ":"}
+	return &Cache{conn: conn, version: version, keyHead: keyHead(conn.prefix, version)}
 }
 
 // Version returns a view of the cache whose keys carry version v (Django's

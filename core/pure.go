@@ -9,12 +9,19 @@ import (
 // MakeKey is the Redis key Django's cache names key with under entry e
 // (KEY_PREFIX:VERSION:key, Django's default key function), without opening
 // anything: what Open(e).MakeKey(key) returns.
-func MakeKey(e Entry, key string) string {
-	version := 1
+func MakeKey(e Entry, key string) string { return keyHead(e.KeyPrefix, entryVersion(e)) + key }
+
+// entryVersion is the entry's VERSION: Django's default, 1, without one.
+func entryVersion(e Entry) int {
 	if e.Version != nil {
-		version = *e.Version
+		return *e.Version
 	}
-	return e.KeyPrefix + ":" + strconv.Itoa(version) + ":" + key
+	return 1
+}
+
+// keyHead is what Django's default key function puts before a key.
+func keyHead(prefix string, version int) string {
+	return prefix + ":" + strconv.Itoa(version) + ":"
 }
 
 // EntryCodec is the codec of the entry's SERIALIZER and COMPRESSOR (for

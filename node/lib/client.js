@@ -234,10 +234,15 @@ class Client {
   // ---- keys by pattern ----
 
   async keys(pattern, ver) {
-    const p = bytes(pattern);
+    return this._strings('rc_keys', pattern, ver);
+  }
+
+  // The calls of one key or pattern that return a list of strings.
+  async _strings(name, arg, ver) {
+    const a = bytes(arg);
     const out = [null];
     const n = [0];
-    await this._run('rc_keys', [p, p.length, version(ver), out, n]);
+    await this._run(name, [a, a.length, version(ver), out, n]);
     return takeBufs(this._lib, out[0], Number(n[0])).map((b) => b.toString('utf8'));
   }
 
@@ -287,11 +292,7 @@ class Client {
   }
 
   async hkeys(key, ver) {
-    const k = bytes(key);
-    const out = [null];
-    const n = [0];
-    await this._run('rc_hkeys', [k, k.length, version(ver), out, n]);
-    return takeBufs(this._lib, out[0], Number(n[0])).map((b) => b.toString('utf8'));
+    return this._strings('rc_hkeys', key, ver);
   }
 
   async hexists(key, field, ver) {
