@@ -322,7 +322,14 @@ func rcgo_ttl(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, t
 
 //export rcgo_get_many
 func rcgo_get_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
-	return withClient("rc_get_many", h, errOut, func(cl *client) (C.int, error) {
+	return getManyAs("rc_get_many", h, keys, keyLens, n, version, values, errOut, (*core.Cache).GetMany)
+}
+
+// getManyAs is what the rc_get_many calls share: the keys in, and what get
+// answers for them out, in bufArray's layout.
+func getManyAs(name string, h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char,
+	get func(*core.Cache, context.Context, []string) (map[string][]byte, error)) C.int {
+	return withClient(name, h, errOut, func(cl *client) (C.int, error) {
 		if err := required("values", values == nil); err != nil {
 			return 0, err
 		}
@@ -331,7 +338,7 @@ func rcgo_get_many(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.siz
 		if err != nil {
 			return 0, err
 		}
-		got, err := view(cl, version).GetMany(cl.ctx, ks)
+		got, err := get(view(cl, version), cl.ctx, ks)
 		if err != nil {
 			return 0, err
 		}

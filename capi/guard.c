@@ -195,6 +195,11 @@ int rc_get_many_values(rc_client *client, const char *const *keys, const size_t 
     return rcgo_get_many_values(client, keys, key_lens, n, version, values, err);
 }
 
+int rc_get_many_loadable(rc_client *client, const char *const *keys, const size_t *key_lens, size_t n, int version, rc_buf **values, char **err) {
+    if (forked()) return refuse_forked("rc_get_many_loadable", err);
+    return rcgo_get_many_loadable(client, keys, key_lens, n, version, values, err);
+}
+
 int rc_set_many_values(rc_client *client, const char *const *keys, const size_t *key_lens, const char *const *jsons, const size_t *json_lens, size_t n, rc_timeout timeout, int version, char **err) {
     if (forked()) return refuse_forked("rc_set_many_values", err);
     return rcgo_set_many_values(client, keys, key_lens, jsons, json_lens, n, timeout, version, err);

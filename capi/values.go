@@ -10,6 +10,7 @@ typedef const size_t rc_csize;
 import "C"
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"unsafe"
@@ -104,28 +105,27 @@ func storeArgs(key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t,
 
 //export rcgo_get_many_values
 func rcgo_get_many_values(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
-	return withClient("rc_get_many_values", h, errOut, func(cl *client) (C.int, error) {
-		if err := required("values", values == nil); err != nil {
-			return 0, err
+	return getManyAs("rc_get_many_values", h, keys, keyLens, n, version, values, errOut, getManyValueJSON)
+}
+
+// getManyValueJSON is GetManyValues with each value as value JSON.
+func getManyValueJSON(c *core.Cache, ctx context.Context, keys []string) (map[string][]byte, error) {
+	got, err := c.GetManyValues(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	texts := make(map[string][]byte, len(got))
+	for k, v := range got {
+		if texts[k], err = codec.MarshalValueJSON(v); err != nil {
+			return nil, err
 		}
-		*values = nil
-		ks, err := stringsOf("keys", (**C.rc_cchar)(unsafe.Pointer(keys)), keyLens, n)
-		if err != nil {
-			return 0, err
-		}
-		got, err := view(cl, version).GetManyValues(cl.ctx, ks)
-		if err != nil {
-			return 0, err
-		}
-		texts := make(map[string][]byte, len(got))
-		for k, v := range got {
-			if texts[k], err = codec.MarshalValueJSON(v); err != nil {
-				return 0, err
-			}
-		}
-		*values = bufArray(ks, texts)
-		return C.RC_OK, nil
-	})
+	}
+	return texts, nil
+}
+
+//export rcgo_get_many_loadable
+func rcgo_get_many_loadable(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
+	return getManyAs("rc_get_many_loadable", h, keys, keyLens, n, version, values, errOut, (*core.Cache).GetManyLoadable)
 }
 
 //export rcgo_set_many_values

@@ -91,6 +91,24 @@ func (c *Cache) GetManyValues(ctx context.Context, keys []string) (map[string]co
 	return values, nil
 }
 
+// GetManyLoadable returns the keys that exist with their values in the
+// form codec.Loadable gives: the pickle itself where pickle.loads can read
+// it without running anything, else value JSON. A Python host reads a
+// get_many fastest so.
+func (c *Cache) GetManyLoadable(ctx context.Context, keys []string) (map[string][]byte, error) {
+	raw, err := c.getMany(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	forms := make(map[string][]byte, len(raw))
+	for k, b := range raw {
+		if forms[k], err = c.conn.codec.Loadable(b); err != nil {
+			return nil, fmt.Errorf("get_many %q: decoding: %w", k, err)
+		}
+	}
+	return forms, nil
+}
+
 // SetManyValues encodes and stores every value; see SetMany.
 func (c *Cache) SetManyValues(ctx context.Context, items map[string]codec.Value, exp Expiry) error {
 	raw := make(map[string][]byte, len(items))

@@ -480,6 +480,20 @@ int rc_get_many_values(rc_client *client, const char *const *keys,
                        const size_t *key_lens, size_t n, int version,
                        rc_buf **values, char **err);
 
+/*
+ * rc_get_many_values for a host that has Python's pickle.loads: a value
+ * that is a pickle of protocol 2 or later made only of opcodes that build
+ * built-in data (str, bytes, int, float, None, bool, list, tuple, dict,
+ * set, frozenset, bytearray; no opcode looks up a global or calls
+ * anything) comes as that pickle, decompressed, and begins with byte 0x80;
+ * every other value comes as value JSON, which never begins with that
+ * byte. pickle.loads of such a pickle runs no code and gives what Django's
+ * cache.get gives. Same layout, ownership and errors as rc_get_many_values.
+ */
+int rc_get_many_loadable(rc_client *client, const char *const *keys,
+                         const size_t *key_lens, size_t n, int version,
+                         rc_buf **values, char **err);
+
 /* Stores n values given as value JSON (jsons[i] holds json_lens[i] bytes),
  * as rc_set_many. Every text is checked before anything is written. */
 int rc_set_many_values(rc_client *client, const char *const *keys,

@@ -36,6 +36,8 @@ type unpickler struct {
 	dictIdx map[*Dict]map[any]int
 	zones   map[string]*time.Location // zoneinfo keys loaded by this unpickle
 	res     resolver                  // one node budget for the whole unpickle
+	// loadable: every opcode run so far is one of loadableOps.
+	loadable bool
 
 	stackBuf [16]Value
 	memoBuf  [16]Value
@@ -47,9 +49,18 @@ type unpickler struct {
 const maxPickleStack = 1 << 22
 
 func unpickle(data []byte, shared bool) (Value, error) {
-	u := &unpickler{in: data, shared: shared, res: newResolver(len(data))}
+	return newUnpickler(data, shared).decode()
+}
+
+func newUnpickler(data []byte, shared bool) *unpickler {
+	u := &unpickler{in: data, shared: shared, res: newResolver(len(data)), loadable: true}
 	// Room for a small value's stack and memo in the unpickler itself.
 	u.stack, u.memo.dense, u.marks = u.stackBuf[:0], u.memoBuf[:0], u.marksBuf[:0]
+	return u
+}
+
+func (u *unpickler) decode() (Value, error) {
+	data := u.in
 	v, err := u.run()
 	if err != nil {
 		return nil, err
@@ -179,6 +190,7 @@ func (u *unpickler) run() (Value, error) {
 		}
 		op := u.in[u.pos]
 		u.pos++
+		u.loadable = u.loadable && loadableOps[op]
 		if err := u.step(op); err != nil {
 			if errors.Is(err, errStop) {
 				v, err := u.pop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import pickle
 import re
 import struct
 import sys
@@ -767,11 +768,11 @@ class Client(SortedSetMixin):
         """The found keys (as given) and their values, as Django's
         get_many. One undecodable value raises ValueDecodeError."""
         keys = list(keys)
-        texts = self._fetch_many("rc_get_many_values", keys, version)
-        found = [(key, text) for key, text in zip(keys, texts) if text is not None]
+        forms = self._fetch_many("rc_get_many_loadable", keys, version)
+        found = [(key, form) for key, form in zip(keys, forms) if form is not None]
         try:
-            values = ValueCodec.loads_many([text for _, text in found])
-        except (ValueError, TypeError) as exc:
+            values = ValueCodec.loads_loadable([form for _, form in found])
+        except (ValueError, TypeError, EOFError, pickle.UnpicklingError) as exc:
             raise ValueDecodeError(f"a value has no Python form: {exc}") from None
         return {key: value for (key, _), value in zip(found, values)}
 

@@ -122,6 +122,7 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_set_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
     "rc_add_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
     "rc_get_many_values": (c_int, [_client, _keys, _size, c_size_t, c_int, POINTER(c_void_p), _err]),
+    "rc_get_many_loadable": (c_int, [_client, _keys, _size, c_size_t, c_int, POINTER(c_void_p), _err]),
     "rc_set_many_values": (c_int, [_client, _keys, _size, _keys, _size, c_size_t, Timeout, c_int, _err]),
     "rc_get_or_set": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _out, _size, _err]),
     "rc_get_or_set_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _out, _size, _err]),
@@ -224,6 +225,7 @@ class Library:
     rc_set_value: Any
     rc_add_value: Any
     rc_get_many_values: Any
+    rc_get_many_loadable: Any
     rc_set_many_values: Any
     rc_get_or_set: Any
     rc_get_or_set_value: Any

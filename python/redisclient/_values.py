@@ -209,6 +209,16 @@ class ValueCodec:
         one decode and one call into the json module instead of one each."""
         return _DECODER.decode((b"[%b]" % b",".join(texts)).decode("utf-8"))  # type: ignore[no-any-return]
 
+    @staticmethod
+    def loads_loadable(forms: List[bytes]) -> List[Any]:
+        """What rc_get_many_loadable answers: a form that begins with byte
+        0x80 is a pickle the library found to build only built-in data, so
+        pickle.loads (C, as Django reads it) runs no code on it; the others
+        are value JSON, read in one parse."""
+        texts = [f for f in forms if f[:1] != b"\x80"]
+        parsed = iter(ValueCodec.loads_many(texts) if texts else ())
+        return [pickle.loads(f) if f[:1] == b"\x80" else next(parsed) for f in forms]
+
 
 def _to_json(v: Any, strict: bool) -> Any:
     t = type(v)

@@ -167,6 +167,11 @@ def test_pickles_that_would_run_code_read_as_data(standalone_client: Client, tmp
     assert isinstance(got, OpaqueValue) and got.raw == evil
     assert got.value == redisclient.PickledObject(redisclient.PickledGlobal("os", "system"), (f"touch {marker}",))
     assert c.get_many(["evil", "absent"]) == {"evil": got}
+    # A call whose result is dropped before a plain 1 is pickled: the value
+    # is 1, and get_many must still not hand these bytes to pickle.loads.
+    dropped = b"\x80\x04cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR0K\x01."
+    c.set_bytes("dropped", dropped)
+    assert c.get_many(["dropped"]) == {"dropped": 1}
     assert not marker.exists(), "nothing is run"
 
 

@@ -629,12 +629,33 @@ static void test_values(rc_client *c) {
     rc_free(bufs);
     bufs = NULL;
     CHECK_ST(rc_get_many_values(c, ask, asklens, 1, V, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    /* Loadable: a pickle of built-in data comes as itself (0x80 first), an
+     * integer stored as digits and a pickle naming a global as value JSON. */
+    CHECK_ST(rc_set(c, K("mvint"), "42", 2, rc_timeout_seconds(60), V, &E), RC_OK);
+    static const char global_pickle[] = "\x80\x04\x95\x14\x00\x00\x00\x00\x00\x00\x00\x8c\x08" "builtins\x94\x8c\x03int\x94\x93\x94.";
+    CHECK_ST(rc_set(c, K("mvglobal"), global_pickle, sizeof global_pickle - 1, rc_timeout_seconds(60), V, &E), RC_OK);
+    const char *lask[] = {"mv1", "mv-missing", "mvint", "mvglobal"};
+    size_t lasklens[] = {3, 10, 5, 8};
+    rc_buf *forms = NULL;
+    CHECK_ST(rc_get_many_loadable(c, lask, lasklens, 4, V, &forms, &E), RC_OK);
+    if (forms != NULL) {
+        CHECK(forms[0].found && forms[0].len > 2 && (unsigned char)forms[0].data[0] == 0x80, "a set of ints is a loadable pickle");
+        CHECK(!forms[1].found && forms[1].data == NULL, "missing");
+        CHECK(forms[2].found && forms[2].len == 2 && memcmp(forms[2].data, "42", 2) == 0, "digits: value JSON");
+        CHECK(forms[3].found && strstr(forms[3].data, "\"$global\"") != NULL, "a global: value JSON, %s", forms[3].data ? forms[3].data : "");
+    }
+    rc_free(forms);
+    CHECK_ST(rc_get_many_loadable(c, ask, asklens, 1, V, NULL, &E), RC_ERR_INVALID_ARGUMENT);
     /* One undecodable value fails the whole call, naming the key. */
     const char *withjunk[] = {"mv1", "evil", "junk"};
     size_t jlens[] = {3, 4, 4};
     err = NULL;
     st = rc_get_many_values(c, withjunk, jlens, 3, V, &bufs, &err);
     CHECK(st == RC_ERR_VALUE && bufs == NULL && err && strstr(err, "junk"), "get_many_values of bytes that are no pickle -> %d (%s)", st, err ? err : "");
+    rc_free(err);
+    err = NULL;
+    st = rc_get_many_loadable(c, withjunk, jlens, 3, V, &bufs, &err);
+    CHECK(st == RC_ERR_VALUE && bufs == NULL && err && strstr(err, "junk"), "get_many_loadable of bytes that are no pickle -> %d (%s)", st, err ? err : "");
     rc_free(err);
     /* A bad text anywhere writes nothing. */
     const char *nkeys[] = {"mvn1", "mvn2"};
