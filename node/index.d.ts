@@ -72,7 +72,7 @@ export interface LockOptions {
 }
 export class Lock {
   token: Buffer | null;
-  acquire(options?: { blocking?: boolean; blockingTimeout?: number | null; token?: Key }): Promise<boolean>;
+  acquire(options?: { sleep?: number; blocking?: boolean; blockingTimeout?: number | null; token?: Key }): Promise<boolean>;
   release(): Promise<void>;
   extend(additional: number, options?: { replaceTtl?: boolean }): Promise<void>;
   reacquire(): Promise<void>;
@@ -110,10 +110,10 @@ export class Client {
   delete(key: Key, version?: number): Promise<boolean>;
   hasKey(key: Key, version?: number): Promise<boolean>;
   touch(key: Key, timeout?: Timeout, version?: number): Promise<boolean>;
-  expire(key: Key, timeout: Timeout, version?: number): Promise<boolean>;
-  pexpire(key: Key, ms: number, version?: number): Promise<boolean>;
+  expire(key: Key, timeout: Timeout | Timedelta, version?: number): Promise<boolean>;
+  pexpire(key: Key, ms: number | Timedelta, version?: number): Promise<boolean>;
   expireAt(key: Key, when: Date | number, version?: number): Promise<boolean>;
-  pexpireAt(key: Key, unixMs: number, version?: number): Promise<boolean>;
+  pexpireAt(key: Key, when: Date | number, version?: number): Promise<boolean>;
   incrVersion(key: Key, delta?: number, version?: number): Promise<number>;
   decrVersion(key: Key, delta?: number, version?: number): Promise<number>;
   persist(key: Key, version?: number): Promise<boolean>;

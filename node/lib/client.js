@@ -8,6 +8,7 @@ const { RC_OK, bytes, take, takeBufs, run, runSync, timeout, version, arrays } =
 const values = require('./values');
 const { Lock } = require('./lock');
 const { SortedSets } = require('./zset');
+const { Timedelta } = require('./types');
 
 const MISSING = Symbol('missing');
 const closedError = (name) => new ClosedError(`${name.slice(3)}: the client is closed`, -5);
@@ -131,14 +132,17 @@ class Client extends SortedSets {
     return (await this._run('rc_touch', [k, k.length, timeout(t), version(ver)])) === RC_OK;
   }
 
+  // A Timedelta counts in whole seconds, as redis-py sends it.
   async expire(key, t, ver) {
     const k = bytes(key);
-    return (await this._run('rc_expire', [k, k.length, timeout(t), version(ver)])) === RC_OK;
+    const seconds = t instanceof Timedelta ? Math.trunc(t.totalSeconds()) : t;
+    return (await this._run('rc_expire', [k, k.length, timeout(seconds), version(ver)])) === RC_OK;
   }
 
   async pexpire(key, ms, ver) {
     const k = bytes(key);
-    return (await this._run('rc_pexpire', [k, k.length, ms, version(ver)])) === RC_OK;
+    const n = ms instanceof Timedelta ? Math.trunc(ms.totalSeconds() * 1000) : ms;
+    return (await this._run('rc_pexpire', [k, k.length, n, version(ver)])) === RC_OK;
   }
 
   // django-redis's expire_at: `when` a Date or seconds since the epoch,
@@ -149,9 +153,11 @@ class Client extends SortedSets {
     return this.pexpireAt(key, seconds * 1000, ver);
   }
 
-  async pexpireAt(key, unixMs, ver) {
+  // `when` a Date or milliseconds since the epoch.
+  async pexpireAt(key, when, ver) {
     const k = bytes(key);
-    return (await this._run('rc_pexpire_at', [k, k.length, unixMs, version(ver)])) === RC_OK;
+    const ms = when instanceof Date ? when.getTime() : when;
+    return (await this._run('rc_pexpire_at', [k, k.length, ms, version(ver)])) === RC_OK;
   }
 
   // Django's incr_version and decr_version: the value moves to the new

@@ -26,13 +26,13 @@ class Lock {
 
   // Resolves true when taken (false: not within blockingTimeout). Waits on
   // a worker thread.
-  async acquire({ blocking = this.blocking, blockingTimeout = this.blockingTimeout, token } = {}) {
+  async acquire({ sleep = this.sleep, blocking = this.blocking, blockingTimeout = this.blockingTimeout, token } = {}) {
     const t = token === undefined ? Buffer.alloc(0) : bytes(token);
     const out = [null];
     const len = [0];
     const st = await this._client._run('rc_lock_acquire', [
       this._name, this._name.length, this._version,
-      this.timeout ?? 0, this.sleep, blocking ? 1 : 0, blockingTimeout ?? -1,
+      this.timeout ?? 0, sleep, blocking ? 1 : 0, blockingTimeout ?? -1,
       t, t.length, out, len,
     ]);
     const got = take(this._client._lib, out[0], len[0]);

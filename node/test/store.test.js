@@ -28,6 +28,14 @@ for (const kind of ['standalone', 'cluster', 'tls', 'acl']) {
       assert.equal(await c.setBytes('b', '42', null, undefined, { xx: true }), true);
       assert.equal(await c.ttl('b'), null);
       assert.equal(await c.incr('b'), 43);
+      assert.equal(await c.expire('b', new rc.Timedelta(0, 90, 900000)), true);
+      assert.equal(await c.ttl('b'), 90, 'a Timedelta counts whole seconds');
+      assert.equal(await c.pexpire('b', new rc.Timedelta(0, 2, 500000)), true);
+      const pttl = await c.pttl('b');
+      assert.ok(pttl > 2000 && pttl <= 2500, `pttl ${pttl}`);
+      assert.equal(await c.pexpireAt('b', new Date(Date.now() + 40000)), true);
+      const left = await c.ttl('b');
+      assert.ok(left > 35 && left <= 40, `ttl ${left}`);
 
       assert.deepEqual(await c.setManyBytes({ r1: Buffer.from([0, 255]), r2: '7' }, 60), []);
       assert.deepEqual([...(await c.getManyBytes(['r1', 'r2', 'r3']))], [['r1', Buffer.from([0, 255])], ['r2', Buffer.from('7')]]);
@@ -45,6 +53,9 @@ test('reacquire restarts the lock time; a lost lock is LockNotOwnedError', async
   await withClient(entries.standalone(prefix('relock')), async (c) => {
     const lock = c.lock('L', { timeout: 10 });
     assert.equal(await lock.acquire(), true);
+    const t0 = Date.now();
+    assert.equal(await c.lock('L').acquire({ sleep: 0.05, blockingTimeout: 0.3 }), false);
+    assert.ok(Date.now() - t0 >= 200, 'a blocked acquire waits for its blockingTimeout');
     assert.equal(await c.pexpire('L', 1000), true);
     assert.ok((await c.pttl('L')) <= 1000);
     await lock.reacquire();
