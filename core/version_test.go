@@ -49,6 +49,10 @@ func TestVersionAgrees(t *testing.T) {
 	if py == nil || py[1] != version {
 		t.Errorf("python/redisclient/_version.py: %v, VERSION %q: run scripts/version.sh", py, version)
 	}
+	node := regexp.MustCompile(`(?m)^  "version": "(.*)",$`).FindStringSubmatch(read("node/package.json"))
+	if node == nil || node[1] != version {
+		t.Errorf("node/package.json: %v, VERSION %q: run scripts/version.sh", node, version)
+	}
 	// The wheel's metadata takes its version from that file, not from a
 	// literal of its own.
 	if pyproject := read("python/pyproject.toml"); !strings.Contains(pyproject, `version = { attr = "redisclient._version.__version__" }`) {

@@ -4,7 +4,8 @@
 # is read where VERSION is not at hand: the header's RC_VERSION_* macros (C
 # programs built against an installed header), core.Version (a Go module
 # consumer's build, which embeds nothing above core/), and the Python
-# package's __version__ (an installed wheel). core/version_test.go fails when
+# package's __version__ (an installed wheel), and the Node package's
+# package.json and its lock (an npm tarball). core/version_test.go fails when
 # any of them disagrees with VERSION.
 #
 #   scripts/version.sh           rewrite them from VERSION
@@ -34,4 +35,5 @@ sed -i -E \
 	include/redisclient.h
 sed -i -E "s/^(const Version = ).*/\1\"$version\"/" core/version.go
 sed -i -E "s/^(__version__ = ).*/\1\"$version\"/" python/redisclient/_version.py
+(cd node && npm version --no-git-tag-version --allow-same-version "$version" >/dev/null)
 echo "version $version"

@@ -52,6 +52,20 @@ function takeBufs(lib, ptr, n) {
   }
 }
 
+let scoredType = null;
+
+// The members and scores of an rc_scored array, copied, then the one free.
+function takeScored(lib, ptr, n) {
+  if (!ptr) return [];
+  try {
+    if (!n) return [];
+    if (!scoredType) scoredType = koffi.struct('rc_scored', { data: 'void *', len: 'size_t', score: 'double' });
+    return koffi.decode(ptr, koffi.array(scoredType, n)).map((m) => [copy(m.data, m.len), m.score]);
+  } finally {
+    lib.rc_free(ptr);
+  }
+}
+
 function message(lib, err) {
   const p = err[0];
   if (!p) return '';
@@ -108,4 +122,4 @@ function arrays(items) {
   return [bufs, bufs.map((b) => b.length)];
 }
 
-module.exports = { RC_OK, RC_MISS, bytes, take, takeBufs, run, runSync, timeout, version, arrays };
+module.exports = { RC_OK, RC_MISS, bytes, take, takeBufs, takeScored, run, runSync, timeout, version, arrays };

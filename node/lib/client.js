@@ -7,16 +7,19 @@ const { ClosedError } = require('./errors');
 const { RC_OK, bytes, take, takeBufs, run, runSync, timeout, version, arrays } = require('./call');
 const values = require('./values');
 const { Lock } = require('./lock');
+const { SortedSets } = require('./zset');
+const { Timedelta } = require('./types');
 
 const MISSING = Symbol('missing');
+const closedError = (name) => new ClosedError(`${name.slice(3)}: the client is closed`, -5);
 const json = (entry) => Buffer.from(typeof entry === 'string' ? entry : JSON.stringify(entry ?? {}), 'utf8');
-const decodeValue = (buf) => values.decode(buf.toString('utf8'));
-const encodeValue = (v) => Buffer.from(values.encode(v), 'utf8');
+const { fromBuffer: decodeValue, toBuffer: encodeValue } = values;
 
-class Client {
+class Client extends SortedSets {
   // entry: the CACHES entry (an object or its JSON text); settings: the
   // Django settings beside CACHES (DJANGO_REDIS_CONNECTION_FACTORY). No I/O.
   constructor(entry, settings) {
+    super();
     const lib = load();
     const e = json(entry);
     const s = settings === undefined ? Buffer.alloc(0) : json(settings);
@@ -34,8 +37,14 @@ class Client {
   // A call on the client; a closed client rejects with ClosedError, never
   // reaching the library with a stale handle.
   _run(name, args) {
-    if (this._closed) return Promise.reject(new ClosedError(`${name.slice(3)}: the client is closed`, -5));
+    if (this._closed) return Promise.reject(closedError(name));
     return run(this._lib, name, [this._handle, ...args]);
+  }
+
+  // The same for the calls without I/O (the codec), on this thread.
+  _runSync(name, args) {
+    if (this._closed) throw closedError(name);
+    return runSync(this._lib, name, [this._handle, ...args]);
   }
 
   async close() {
@@ -55,16 +64,21 @@ class Client {
     return decodeValue(take(this._lib, out[0], len[0]));
   }
 
-  async set(key, value, t, ver) {
+  // django-redis's set(nx=, xx=): nx stores only a missing key (add), xx
+  // only an existing one; both answer whether they stored.
+  async set(key, value, t, ver, { nx = false, xx = false } = {}) {
+    return this._store(['rc_set_value', 'rc_add_value', 'rc_replace_value'], key, encodeValue(value), t, ver, nx, xx);
+  }
+
+  async _store([plain, add, replace], key, v, t, ver, nx, xx) {
+    if (nx && xx) throw new RangeError('set: nx and xx exclude each other');
     const k = bytes(key);
-    const v = encodeValue(value);
-    await this._run('rc_set_value', [k, k.length, v, v.length, timeout(t), version(ver)]);
+    const st = await this._run(nx ? add : xx ? replace : plain, [k, k.length, v, v.length, timeout(t), version(ver)]);
+    return nx || xx ? st === RC_OK : undefined;
   }
 
   async add(key, value, t, ver) {
-    const k = bytes(key);
-    const v = encodeValue(value);
-    return (await this._run('rc_add_value', [k, k.length, v, v.length, timeout(t), version(ver)])) === RC_OK;
+    return this.set(key, value, t, ver, { nx: true });
   }
 
   // get_or_set: a function default is called only when the key is missing.
@@ -93,10 +107,12 @@ class Client {
     return st === RC_OK ? take(this._lib, out[0], len[0]) : defaultValue;
   }
 
-  async setBytes(key, value, t, ver) {
-    const k = bytes(key);
-    const v = bytes(value);
-    await this._run('rc_set', [k, k.length, v, v.length, timeout(t), version(ver)]);
+  async setBytes(key, value, t, ver, { nx = false, xx = false } = {}) {
+    return this._store(['rc_set', 'rc_add', 'rc_replace'], key, bytes(value, 'value'), t, ver, nx, xx);
+  }
+
+  async addBytes(key, value, t, ver) {
+    return this.setBytes(key, value, t, ver, { nx: true });
   }
 
   // ---- one key ----
@@ -116,14 +132,17 @@ class Client {
     return (await this._run('rc_touch', [k, k.length, timeout(t), version(ver)])) === RC_OK;
   }
 
+  // A Timedelta counts in whole seconds, as redis-py sends it.
   async expire(key, t, ver) {
     const k = bytes(key);
-    return (await this._run('rc_expire', [k, k.length, timeout(t), version(ver)])) === RC_OK;
+    const seconds = t instanceof Timedelta ? Math.trunc(t.totalSeconds()) : t;
+    return (await this._run('rc_expire', [k, k.length, timeout(seconds), version(ver)])) === RC_OK;
   }
 
   async pexpire(key, ms, ver) {
     const k = bytes(key);
-    return (await this._run('rc_pexpire', [k, k.length, ms, version(ver)])) === RC_OK;
+    const n = ms instanceof Timedelta ? Math.trunc(ms.totalSeconds() * 1000) : ms;
+    return (await this._run('rc_pexpire', [k, k.length, n, version(ver)])) === RC_OK;
   }
 
   // django-redis's expire_at: `when` a Date or seconds since the epoch,
@@ -134,9 +153,11 @@ class Client {
     return this.pexpireAt(key, seconds * 1000, ver);
   }
 
-  async pexpireAt(key, unixMs, ver) {
+  // `when` a Date or milliseconds since the epoch.
+  async pexpireAt(key, when, ver) {
     const k = bytes(key);
-    return (await this._run('rc_pexpire_at', [k, k.length, unixMs, version(ver)])) === RC_OK;
+    const ms = when instanceof Date ? when.getTime() : when;
+    return (await this._run('rc_pexpire_at', [k, k.length, ms, version(ver)])) === RC_OK;
   }
 
   // Django's incr_version and decr_version: the value moves to the new
@@ -196,24 +217,42 @@ class Client {
 
   // A Map of the keys found to their values, as Django's get_many.
   async getMany(keys, ver) {
+    return this._fetchMany('rc_get_many_values', keys, ver, decodeValue);
+  }
+
+  // The stored bytes of the keys found, in a Map.
+  async getManyBytes(keys, ver) {
+    return this._fetchMany('rc_get_many', keys, ver, (b) => b);
+  }
+
+  async _fetchMany(name, keys, ver, read) {
     const list = Array.from(keys);
     const [bufs, lens] = arrays(list);
     const out = [null];
-    await this._run('rc_get_many_values', [bufs, lens, list.length, version(ver), out]);
+    await this._run(name, [bufs, lens, list.length, version(ver), out]);
     const found = takeBufs(this._lib, out[0], list.length);
     const result = new Map();
-    found.forEach((b, i) => b && result.set(list[i], decodeValue(b)));
+    found.forEach((b, i) => b && result.set(list[i], read(b)));
     return result;
   }
 
   // mapping: a Map or a plain object of key -> value.
   async setMany(mapping, t, ver) {
+    return this._storeMany('rc_set_many_values_report', mapping, t, ver, encodeValue);
+  }
+
+  // setMany of bytes as they are (strings as UTF-8).
+  async setManyBytes(mapping, t, ver) {
+    return this._storeMany('rc_set_many_report', mapping, t, ver, (v) => bytes(v, 'value'));
+  }
+
+  async _storeMany(name, mapping, t, ver, write) {
     const entries = mapping instanceof Map ? Array.from(mapping) : Object.entries(mapping);
     const [keys, klens] = arrays(entries.map(([k]) => k));
-    const vals = entries.map(([, v]) => encodeValue(v));
+    const vals = entries.map(([, v]) => write(v));
     // Django's set_many answer: the keys Redis refused (an ACL, OOM).
     const failed = new Uint8Array(entries.length);
-    await this._run('rc_set_many_values_report', [keys, klens, vals, vals.map((v) => v.length), entries.length, timeout(t), version(ver), failed]);
+    await this._run(name, [keys, klens, vals, vals.map((v) => v.length), entries.length, timeout(t), version(ver), failed]);
     return entries.filter((_, i) => failed[i] === 1).map(([k]) => k);
   }
 
@@ -333,4 +372,18 @@ function resolve(entry, settings) {
   return JSON.parse(take(lib, out[0], len[0]).toString('utf8'));
 }
 
-module.exports = { Client, resolve };
+// The JSON text of an entry file with its environment references replaced
+// (${NAME}, ${NAME:-default}, $${ for a literal), as Go's core.ExpandEnv:
+// the library reads process.env as it is at the call. The result holds the
+// variables' values, passwords included.
+function expandEnv(text) {
+  if (typeof text !== 'string') throw new TypeError(`expandEnv: text is a string, not ${text === null ? 'null' : typeof text}`);
+  const lib = load();
+  const t = Buffer.from(text, 'utf8');
+  const out = [null];
+  const len = [0];
+  runSync(lib, 'rc_expand_env', [t, t.length, out, len]);
+  return take(lib, out[0], len[0]).toString('utf8');
+}
+
+module.exports = { Client, resolve, expandEnv };

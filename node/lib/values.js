@@ -192,4 +192,8 @@ function encode(v) {
   return write(v, new Set());
 }
 
-module.exports = { encode, decode };
+// The same as the UTF-8 Buffers the library takes and gives.
+const toBuffer = (v) => Buffer.from(encode(v), 'utf8');
+const fromBuffer = (buf) => decode(buf.toString('utf8'));
+
+module.exports = { encode, decode, toBuffer, fromBuffer };

@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const rc = require('..');
-const { env, prefix, djangoEntry } = require('./helpers');
+const { env, prefix, djangoEntry, withClient } = require('./helpers');
 
 const HELPER = path.join(__dirname, 'django_helper.py');
 const django = (entry, ...args) =>
@@ -94,4 +94,44 @@ test('JSON serializer + zlib: both directions', async () => {
     await c.clear();
     await c.close();
   }
+});
+
+// Without a COMPRESSOR: the library's deflate writes other bytes than
+// Python's, and Redis compares members byte for byte (README.md, Django
+// backend).
+for (const [name, options] of [['pickle', {}], ['JSON', { SERIALIZER: JSONS }]]) {
+  test(`sorted sets (${name}): members Django added read here, members added here read by Django`, async () => {
+    const entry = djangoEntry(prefix('djz'), options);
+    django(entry, 'zwrite', 'from-django');
+    await withClient(entry, async (c) => {
+      const pickles = name === 'pickle';
+      const pair = pickles ? rc.Tuple.from([1, 'x']) : [1, 'x'];
+      assert.deepEqual(await c.zrange('from-django', 0, -1, { withScores: true }), [
+        [2n ** 70n, -1], [null, 0.5], ['a', 1], [7, 2.5], [pair, 3],
+      ]);
+      assert.equal(await c.zscore('from-django', pair), 3, 'a member is found by its value');
+      assert.equal(await c.zrank('from-django', 2n ** 70n), 0);
+      assert.equal(await c.zrem('from-django', [7, null]), 2);
+      assert.equal(JSON.parse(django(entry, 'zread', 'from-django')).repr,
+        `[(1180591620717411303424, -1.0), ('a', 1.0), (${pickles ? "(1, 'x')" : "[1, 'x']"}, 3.0)]`);
+
+      await c.zadd('from-node', new Map([['b', 2], [5, 1], [pair, 0], [new rc.Float(2), 4]]));
+      await c.zincrby('from-node', 1.5, 5);
+      assert.equal(JSON.parse(django(entry, 'zread', 'from-node')).repr,
+        `[(${pickles ? "(1, 'x')" : "[1, 'x']"}, 0.0), ('b', 2.0), (5, 2.5), (2.0, 4.0)]`);
+    });
+  });
+}
+
+test('set with xx replaces what Django wrote, and Django reads the new value', async () => {
+  const entry = djangoEntry(prefix('djxx'), { COMPRESSOR: ZLIB });
+  django(entry, 'write', 'k');
+  await withClient(entry, async (c) => {
+    assert.equal(await c.set('k', { replaced: rc.Tuple.from([1]) }, 50, undefined, { xx: true }), true);
+    assert.equal(await c.set('absent', 1, 50, undefined, { xx: true }), false);
+    const got = JSON.parse(django(entry, 'read', 'k'));
+    assert.equal(got.repr, "{'replaced': (1,)}");
+    assert.ok(got.ttl > 45 && got.ttl <= 50, `ttl ${got.ttl}`);
+    assert.equal(JSON.parse(django(entry, 'read', 'absent')).repr, 'None');
+  });
 });

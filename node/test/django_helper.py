@@ -3,6 +3,8 @@
 
     django_helper.py ENTRY_JSON write KEY      stores SAMPLE (timeout 120)
     django_helper.py ENTRY_JSON read KEY       prints repr(cache.get(KEY)) and its ttl
+    django_helper.py ENTRY_JSON zwrite KEY     cache.zadd(KEY, ZSAMPLE)
+    django_helper.py ENTRY_JSON zread KEY      prints repr(cache.zrange(KEY, 0, -1, withscores=True))
 """
 
 import datetime
@@ -37,11 +39,18 @@ if PICKLES:
 else:
     SAMPLE = {"big": 2**100 + 7, "neg": -(2**64), "list": [1, 2.5, "s", None, True], "float": 3.0}
 
+# Sorted-set members of several types; django-redis serializes each.
+ZSAMPLE = {"a": 1, 7: 2.5, (1, "x"): 3, 2**70: -1, None: 0.5}
+
 op, key = sys.argv[2], sys.argv[3]
 if op == "write":
     cache.set(key, SAMPLE, timeout=120)
 elif op == "read":
     value = cache.get(key)
     print(json.dumps({"repr": repr(value), "ttl": cache.ttl(key)}))
+elif op == "zwrite":
+    cache.zadd(key, ZSAMPLE)
+elif op == "zread":
+    print(json.dumps({"repr": repr(cache.zrange(key, 0, -1, withscores=True))}))
 else:
     sys.exit(f"unknown op {op}")

@@ -5,6 +5,7 @@
 
 const path = require('node:path');
 const crypto = require('node:crypto');
+const { Client } = require('..');
 
 function env(name) {
   const v = process.env[name];
@@ -57,4 +58,16 @@ function djangoEntry(p, options = {}) {
   };
 }
 
-module.exports = { env, entries, prefix, djangoEntry };
+// Runs fn with a client of the entry, then clears its KEY_PREFIX and
+// closes it, whatever fn did.
+async function withClient(entry, fn) {
+  const c = new Client(entry);
+  try {
+    return await fn(c);
+  } finally {
+    await c.clear();
+    await c.close();
+  }
+}
+
+module.exports = { env, entries, prefix, djangoEntry, withClient };
