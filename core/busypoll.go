@@ -3,9 +3,7 @@ package core
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"math"
 	"net"
 	"os"
 	"runtime"
@@ -41,39 +39,6 @@ import (
 // of their GETs a second and 1.8x the CPU per GET. With GOMAXPROCS 1
 // nothing polls. Each client keeps its own count, as the library keeps no
 // state shared between clients.
-
-// DefaultBusyPoll is OPTIONS.BUSY_POLL's default. A budget that replies
-// straddle is the worst case: polling then takes CPU from the servers (when
-// they share the machine) without catching the reply. On the 2-vCPU test
-// machine a cluster SET, which the primary also sends to its replica, is
-// answered in 40 to 60 µs; with 50 µs it took 58 to 89 µs, with 100 µs 43.
-const DefaultBusyPoll = 100 * time.Microsecond
-
-// maxBusyPoll bounds BUSY_POLL: past a millisecond, sleeping is cheaper.
-const maxBusyPoll = time.Millisecond
-
-// busyPoll reads OPTIONS.BUSY_POLL: whole microseconds, 0 turns it off.
-func busyPoll(o EntryOptions) (time.Duration, error) {
-	v := o.BusyPoll
-	if v == nil {
-		return DefaultBusyPoll, nil
-	}
-	var us float64
-	switch x := v.(type) {
-	case int:
-		us = float64(x)
-	case int64:
-		us = float64(x)
-	case float64:
-		us = x
-	default:
-		return 0, configErr("OPTIONS.BUSY_POLL", v, "must be a whole number of microseconds")
-	}
-	if us != math.Trunc(us) || us < 0 || us > float64(maxBusyPoll/time.Microsecond) {
-		return 0, configErr("OPTIONS.BUSY_POLL", v, fmt.Sprintf("must be a whole number of microseconds from 0 (off) to %d", maxBusyPoll/time.Microsecond))
-	}
-	return time.Duration(us) * time.Microsecond, nil
-}
 
 // pollers is what the connections of one client share: the budget and how
 // many of their reads are in flight.

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
 	"github.com/redisclient/redisclient/core/codec"
+	"github.com/redisclient/redisclient/core/config"
 )
 
 // Cache is a Django cache on Redis: the keys, timeouts and semantics of the
@@ -56,18 +58,18 @@ func Open(e Entry) (*Cache, error) { return OpenWith(e, Settings{}) }
 
 // OpenWith is Open under the Django settings s (see ResolveWith).
 func OpenWith(e Entry, s Settings) (*Cache, error) {
-	o, ours, err := resolve(e, s)
+	o, extra, err := config.ResolveExtra(e, s)
 	if err != nil {
 		return nil, err
 	}
-	rdb, err := connect(o, ours.busyPoll)
+	rdb, err := connect(o, extra.BusyPoll)
 	if err != nil {
 		return nil, err
 	}
-	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: ours.codec,
+	conn := &connection{rdb: rdb, options: o, prefix: e.KeyPrefix, defaultTTL: e.Timeout, codec: extra.Codec,
 		wholeSeconds: o.Backend == BackendDjango}
 	for _, r := range o.Replicas {
-		replica, err := connect(r, ours.busyPoll)
+		replica, err := connect(r, extra.BusyPoll)
 		if err != nil {
 			conn.closeAll()
 			return nil, err
@@ -75,14 +77,14 @@ func OpenWith(e Entry, s Settings) (*Cache, error) {
 		conn.replicas = append(conn.replicas, replica)
 	}
 	if conn.defaultTTL.IsDefault() {
-		conn.defaultTTL = ExpireAfter(defaultTimeout)
+		conn.defaultTTL = ExpireAfter(config.DefaultTimeout)
 	}
 	conn.cluster, _ = rdb.(*redis.ClusterClient)
-	return conn.view(entryVersion(e)), nil
+	return conn.view(e.KeyVersion()), nil
 }
 
 func (conn *connection) view(version int) *Cache {
-	return &Cache{conn: conn, version: version, keyHead: keyHead(conn.prefix, version)}
+	return &Cache{conn: conn, version: version, keyHead: config.KeyHead(conn.prefix, version)}
 }
 
 // Version returns a view of the cache whose keys carry version v (Django's
@@ -286,7 +288,7 @@ func (c *Cache) Touch(ctx context.Context, key string, exp Expiry) (bool, error)
 	if exp.IsNever() {
 		return c.Persist(ctx, key)
 	}
-	ok, err := c.conn.rdb.PExpire(ctx, c.MakeKey(key), c.backendTimeout(exp.d)).Result()
+	ok, err := c.conn.rdb.PExpire(ctx, c.MakeKey(key), c.backendTimeout(exp.Duration())).Result()
 	return ok, c.fail("touch", key, err)
 }
 
@@ -335,7 +337,7 @@ func (c *Cache) lifetime(exp Expiry) (ttl time.Duration, now bool) {
 	if exp.IsNever() {
 		return 0, false
 	}
-	d := c.backendTimeout(exp.d)
+	d := c.backendTimeout(exp.Duration())
 	return d, d <= 0
 }
 

@@ -135,9 +135,9 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 		}), nil
 	}
 
-	network, addr := "tcp", net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
+	network, addr := "tcp", addr(o)
 	if o.UnixSocketPath != "" {
-		network, addr = "unix", o.UnixSocketPath
+		network = "unix"
 	}
 	client := redis.NewClient(&redis.Options{
 		Network:    network,
@@ -166,6 +166,14 @@ func connect(o Options, busyPoll time.Duration) (redis.UniversalClient, error) {
 	})
 	guard(client, addr, nil)
 	return client, nil
+}
+
+// addr is where a standalone server listens, as connect dials it.
+func addr(o Options) string {
+	if o.UnixSocketPath != "" {
+		return o.UnixSocketPath
+	}
+	return net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

@@ -47,4 +47,11 @@
 // with errors.Is. No error message holds a password.
 //
 // A Cache is safe for use by many goroutines at once; Close it when done.
+//
+// # The two packages
+//
+// What reads and resolves the entry (ParseEntry, Resolve, MakeKey,
+// EntryCodec, Options, ...) is package core/config, which builds without
+// go-redis; core names it all too (core/aliases.go), so a program needs core
+// alone. core itself connects: Open, Cache and the commands, on go-redis.
 package core

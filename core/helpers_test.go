@@ -45,6 +45,9 @@ func tlsKwargs(t testing.TB) map[string]any {
 	}
 }
 
+// kw are keyword arguments, as CLIENT_CLASS_KWARGS holds them.
+type kw = map[string]any
+
 // entry builds a CACHES entry; prefix should be unique per test so tests can
 // share servers.
 func entry(location, prefix string, kwargs map[string]any) core.Entry {

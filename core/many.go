@@ -350,9 +350,9 @@ func flagsFailed(flags string) bool { return strings.Contains(flags, "fail") }
 // replicaHealth pings each replica: one that fails degrades the cache,
 // since the reads sent to it fail.
 func (c *Cache) replicaHealth(ctx context.Context, h *Health) {
-	h.Nodes = append(h.Nodes, NodeStatus{Addr: c.conn.options.addr(), Flags: []string{"primary"}})
+	h.Nodes = append(h.Nodes, NodeStatus{Addr: addr(c.conn.options), Flags: []string{"primary"}})
 	for i, r := range c.conn.replicas {
-		n := NodeStatus{Addr: c.conn.options.Replicas[i].addr(), Flags: []string{"replica"}}
+		n := NodeStatus{Addr: addr(c.conn.options.Replicas[i]), Flags: []string{"replica"}}
 		if err := r.Ping(ctx).Err(); err != nil {
 			n.Flags = append(n.Flags, "fail")
 			h.Status = "degraded"

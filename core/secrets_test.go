@@ -1,18 +1,16 @@
 package core_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redisclient/redisclient/core"
+	"github.com/redisclient/redisclient/core/internal/secrettest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -25,67 +23,6 @@ var canaries = []string{
 	"CaNaRy%2FQx7fZ",
 	"CaNaRy@Qx7fZ/Vb3eK", "CaNaRy/Qx7fZ@Vb3eK", "CaNaRy?Qx7fZ#Vb3eK@Mu9tP", "CaNaRy@Qx7fZ:Vb3eK%40",
 	"12/CaNaRy@Qx7fZ",
-}
-
-// forbidden is every form in which the password p could show: as written,
-// percent-encoded either way, hex-encoded (%x), and each piece of it that a
-// '/', '?', '#', '@', ':', '%' or '&' could cut off (lower-cased, since the
-// host is).
-func forbidden(p string) []string {
-	forms := []string{p, url.QueryEscape(p), url.PathEscape(p), hex.EncodeToString([]byte(p))}
-	for _, piece := range strings.FieldsFunc(p, func(r rune) bool { return strings.ContainsRune("/?#@:%&", r) }) {
-		if len(piece) >= 5 {
-			forms = append(forms, piece)
-		}
-	}
-	return forms
-}
-
-func requireNoSecret(t *testing.T, where, out, p string) {
-	t.Helper()
-	lower := strings.ToLower(out)
-	for _, form := range forbidden(p) {
-		if strings.Contains(lower, strings.ToLower(form)) {
-			t.Fatalf("%s shows %q (of the password %q): %s", where, form, p, out)
-		}
-	}
-}
-
-// printings are the ways a value is printed by accident.
-func printings(v any) map[string]string {
-	out := map[string]string{}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%10.3v"} {
-		out[verb] = fmt.Sprintf(verb, v)
-	}
-	out["Sprint"] = fmt.Sprint(v)
-	out["Sprintln"] = fmt.Sprintln("x", v)
-	if js, err := json.Marshal(v); err == nil {
-		out["json"] = string(js)
-	} else {
-		out["json"] = err.Error()
-	}
-	var text, js bytes.Buffer
-	slog.New(slog.NewTextHandler(&text, nil)).Info("settings", "v", v)
-	slog.New(slog.NewJSONHandler(&js, nil)).Info("settings", "v", v)
-	out["slog text"], out["slog json"] = text.String(), js.String()
-	return out
-}
-
-// requirePrintsMasked prints v, a pointer to it, and containers of it every
-// way, and finds the password in none.
-func requirePrintsMasked[T any](t *testing.T, v T, p string) {
-	t.Helper()
-	type holder struct {
-		Held T
-		Ptr  *T
-	}
-	for name, w := range map[string]any{
-		"value": v, "pointer": &v, "slice": []T{v}, "map": map[string]T{"k": v}, "struct": holder{v, &v},
-	} {
-		for how, out := range printings(w) {
-			requireNoSecret(t, fmt.Sprintf("%T as %s (%s)", v, how, name), out, p)
-		}
-	}
 }
 
 // secretEntries are entries that hold p, for the ACL server at acl, in every
@@ -157,15 +94,15 @@ func TestSecretsNeverShown(t *testing.T) {
 	for _, p := range canaries {
 		for name, e := range secretEntries(t, p) {
 			t.Run(p+"/"+name, func(t *testing.T) {
-				requirePrintsMasked(t, e, p)
-				requirePrintsMasked(t, e.Options, p)
+				secrettest.PrintsMasked(t, e, p)
+				secrettest.PrintsMasked(t, e.Options, p)
 
 				o, err := core.Resolve(e)
 				if err != nil {
 					require.ErrorIs(t, err, core.ErrConfig)
-					requireNoSecret(t, "the Resolve error", fmt.Sprintf("%v %+v", err, err), p)
+					secrettest.NoSecret(t, "the Resolve error", fmt.Sprintf("%v %+v", err, err), p)
 				} else {
-					requirePrintsMasked(t, o, p)
+					secrettest.PrintsMasked(t, o, p)
 					// A piece of the password must never become an address:
 					// and this test dials nothing but the test servers.
 					require.Contains(t, []string{"127.0.0.1", "localhost"}, o.Host, "%v", o)
@@ -177,19 +114,19 @@ func TestSecretsNeverShown(t *testing.T) {
 				c, err := core.Open(e)
 				if err != nil {
 					require.ErrorIs(t, err, core.ErrConfig)
-					requireNoSecret(t, "the Open error", err.Error(), p)
+					secrettest.NoSecret(t, "the Open error", err.Error(), p)
 					return
 				}
 				defer c.Close()
-				requirePrintsMasked(t, c.Options(), p)
+				secrettest.PrintsMasked(t, c.Options(), p)
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
 				_, _, err = c.Get(ctx, "k")
 				require.Error(t, err, "a canary password cannot be right")
-				requireNoSecret(t, "the Get error", fmt.Sprintf("%v %+v", err, err), p)
+				secrettest.NoSecret(t, "the Get error", fmt.Sprintf("%v %+v", err, err), p)
 				_, err = c.Health(ctx)
 				if err != nil {
-					requireNoSecret(t, "the Health error", err.Error(), p)
+					secrettest.NoSecret(t, "the Health error", err.Error(), p)
 				}
 			})
 		}
@@ -203,10 +140,10 @@ func TestSecretsExplicit(t *testing.T) {
 	o, err := core.Resolve(entry("redis://"+env(t, "RC_TEST_ACL"), "secrets", kw{"username": env(t, "RC_TEST_ACL_USER"), "password": p}))
 	require.NoError(t, err)
 	require.Equal(t, p, o.Password)
-	requirePrintsMasked(t, o, p)
+	secrettest.PrintsMasked(t, o, p)
 	require.Contains(t, o.String(), " rcuser ******** ")
 	require.Contains(t, fmt.Sprintf("%+v", o), "Password:********")
-	require.True(t, strings.HasPrefix(o.GoString(), "core.Options{"), o.GoString())
+	require.True(t, strings.HasPrefix(o.GoString(), "config.Options{"), o.GoString())
 
 	js, err := o.JSONWithPassword()
 	require.NoError(t, err)
@@ -228,5 +165,5 @@ func TestSecretsExplicit(t *testing.T) {
 	require.Equal(t, p, e.Options.ClientClassKwargs["password"])
 	require.Equal(t, p, e.Options.ClientClassKwargs["nested"].(map[string]any)["ssl_password"])
 	require.Contains(t, e.Location, p)
-	require.True(t, strings.HasPrefix(fmt.Sprintf("%#v", e), "core.Entry{"), fmt.Sprintf("%#v", e))
+	require.True(t, strings.HasPrefix(fmt.Sprintf("%#v", e), "config.Entry{"), fmt.Sprintf("%#v", e))
 }

@@ -4,9 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
-	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -110,111 +107,6 @@ func TestSentinelClientNeedsTheFactory(t *testing.T) {
 	e.Options.ConnectionFactory = ""
 	_, err = core.ResolveWith(e, s)
 	require.ErrorContains(t, err, `DJANGO_REDIS_CONNECTION_FACTORY = "myapp.Factory"`)
-}
-
-func TestParseSettings(t *testing.T) {
-	for _, empty := range []string{"", "null", "{}", ` {"DJANGO_REDIS_CONNECTION_FACTORY": null}`} {
-		s, err := core.ParseSettings([]byte(empty))
-		require.NoError(t, err, empty)
-		require.Equal(t, core.Settings{}, s)
-	}
-	_, err := core.ParseSettings([]byte(`{"DJANGO_REDIS_CONNECTION_FACTORY": 3}`))
-	require.ErrorIs(t, err, core.ErrConfig)
-	_, err = core.ParseSettings([]byte(`{"SECRET_KEY": "x", "DJANGO_REDIS_SCAN_ITERSIZE": 10}`))
-	require.ErrorIs(t, err, core.ErrConfig)
-	require.Contains(t, err.Error(), "DJANGO_REDIS_SCAN_ITERSIZE, SECRET_KEY")
-	_, err = core.ParseSettings([]byte(`[1]`))
-	require.ErrorIs(t, err, core.ErrConfig)
-}
-
-// SentinelClient's string LOCATION is two servers: the master written to,
-// the replicas read from; every password is masked however it is printed.
-func TestResolveSentinel(t *testing.T) {
-	e := core.Entry{
-		Location: "redis://:m%40ster@MyService/2?socket_timeout=3&is_master=0",
-		Options: core.EntryOptions{
-			ClientClass: sentinelClient, ConnectionFactory: sentinelFactory,
-			Sentinels:            []any{[]any{"127.0.0.1", 26379.0}, []any{"::1", "26380"}},
-			SentinelKwargs:       map[string]any{"password": "s-secret", "socket_timeout": 0.5},
-			ConnectionPoolKwargs: map[string]any{"ssl": true, "ssl_cert_reqs": "none"},
-		},
-	}
-	o, err := core.Resolve(e)
-	require.NoError(t, err)
-	require.Equal(t, core.ModeSentinel, o.Mode)
-	require.Equal(t, "myservice", o.ServiceName)
-	require.Equal(t, core.RoleMaster, o.Role)
-	require.Equal(t, "m@ster", o.Password)
-	require.Equal(t, 2, o.DB)
-	require.True(t, o.SSL)
-	require.Equal(t, []core.Node{{Host: "127.0.0.1", Port: 26379}, {Host: "::1", Port: 26380}}, o.Sentinels)
-	require.Len(t, o.Replicas, 1)
-	require.Equal(t, core.RoleReplica, o.Replicas[0].Role)
-	require.Equal(t, "s-secret", o.SentinelSettings.Password)
-	require.False(t, o.SentinelSettings.SSL)
-	require.Equal(t, 0.5, *o.SentinelSettings.SocketTimeout)
-
-	var logged strings.Builder
-	slog.New(slog.NewTextHandler(&logged, nil)).Info("o", "o", o)
-	js, err := json.Marshal(o)
-	require.NoError(t, err)
-	for _, shown := range []string{fmt.Sprint(o), fmt.Sprintf("%#v", o), string(js), logged.String(), fmt.Sprint(e), e.Options.String()} {
-		require.NotContains(t, shown, "s-secret")
-		require.NotContains(t, shown, "m@ster")
-		require.NotContains(t, shown, "m%40ster")
-	}
-	clear, err := o.JSONWithPassword()
-	require.NoError(t, err)
-	require.Contains(t, string(clear), `"s-secret"`)
-	require.Contains(t, string(clear), `"m@ster"`)
-
-	// Without SENTINEL_KWARGS the sentinels get the socket_* settings of
-	// OPTIONS and the pool's, not the URL's, and no password.
-	e.Options.SentinelKwargs = nil
-	e.Options.SocketConnectTimeout = 2.0
-	o, err = core.Resolve(e)
-	require.NoError(t, err)
-	require.Equal(t, "", o.SentinelSettings.Password)
-	require.Equal(t, 5.0, *o.SentinelSettings.SocketTimeout)
-	require.Equal(t, 2.0, *o.SentinelSettings.SocketConnectTimeout)
-	require.Equal(t, 3.0, *o.SocketTimeout)
-}
-
-func TestResolveSentinelRefusals(t *testing.T) {
-	base := func() core.Entry {
-		return core.Entry{Location: "redis://svc/0", Options: core.EntryOptions{
-			ClientClass: sentinelClient, ConnectionFactory: sentinelFactory, Sentinels: []any{[]any{"h", 1}},
-		}}
-	}
-	for name, c := range map[string]struct {
-		change func(*core.Entry)
-		want   string
-	}{
-		"no sentinels":      {func(e *core.Entry) { e.Options.Sentinels = nil }, `OPTIONS.SENTINELS = "unset"`},
-		"sentinel a string": {func(e *core.Entry) { e.Options.Sentinels = []any{"h:1"} }, "OPTIONS.SENTINELS[0]"},
-		"sentinel port":     {func(e *core.Entry) { e.Options.Sentinels = []any{[]any{"h", 0}} }, "1-65535"},
-		"rediss":            {func(e *core.Entry) { e.Location = "rediss://:pw-secret@svc/0" }, "SENTINEL_KWARGS"},
-		"unix":              {func(e *core.Entry) { e.Location = "unix:///tmp/s.sock" }, "redis://service_name/db"},
-		"no service":        {func(e *core.Entry) { e.Location = "redis:///0" }, "no service name"},
-		"ssl string false":  {func(e *core.Entry) { e.Location = "redis://svc/0?ssl=false" }, "reads as true"},
-		"kwargs not a dict": {func(e *core.Entry) { e.Options.SentinelKwargs = []any{1} }, "OPTIONS.SENTINEL_KWARGS"},
-		"sentinel host":     {func(e *core.Entry) { e.Options.SentinelKwargs = map[string]any{"host": "x"} }, "OPTIONS.SENTINELS"},
-		"sentinel unknown":  {func(e *core.Entry) { e.Options.SentinelKwargs = map[string]any{"nope": 1} }, "nope"},
-		"pool class":        {func(e *core.Entry) { e.Options.ConnectionPoolClass = "redis.ConnectionPool" }, "OPTIONS.CONNECTION_POOL_CLASS"},
-		"sentinel pool class, default factory": {func(e *core.Entry) {
-			e.Options.ClientClass, e.Options.ConnectionFactory = "", ""
-			e.Options.ConnectionPoolClass = "redis.sentinel.SentinelConnectionPool"
-		}, "SentinelConnectionFactory"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			e := base()
-			c.change(&e)
-			_, err := core.Resolve(e)
-			require.ErrorIs(t, err, core.ErrConfig)
-			require.Contains(t, err.Error(), c.want)
-			require.NotContains(t, err.Error(), "pw-secret")
-		})
-	}
 }
 
 // Live, on the shared Sentinel set: SentinelClient writes to the master and

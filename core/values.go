@@ -13,22 +13,6 @@ import (
 // Django stored is read as the object Django's cache.get returns, and a value
 // written here is read by Django as that object.
 
-// newCodec is the entry's serializer and compressor.
-func newCodec(o EntryOptions) (*codec.Codec, error) {
-	options := map[string]any{}
-	if o.PickleVersion != nil {
-		options["PICKLE_VERSION"] = o.PickleVersion
-	}
-	if o.MaxDecodedSize != nil {
-		options["MAX_DECODED_SIZE"] = o.MaxDecodedSize
-	}
-	c, err := codec.New(o.Serializer, o.Compressor, options)
-	if err != nil {
-		return nil, fmt.Errorf("%w: OPTIONS: %w", ErrConfig, err)
-	}
-	return c, nil
-}
-
 // Codec is the entry's serializer and compressor, for values read or
 // written outside these methods.
 func (c *Cache) Codec() *codec.Codec { return c.conn.codec }

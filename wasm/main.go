@@ -9,22 +9,22 @@ import (
 	"fmt"
 	"unsafe"
 
-	"github.com/redisclient/redisclient/core"
 	"github.com/redisclient/redisclient/core/codec"
+	"github.com/redisclient/redisclient/core/config"
 )
 
 func main() {}
 
-func entryOf(p unsafe.Pointer, n uint32) (core.Entry, error) {
+func entryOf(p unsafe.Pointer, n uint32) (config.Entry, error) {
 	b, err := argument("entry", p, n)
 	if err != nil {
-		return core.Entry{}, err
+		return config.Entry{}, err
 	}
-	return core.ParseEntry(b)
+	return config.ParseEntry(b)
 }
 
 // rc_resolve: the entry's effective settings as JSON, the password masked
-// (core.Options' JSON).
+// (config.Options' JSON).
 //
 //go:wasmexport rc_resolve
 func rcResolve(entry unsafe.Pointer, entryLen uint32, out unsafe.Pointer) int32 {
@@ -33,7 +33,7 @@ func rcResolve(entry unsafe.Pointer, entryLen uint32, out unsafe.Pointer) int32 
 		if err != nil {
 			return nil, err
 		}
-		o, err := core.Resolve(e)
+		o, err := config.Resolve(e)
 		if err != nil {
 			return nil, err
 		}
@@ -54,7 +54,7 @@ func rcMakeKey(entry unsafe.Pointer, entryLen uint32, key unsafe.Pointer, keyLen
 		if err != nil {
 			return nil, err
 		}
-		return []byte(core.MakeKey(e, string(k))), nil
+		return []byte(config.MakeKey(e, string(k))), nil
 	})
 }
 
@@ -75,7 +75,7 @@ func rcCodec(entry unsafe.Pointer, entryLen uint32, out unsafe.Pointer) int32 {
 		if err != nil {
 			return nil, err
 		}
-		c, err := core.EntryCodec(e)
+		c, err := config.EntryCodec(e)
 		if err != nil {
 			return nil, err
 		}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"unsafe"
 
-	"github.com/redisclient/redisclient/core"
 	"github.com/redisclient/redisclient/core/codec"
+	"github.com/redisclient/redisclient/core/config"
 )
 
 // The status codes of include/redisclient.h that these functions can give.
@@ -25,7 +25,7 @@ func statusOf(err error) int32 {
 	switch {
 	case errors.Is(err, errInvalidArgument):
 		return statusInvalidArgument
-	case errors.Is(err, core.ErrConfig):
+	case errors.Is(err, config.ErrConfig):
 		return statusConfig
 	case errors.Is(err, codec.ErrMalformed), errors.Is(err, codec.ErrTooLarge), errors.Is(err, codec.ErrUnsupported):
 		return statusValue

@@ -11,8 +11,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/redisclient/redisclient/core"
 	"github.com/redisclient/redisclient/core/codec"
+	"github.com/redisclient/redisclient/core/config"
 )
 
 type request struct {
@@ -33,11 +33,11 @@ func run() error {
 	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
 		return fmt.Errorf("request: %w", err)
 	}
-	e, err := core.ParseEntry(req.Entry)
+	e, err := config.ParseEntry(req.Entry)
 	if err != nil {
 		return err
 	}
-	c, err := core.EntryCodec(e)
+	c, err := config.EntryCodec(e)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ import (
 // letters, digits and underscores, not starting with a digit.
 //
 // lookup reads a variable; nil means os.LookupEnv. Nothing expands an entry
-// unless asked: ParseEntry and Open read "${" as it is. Errors wrap
+// unless asked: ParseEntry and core.Open read "${" as it is. Errors wrap
 // ErrConfig and name the variables and where a reference is, never a value.
 func ExpandEnv(text []byte, lookup func(name string) (string, bool)) ([]byte, error) {
 	if lookup == nil {

@@ -2,13 +2,13 @@ package core
 
 import (
 	"bytes"
-	"errors"
 	"testing"
 
 	"github.com/redisclient/redisclient/core/codec"
 )
 
-// MakeKey and EntryCodec give what an opened Cache gives, without opening.
+// MakeKey and EntryCodec (core/config) give what an opened Cache gives,
+// without opening.
 func TestMakeKeyAndEntryCodecMatchOpen(t *testing.T) {
 	for _, text := range []string{
 		`{"LOCATION": "redis://127.0.0.1:1/0", "KEY_PREFIX": "p", "VERSION": 4, "OPTIONS": {"COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor"}}`,
@@ -43,15 +43,5 @@ func TestMakeKeyAndEntryCodecMatchOpen(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s: EntryCodec encodes %x, Open's codec %x", text, got, want)
 		}
-	}
-}
-
-func TestEntryCodecRefusesABadEntry(t *testing.T) {
-	e, err := ParseEntry([]byte(`{"LOCATION": "redis://127.0.0.1:1/0", "OPTIONS": {"COMPRESSOR": "no.Such"}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := EntryCodec(e); !errors.Is(err, ErrConfig) {
-		t.Fatalf("EntryCodec = %v, want ErrConfig", err)
 	}
 }

@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 //  1. OPTIONS.USERNAME, PASSWORD, SOCKET_TIMEOUT and SOCKET_CONNECT_TIMEOUT,
 //     each only when it is truthy (0 and "" mean unset);
 //  2. OPTIONS.CONNECTION_POOL_KWARGS, every key;
-//  3. what the URL says (core/redisurl.go): its query, user, password,
+//  3. what the URL says (core/config/redisurl.go): its query, user, password,
 //     host, port, db;
 //  4. then, if no password came out of that (or it is None), PASSWORD.
 //
@@ -95,7 +95,7 @@ func checkDefaultClientOptions(eo EntryOptions, pools []string) error {
 				reason = "needs django-redis's SentinelConnectionFactory (DJANGO_REDIS_CONNECTION_FACTORY or " +
 					"OPTIONS.CONNECTION_FACTORY = \"" + sentinelFactory + "\"); supported here: " + c.accepted[0]
 			}
-			return configErr(c.setting, c.value, reason)
+			return SettingError(c.setting, c.value, reason)
 		}
 	}
 	if len(eo.RedisClientKwargs) > 0 {
@@ -109,7 +109,7 @@ func checkDefaultClientOptions(eo EntryOptions, pools []string) error {
 			ErrConfig, BackendAnsibleBase)
 	}
 	if eo.ReplicaReadOnly != nil && !truthy(eo.ReplicaReadOnly) {
-		return configErr("OPTIONS.REPLICA_READ_ONLY", eo.ReplicaReadOnly,
+		return SettingError("OPTIONS.REPLICA_READ_ONLY", eo.ReplicaReadOnly,
 			"not supported: writes go to the first server only (REPLICA_READ_ONLY true, the default)")
 	}
 	return nil
@@ -147,7 +147,7 @@ func factoryKwargs(eo EntryOptions) (map[string]any, error) {
 		switch t.value.(type) {
 		case float64, int, bool: // Python's bool is an int
 		default:
-			return nil, configErr(t.setting, t.value, "must be a number of seconds (django-redis: float or integer)")
+			return nil, SettingError(t.setting, t.value, "must be a number of seconds (django-redis: float or integer)")
 		}
 		kwargs[t.name] = t.value
 	}
@@ -205,7 +205,7 @@ func poolOptions(raw string, kwargs map[string]any, class, backend string) (Opti
 		return Options{}, err
 	}
 	if class == connUnix && o.UnixSocketPath == "" {
-		return Options{}, configErr("LOCATION", redactURL(raw), "no socket path: write unix:///path/to/redis.sock")
+		return Options{}, SettingError("LOCATION", redactURL(raw), "no socket path: write unix:///path/to/redis.sock")
 	}
 	if err := checkFiles(&o); err != nil {
 		return Options{}, err
@@ -225,7 +225,7 @@ func setPoolSize(o *Options, kwargs map[string]any) error {
 		}
 		var err error
 		if n, err = toInt("max_connections", v); err != nil || n < 1 {
-			return configErr("max_connections", v, "must be a positive integer")
+			return SettingError("max_connections", v, "must be a positive integer")
 		}
 	}
 	o.MaxConnections = &n
@@ -288,14 +288,14 @@ func pythonTyped(name string, v any) (any, error) {
 	switch name {
 	case "socket_keepalive", "retry_on_timeout", "ssl_check_hostname", "decode_responses":
 		if isString {
-			return nil, configErr(name, v, "must be true or false: redis-py would take the string as it is, and any string but \"\" is true")
+			return nil, SettingError(name, v, "must be true or false: redis-py would take the string as it is, and any string but \"\" is true")
 		}
 		if _, isBool := v.(bool); !isBool {
 			return truthy(v), nil
 		}
 	case "socket_timeout", "socket_connect_timeout", "health_check_interval", "socket_read_size", "protocol":
 		if isString {
-			return nil, configErr(name, v, "must be a number: redis-py would take the string as it is, and fail at the first command")
+			return nil, SettingError(name, v, "must be a number: redis-py would take the string as it is, and fail at the first command")
 		}
 	case "ssl_min_version":
 		// ssl.TLSVersion is an int: json.dumps writes TLSv1_2 as 771.
@@ -308,7 +308,7 @@ func pythonTyped(name string, v any) (any, error) {
 		case err == nil && n == 772:
 			return "TLSv1_3", nil
 		}
-		return nil, configErr(name, v, "must be ssl.TLSVersion.TLSv1_2 or TLSv1_3 (771 or 772); TLS before 1.2 is not offered")
+		return nil, SettingError(name, v, "must be ssl.TLSVersion.TLSv1_2 or TLSv1_3 (771 or 772); TLS before 1.2 is not offered")
 	}
 	return v, nil
 }

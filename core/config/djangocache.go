@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"maps"
@@ -36,7 +36,7 @@ func resolveDjangoCache(e Entry) (Options, error) {
 		v, ok := kwargs[c.name]
 		delete(kwargs, c.name)
 		if s, isString := v.(string); ok && v != nil && (!isString || !contains(c.accepted, s)) {
-			return Options{}, configErr("OPTIONS."+c.name, v, "not supported (a class of one's own runs Python code); supported: "+c.accepted[0])
+			return Options{}, SettingError("OPTIONS."+c.name, v, "not supported (a class of one's own runs Python code); supported: "+c.accepted[0])
 		}
 	}
 	return resolveServers(e.servers(), func(raw string) (Options, error) {

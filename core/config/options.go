@@ -1,12 +1,10 @@
-package core
+package config
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"strconv"
 	"strings"
 )
 
@@ -20,7 +18,7 @@ import (
 // connection pool hands to each connection of the first server (the one
 // written to), and in Replicas the same for each other server.
 //
-// Resolve makes Options from an Entry; Connect makes a go-redis client from
+// Resolve makes Options from an Entry; core.Open makes a go-redis client from
 // Options. Options carry the password, and every way of printing them masks
 // it: the password is read from the Password field, or JSONWithPassword.
 type Options struct {
@@ -168,14 +166,6 @@ type Node struct {
 	Port int    `json:"port"`
 }
 
-// addr is where a standalone server listens, as connect dials it.
-func (o Options) addr() string {
-	if o.UnixSocketPath != "" {
-		return o.UnixSocketPath
-	}
-	return net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
-}
-
 // Mode names.
 const (
 	ModeStandalone = "standalone"
@@ -276,7 +266,7 @@ func inClear(o Options) clearOptions {
 func formatMasked(f fmt.State, verb rune, v any, copyType, origType string) {
 	out := fmt.Sprintf(fmt.FormatString(f, verb), v)
 	if verb == 'v' && f.Flag('#') {
-		out = strings.Replace(out, "core."+copyType+"{", "core."+origType+"{", 1)
+		out = strings.Replace(out, "config."+copyType+"{", "config."+origType+"{", 1)
 	}
 	io.WriteString(f, out)
 }

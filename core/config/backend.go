@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ const (
 	BackendDjango = "django.core.cache.backends.redis.RedisCache"
 	// BackendSentinel: django-redis's RedisCache with its SentinelClient,
 	// which writes to the Sentinel service's master and reads from its
-	// replicas (core/sentinel.go).
+	// replicas (core/config/sentinel.go).
 	BackendSentinel = "django_redis.client.SentinelClient"
 )
 
@@ -57,7 +57,7 @@ func backendOf(e Entry) (string, error) {
 	case BackendDjango:
 		return BackendDjango, nil
 	default:
-		return "", configErr("BACKEND", e.Backend, "not supported; supported: "+backendDjangoRedis+" (the default), "+backendOurs+" or "+BackendDjango)
+		return "", SettingError("BACKEND", e.Backend, "not supported; supported: "+backendDjangoRedis+" (the default), "+backendOurs+" or "+BackendDjango)
 	}
 	class := e.Options.ClientClass
 	switch {
@@ -69,9 +69,9 @@ func backendOf(e Entry) (string, error) {
 		return BackendSentinel, nil
 	}
 	if reason, ok := clientClassesRefused[class]; ok {
-		return "", configErr("OPTIONS.CLIENT_CLASS", class, reason+"; "+supportedClients)
+		return "", SettingError("OPTIONS.CLIENT_CLASS", class, reason+"; "+supportedClients)
 	}
-	return "", configErr("OPTIONS.CLIENT_CLASS", class, "not supported (a client class of one's own runs Python code); "+supportedClients)
+	return "", SettingError("OPTIONS.CLIENT_CLASS", class, "not supported (a client class of one's own runs Python code); "+supportedClients)
 }
 
 // servers are LOCATION's servers as django-redis reads them: a list as it

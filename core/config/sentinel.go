@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"fmt"
@@ -59,10 +59,10 @@ func resolveDjangoRedis(e Entry, s Settings, backend string) (Options, error) {
 	case factory == sentinelFactory:
 		return resolveSentinel(e, backend)
 	case factory != "" && !contains(factoryClasses, factory):
-		return Options{}, configErr(setting, factory, "not supported (a class of one's own runs Python code); supported: "+
+		return Options{}, SettingError(setting, factory, "not supported (a class of one's own runs Python code); supported: "+
 			factoryClasses[0]+" (the default) or "+sentinelFactory)
 	case backend == BackendSentinel:
-		return Options{}, configErr("OPTIONS.CLIENT_CLASS", e.Options.ClientClass, fmt.Sprintf(
+		return Options{}, SettingError("OPTIONS.CLIENT_CLASS", e.Options.ClientClass, fmt.Sprintf(
 			"django-redis's SentinelClient needs the Django setting DJANGO_REDIS_CONNECTION_FACTORY = %q "+
 				"(given beside the entry: the settings of ResolveWith/OpenWith, rc_*_with_settings, settings= in Python) "+
 				"or OPTIONS.CONNECTION_FACTORY naming it; the connection factory here is %s",
@@ -107,11 +107,11 @@ func sentinelServer(raw string, eo EntryOptions, backend string) (Options, error
 	url, isMaster := popIsMaster(raw)
 	switch {
 	case strings.HasPrefix(url, "rediss://"):
-		return Options{}, configErr("LOCATION", redactURL(raw), "rediss:// is not how redis-py's SentinelConnectionPool takes TLS "+
+		return Options{}, SettingError("LOCATION", redactURL(raw), "rediss:// is not how redis-py's SentinelConnectionPool takes TLS "+
 			"(it would connect to the service name as a host): write redis://, and set ssl in OPTIONS.CONNECTION_POOL_KWARGS "+
 			"for the master and replicas, in OPTIONS.SENTINEL_KWARGS for the sentinels")
 	case strings.HasPrefix(url, "unix://"):
-		return Options{}, configErr("LOCATION", redactURL(raw), "a Sentinel service is named by redis://service_name/db, not by a socket")
+		return Options{}, SettingError("LOCATION", redactURL(raw), "a Sentinel service is named by redis://service_name/db, not by a socket")
 	}
 	kwargs, err := factoryKwargs(eo)
 	if err != nil {
@@ -123,7 +123,7 @@ func sentinelServer(raw string, eo EntryOptions, backend string) (Options, error
 	fromURL, _, _ := parseRedisURL(url)
 	service, _ := fromURL["host"].(string)
 	if service == "" {
-		return Options{}, configErr("LOCATION", redactURL(raw), "no service name: write redis://service_name/db")
+		return Options{}, SettingError("LOCATION", redactURL(raw), "no service name: write redis://service_name/db")
 	}
 	class, err := popSSL(kwargs, "OPTIONS.CONNECTION_POOL_KWARGS or LOCATION's query")
 	if err != nil {
@@ -163,11 +163,11 @@ func sentinelSettings(eo EntryOptions) (Options, error) {
 			kwargs[k] = x
 		}
 	default:
-		return Options{}, configErr("OPTIONS.SENTINEL_KWARGS", jsonKind(v), "must be a dict of redis.Redis keyword arguments (or None)")
+		return Options{}, SettingError("OPTIONS.SENTINEL_KWARGS", jsonKind(v), "must be a dict of redis.Redis keyword arguments (or None)")
 	}
 	for _, name := range []string{"host", "port", "db", "unix_socket_path", "path", "url"} {
 		if _, ok := kwargs[name]; ok {
-			return Options{}, configErr("OPTIONS.SENTINEL_KWARGS", name, "not a setting of a sentinel connection: "+
+			return Options{}, SettingError("OPTIONS.SENTINEL_KWARGS", name, "not a setting of a sentinel connection: "+
 				"the sentinels' addresses are OPTIONS.SENTINELS, and a sentinel has no database")
 		}
 	}
@@ -210,7 +210,7 @@ func popSSL(kwargs map[string]any, where string) (string, error) {
 	v, ok := kwargs["ssl"]
 	delete(kwargs, "ssl")
 	if s, isString := v.(string); ok && isString && contains(falseStrings, strings.ToUpper(strings.TrimSpace(s))) {
-		return "", configErr("ssl", v, "in "+where+" reads as true in redis-py (a non-empty string): write false, or leave it out")
+		return "", SettingError("ssl", v, "in "+where+" reads as true in redis-py (a non-empty string): write false, or leave it out")
 	}
 	if truthy(v) {
 		return connTLS, nil
@@ -226,21 +226,21 @@ func parseSentinels(v any) ([]Node, error) {
 		if v != nil {
 			shown = jsonKind(v)
 		}
-		return nil, configErr("OPTIONS.SENTINELS", shown, "must be provided as a list of (host, port), as django-redis requires")
+		return nil, SettingError("OPTIONS.SENTINELS", shown, "must be provided as a list of (host, port), as django-redis requires")
 	}
 	nodes := make([]Node, 0, len(list))
 	for i, item := range list {
 		pair, ok := item.([]any)
 		if !ok || len(pair) != 2 {
-			return nil, configErr(fmt.Sprintf("OPTIONS.SENTINELS[%d]", i), item, "must be a (host, port) pair")
+			return nil, SettingError(fmt.Sprintf("OPTIONS.SENTINELS[%d]", i), item, "must be a (host, port) pair")
 		}
 		host, ok := pair[0].(string)
 		if !ok || host == "" {
-			return nil, configErr(fmt.Sprintf("OPTIONS.SENTINELS[%d]", i), item, "the host must be a non-empty string")
+			return nil, SettingError(fmt.Sprintf("OPTIONS.SENTINELS[%d]", i), item, "the host must be a non-empty string")
 		}
 		port, err := toInt("port", pair[1]) // a string as int(port) reads it, as the connection does
 		if err != nil || port < 1 || port > 65535 {
-			return nil, configErr(fmt.Sprintf("OPTIONS.SENTINELS[%d]", i), item, "the port must be an integer in 1-65535")
+			return nil, SettingError(fmt.Sprintf("OPTIONS.SENTINELS[%d]", i), item, "the port must be an integer in 1-65535")
 		}
 		nodes = append(nodes, Node{Host: host, Port: port})
 	}

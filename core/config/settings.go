@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func ParseSettings(data []byte) (Settings, error) {
 	}
 	if raw, ok := keys["DJANGO_REDIS_CONNECTION_FACTORY"]; ok && string(raw) != "null" {
 		if err := json.Unmarshal(raw, &s.ConnectionFactory); err != nil {
-			return Settings{}, configErr("DJANGO_REDIS_CONNECTION_FACTORY", string(raw), "must be a dotted path (a string)")
+			return Settings{}, SettingError("DJANGO_REDIS_CONNECTION_FACTORY", string(raw), "must be a dotted path (a string)")
 		}
 	}
 	return s, nil

@@ -1,4 +1,4 @@
-package core_test
+package config_test
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/redisclient/redisclient/core"
+	"github.com/redisclient/redisclient/core/config"
 )
 
 func lookupIn(vars map[string]string) func(string) (string, bool) {
@@ -37,7 +37,7 @@ func TestExpandEnv(t *testing.T) {
 		{`{"a": "\"${HOST}\\"}`, `{"a": "\"127.0.0.1:6379\\"}`},
 		{`{"a": 1}`, `{"a": 1}`},
 	} {
-		got, err := core.ExpandEnv([]byte(tc.in), lookupIn(vars))
+		got, err := config.ExpandEnv([]byte(tc.in), lookupIn(vars))
 		if err != nil || string(got) != tc.want {
 			t.Errorf("ExpandEnv(%s) = %s, %v; want %s", tc.in, got, err, tc.want)
 		}
@@ -45,7 +45,7 @@ func TestExpandEnv(t *testing.T) {
 
 	// Quotes, backslashes and newlines in a value are escaped: the value is
 	// the string's whole content, and adds no key.
-	got, err := core.ExpandEnv([]byte(`{"PASSWORD": "${HOSTILE}"}`), lookupIn(vars))
+	got, err := config.ExpandEnv([]byte(`{"PASSWORD": "${HOSTILE}"}`), lookupIn(vars))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +67,8 @@ func TestExpandEnvErrors(t *testing.T) {
 		{`{"a": "${1X}"}`, "not a variable name", "1X"},
 		{`{"a": "${}"}`, "not a variable name", ""},
 	} {
-		_, err := core.ExpandEnv([]byte(tc.in), lookupIn(map[string]string{"HOST": "h"}))
-		if !errors.Is(err, core.ErrConfig) || !strings.Contains(err.Error(), tc.want) {
+		_, err := config.ExpandEnv([]byte(tc.in), lookupIn(map[string]string{"HOST": "h"}))
+		if !errors.Is(err, config.ErrConfig) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ExpandEnv(%s): %v; want ErrConfig with %q", tc.in, err, tc.want)
 			continue
 		}
@@ -82,15 +82,15 @@ func TestExpandEnvErrors(t *testing.T) {
 func TestExpandEnvProcessEnvironment(t *testing.T) {
 	t.Setenv("RC_EXPAND_TEST_PREFIX", "from-env")
 	text := []byte(`{"LOCATION": "redis://127.0.0.1:1/0", "KEY_PREFIX": "${RC_EXPAND_TEST_PREFIX}"}`)
-	expanded, err := core.ExpandEnv(text, nil)
+	expanded, err := config.ExpandEnv(text, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	entry, err := core.ParseEntry(expanded)
+	entry, err := config.ParseEntry(expanded)
 	if err != nil || entry.KeyPrefix != "from-env" {
 		t.Errorf("expanded entry: %+v, %v", entry, err)
 	}
-	entry, err = core.ParseEntry(text)
+	entry, err = config.ParseEntry(text)
 	if err != nil || entry.KeyPrefix != "${RC_EXPAND_TEST_PREFIX}" {
 		t.Errorf("ParseEntry expanded a reference by itself: %+v, %v", entry, err)
 	}

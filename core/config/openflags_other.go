@@ -1,6 +1,6 @@
 //go:build !unix
 
-package core
+package config
 
 // settingFileFlags: WASI (GOOS=wasip1) has neither FIFOs nor terminals to
 // guard against, and its syscall package names no such flags.

@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"fmt"
@@ -13,8 +13,8 @@ const defaultKeyFunction = "django.core.cache.backends.base.default_key_func"
 
 // Resolve turns a CACHES entry into the effective connection settings, by
 // the rules of the backend that Django would read it with (Options.Backend
-// says which; core/backend.go how it is chosen): django-redis's
-// DefaultClient (core/defaultclient.go) or django-ansible-base's RedisClient.
+// says which; core/config/backend.go how it is chosen): django-redis's
+// DefaultClient (core/config/defaultclient.go) or django-ansible-base's RedisClient.
 // django-ansible-base's rules:
 //   - LOCATION's host, port, username and password override the same
 //     CLIENT_CLASS_KWARGS; parts absent from the URL leave them alone;
@@ -34,28 +34,30 @@ const defaultKeyFunction = "django.core.cache.backends.base.default_key_func"
 func Resolve(e Entry) (Options, error) { return ResolveWith(e, Settings{}) }
 
 // ResolveWith is Resolve under the Django settings s, which django-redis
-// reads beside the entry (its connection factory: core/sentinel.go).
+// reads beside the entry (its connection factory: core/config/sentinel.go).
 func ResolveWith(e Entry, s Settings) (Options, error) {
-	o, _, err := resolve(e, s)
+	o, _, err := ResolveExtra(e, s)
 	return o, err
 }
 
-// ourSettings are the entry's settings that redis-py has no name for.
-type ourSettings struct {
-	codec    *codec.Codec // SERIALIZER, COMPRESSOR, PICKLE_VERSION, MAX_DECODED_SIZE
-	busyPoll time.Duration
+// Extra are the entry's settings that redis-py has no name for, which a
+// cache reads beside Options: how its values are encoded and how long its
+// reads poll.
+type Extra struct {
+	Codec    *codec.Codec  // SERIALIZER, COMPRESSOR, PICKLE_VERSION, MAX_DECODED_SIZE
+	BusyPoll time.Duration // BUSY_POLL
 }
 
-// resolve is Resolve, also giving the settings that checking the entry
-// reads anyway.
-func resolve(e Entry, s Settings) (Options, ourSettings, error) {
+// ResolveExtra is ResolveWith, also giving Extra, which checking the entry
+// reads anyway: all that opening a cache needs.
+func ResolveExtra(e Entry, s Settings) (Options, Extra, error) {
 	backend, err := backendOf(e)
 	if err != nil {
-		return Options{}, ourSettings{}, err
+		return Options{}, Extra{}, err
 	}
-	ours, err := checkEntry(e, backend)
+	extra, err := checkEntry(e, backend)
 	if err != nil {
-		return Options{}, ourSettings{}, err
+		return Options{}, Extra{}, err
 	}
 	var o Options
 	switch backend {
@@ -67,9 +69,9 @@ func resolve(e Entry, s Settings) (Options, ourSettings, error) {
 		o, err = resolveAnsibleBase(e)
 	}
 	if err != nil {
-		return Options{}, ourSettings{}, err
+		return Options{}, Extra{}, err
 	}
-	return o, ours, nil
+	return o, extra, nil
 }
 
 // resolveAnsibleBase reads the entry by django-ansible-base's rules.
@@ -113,9 +115,9 @@ func resolveAnsibleBase(e Entry) (Options, error) {
 	return o, nil
 }
 
-func checkEntry(e Entry, backend string) (ourSettings, error) {
+func checkEntry(e Entry, backend string) (Extra, error) {
 	if e.KeyFunction != "" && e.KeyFunction != defaultKeyFunction {
-		return ourSettings{}, configErr("KEY_FUNCTION", e.KeyFunction, "not supported; use "+defaultKeyFunction)
+		return Extra{}, SettingError("KEY_FUNCTION", e.KeyFunction, "not supported; use "+defaultKeyFunction)
 	}
 	codecOptions := e.Options
 	if backend == BackendDjango {
@@ -125,16 +127,16 @@ func checkEntry(e Entry, backend string) (ourSettings, error) {
 	}
 	values, err := newCodec(codecOptions)
 	if err != nil {
-		return ourSettings{}, err
+		return Extra{}, err
 	}
 	poll, err := busyPoll(e.Options)
 	if err != nil {
-		return ourSettings{}, err
+		return Extra{}, err
 	}
 	if strings.TrimSpace(e.servers()[0]) == "" {
-		return ourSettings{}, configErr("LOCATION", e.Location, "missing: a redis://, rediss://, unix:// or file:// URL is required")
+		return Extra{}, SettingError("LOCATION", e.Location, "missing: a redis://, rediss://, unix:// or file:// URL is required")
 	}
-	return ourSettings{codec: values, busyPoll: poll}, nil
+	return Extra{Codec: values, BusyPoll: poll}, nil
 }
 
 // popMode reads mode, or the older clustered, and removes both.
@@ -144,7 +146,7 @@ func popMode(kwargs map[string]any) (string, error) {
 		delete(kwargs, "mode")
 		s, isString := v.(string)
 		if !isString || (s != ModeCluster && s != ModeStandalone) {
-			return "", configErr("mode", v, "must be 'cluster' or 'standalone'")
+			return "", SettingError("mode", v, "must be 'cluster' or 'standalone'")
 		}
 		mode = s
 	}
@@ -159,7 +161,7 @@ func popMode(kwargs map[string]any) (string, error) {
 			fromClustered = ModeCluster
 		}
 		if mode != "" && mode != fromClustered {
-			return "", configErr("clustered", v, fmt.Sprintf("contradicts mode %q", mode))
+			return "", SettingError("clustered", v, fmt.Sprintf("contradicts mode %q", mode))
 		}
 		mode = fromClustered
 	}
@@ -178,7 +180,7 @@ func popHosts(kwargs map[string]any) (nodes []Node, setting string, err error) {
 			continue
 		}
 		if setting != "" {
-			return nil, "", configErr(name, maskHosts(v), "set together with "+setting+"; use one")
+			return nil, "", SettingError(name, maskHosts(v), "set together with "+setting+"; use one")
 		}
 		if nodes, err = parseHosts(name, v); err != nil {
 			return nil, "", err
@@ -197,7 +199,7 @@ func mergeLocation(raw string, kwargs map[string]any) error {
 	switch loc.scheme {
 	case "unix", "file":
 		if loc.path == "" {
-			return configErr("LOCATION", redactURL(raw), "no socket path: write unix:///path/to/redis.sock")
+			return SettingError("LOCATION", redactURL(raw), "no socket path: write unix:///path/to/redis.sock")
 		}
 		kwargs["unix_socket_path"] = loc.path
 	default:
@@ -271,7 +273,7 @@ func checkFiles(o *Options) error {
 		if f.path == "" {
 			continue
 		}
-		if _, err := readSettingFile(f.setting, f.path); err != nil {
+		if _, err := ReadSettingFile(f.setting, f.path); err != nil {
 			return err
 		}
 	}
@@ -280,14 +282,14 @@ func checkFiles(o *Options) error {
 
 func clusterSeeds(o *Options, hosts []Node, hostsSetting string) error {
 	if o.DB != 0 {
-		return configErr("db", o.DB, "a cluster has only database 0")
+		return SettingError("db", o.DB, "a cluster has only database 0")
 	}
 	if hosts != nil {
 		o.StartupNodes = hosts
 		return nil
 	}
 	if o.UnixSocketPath != "" {
-		return configErr("LOCATION", "unix://"+o.UnixSocketPath, "a cluster needs redis_hosts or a redis:// LOCATION with host and port")
+		return SettingError("LOCATION", "unix://"+o.UnixSocketPath, "a cluster needs redis_hosts or a redis:// LOCATION with host and port")
 	}
 	o.StartupNodes = []Node{{Host: o.Host, Port: o.Port}}
 	return nil

@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"fmt"
@@ -57,7 +57,7 @@ func splitLocation(raw string, rules urlRules) (location, error) {
 		rest = rest[i+1:]
 	}
 	if !knownScheme(loc.scheme) {
-		return loc, configErr("LOCATION", redactURL(raw), "the scheme must be one of redis, rediss, unix or file")
+		return loc, SettingError("LOCATION", redactURL(raw), "the scheme must be one of redis, rediss, unix or file")
 	}
 
 	var netloc string
@@ -72,11 +72,11 @@ func splitLocation(raw string, rules urlRules) (location, error) {
 		netloc, rest = rest[:end], rest[end:]
 	}
 	if splitUserinfo(loc.scheme, netloc, rest) {
-		return loc, configErr("LOCATION", redactURL(raw), "an '@' after the host: a user name or password holding '/', '?' or '#' "+
+		return loc, SettingError("LOCATION", redactURL(raw), "an '@' after the host: a user name or password holding '/', '?' or '#' "+
 			rules.splitAdvice)
 	}
 	if strings.Contains(netloc, "[") != strings.Contains(netloc, "]") {
-		return loc, configErr("LOCATION", redactURL(raw), "invalid IPv6 address: a bracket is not closed")
+		return loc, SettingError("LOCATION", redactURL(raw), "invalid IPv6 address: a bracket is not closed")
 	}
 	if i := strings.IndexByte(rest, '#'); i >= 0 {
 		rest = rest[:i]
@@ -84,7 +84,7 @@ func splitLocation(raw string, rules urlRules) (location, error) {
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
 		q, err := rules.parseQuery(rest[i+1:])
 		if err != nil {
-			return loc, configErr("LOCATION", redactURL(raw), err.Error())
+			return loc, SettingError("LOCATION", redactURL(raw), err.Error())
 		}
 		loc.query = q
 		rest = rest[:i]
@@ -108,10 +108,10 @@ func splitLocation(raw string, rules urlRules) (location, error) {
 				// its host ("redis://:secret"): show the host alone.
 				shown = redactURL(cleaned[:netlocStart] + netloc[:len(netloc)-len(portText)] + masked)
 			}
-			return loc, configErr("LOCATION", shown, "the port is not a number")
+			return loc, SettingError("LOCATION", shown, "the port is not a number")
 		}
 		if port > 65535 {
-			return loc, configErr("LOCATION", redactURL(raw), fmt.Sprintf("the port %d is out of range 0-65535", port))
+			return loc, SettingError("LOCATION", redactURL(raw), fmt.Sprintf("the port %d is out of range 0-65535", port))
 		}
 		loc.port = port
 	}

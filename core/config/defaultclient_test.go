@@ -1,10 +1,11 @@
-package core_test
+package config_test
 
 import (
 	"encoding/json"
 	"testing"
 
-	"github.com/redisclient/redisclient/core"
+	"github.com/redisclient/redisclient/core/config"
+	"github.com/redisclient/redisclient/core/internal/secrettest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -13,39 +14,39 @@ import (
 // same rules against the real code.
 
 // dcEntry is an entry for django-redis's DefaultClient, as JSON writes it.
-func dcEntry(t *testing.T, js string) core.Entry {
+func dcEntry(t *testing.T, js string) config.Entry {
 	t.Helper()
-	e, err := core.ParseEntry([]byte(js))
+	e, err := config.ParseEntry([]byte(js))
 	require.NoError(t, err)
 	return e
 }
 
-func dcResolve(t *testing.T, js string) core.Options {
+func dcResolve(t *testing.T, js string) config.Options {
 	t.Helper()
-	o, err := core.Resolve(dcEntry(t, js))
+	o, err := config.Resolve(dcEntry(t, js))
 	require.NoError(t, err, js)
-	require.Equal(t, core.BackendDjangoRedis, o.Backend)
+	require.Equal(t, config.BackendDjangoRedis, o.Backend)
 	return o
 }
 
 func TestBackendDispatch(t *testing.T) {
-	o, err := core.Resolve(core.Entry{Backend: "django.core.cache.backends.redis.RedisCache", Location: "redis://h",
-		Options: core.EntryOptions{ClientClass: "ignored.by.Django"}})
+	o, err := config.Resolve(config.Entry{Backend: "django.core.cache.backends.redis.RedisCache", Location: "redis://h",
+		Options: config.EntryOptions{ClientClass: "ignored.by.Django"}})
 	require.NoError(t, err)
-	require.Equal(t, core.BackendDjango, o.Backend)
+	require.Equal(t, config.BackendDjango, o.Backend)
 	for class, want := range map[string]string{
-		"":                                  core.BackendDjangoRedis,
-		"django_redis.client.DefaultClient": core.BackendDjangoRedis,
-		"django_redis.client.default.DefaultClient": core.BackendDjangoRedis,
-		"ansible_base.lib.redis.RedisClient":        core.BackendAnsibleBase,
-		"ansible_base.lib.redis.client.RedisClient": core.BackendAnsibleBase,
+		"":                                  config.BackendDjangoRedis,
+		"django_redis.client.DefaultClient": config.BackendDjangoRedis,
+		"django_redis.client.default.DefaultClient": config.BackendDjangoRedis,
+		"ansible_base.lib.redis.RedisClient":        config.BackendAnsibleBase,
+		"ansible_base.lib.redis.client.RedisClient": config.BackendAnsibleBase,
 	} {
-		o, err := core.Resolve(core.Entry{Location: "redis://u:p%40ss@h/2", Options: core.EntryOptions{ClientClass: class}})
+		o, err := config.Resolve(config.Entry{Location: "redis://u:p%40ss@h/2", Options: config.EntryOptions{ClientClass: class}})
 		require.NoError(t, err, class)
 		require.Equal(t, want, o.Backend, class)
 		// The issue's example: django-ansible-base takes the password as
 		// written, django-redis percent-decodes it.
-		if want == core.BackendDjangoRedis {
+		if want == config.BackendDjangoRedis {
 			require.Equal(t, "p@ss", o.Password, class)
 		} else {
 			require.Equal(t, "p%40ss", o.Password, class)
@@ -59,87 +60,87 @@ func TestBackendDispatch(t *testing.T) {
 		{"django.core.cache.backends.locmem.LocMemCache", "", "BACKEND"},
 	}
 	for _, r := range refused {
-		e := core.Entry{Backend: r.backend, Location: "redis://:secret1@h", Options: core.EntryOptions{ClientClass: r.class}}
+		e := config.Entry{Backend: r.backend, Location: "redis://:secret1@h", Options: config.EntryOptions{ClientClass: r.class}}
 		resolveErr(t, e, []string{r.want, "supported: "}, "secret1")
 	}
 	// SentinelClient is refused only without its connection factory.
-	e := core.Entry{Location: "redis://:secret1@h", Options: core.EntryOptions{ClientClass: "django_redis.client.SentinelClient"}}
+	e := config.Entry{Location: "redis://:secret1@h", Options: config.EntryOptions{ClientClass: "django_redis.client.SentinelClient"}}
 	resolveErr(t, e, []string{"DJANGO_REDIS_CONNECTION_FACTORY"}, "secret1")
 }
 
 func TestDefaultClientLocation(t *testing.T) {
 	cases := []struct {
 		location string
-		check    func(t *testing.T, o core.Options)
+		check    func(t *testing.T, o config.Options)
 	}{
-		{"redis://u:p%40ss%2Fw%3Ard@h:7000/2", func(t *testing.T, o core.Options) {
+		{"redis://u:p%40ss%2Fw%3Ard@h:7000/2", func(t *testing.T, o config.Options) {
 			require.Equal(t, "u", o.Username)
 			require.Equal(t, "p@ss/w:rd", o.Password)
 			require.Equal(t, "h", o.Host)
 			require.Equal(t, 7000, o.Port)
 			require.Equal(t, 2, o.DB)
 		}},
-		{"redis://us%65r:p%zz@h", func(t *testing.T, o core.Options) { // an invalid escape stays
+		{"redis://us%65r:p%zz@h", func(t *testing.T, o config.Options) { // an invalid escape stays
 			require.Equal(t, "user", o.Username)
 			require.Equal(t, "p%zz", o.Password)
 		}},
-		{"redis://:@h", func(t *testing.T, o core.Options) { require.Equal(t, "", o.Password) }},
-		{"redis://H.Example:0", func(t *testing.T, o core.Options) {
+		{"redis://:@h", func(t *testing.T, o config.Options) { require.Equal(t, "", o.Password) }},
+		{"redis://H.Example:0", func(t *testing.T, o config.Options) {
 			require.Equal(t, "h.example", o.Host)
 			require.Equal(t, 6379, o.Port) // port 0 counts as absent
 		}},
-		{"redis://[::1]:7001", func(t *testing.T, o core.Options) { require.Equal(t, "::1", o.Host) }},
-		{"redis://", func(t *testing.T, o core.Options) {
+		{"redis://[::1]:7001", func(t *testing.T, o config.Options) { require.Equal(t, "::1", o.Host) }},
+		{"redis://", func(t *testing.T, o config.Options) {
 			require.Equal(t, "localhost", o.Host)
 			require.Equal(t, 6379, o.Port)
 		}},
 		// db: every '/' of the path removed, then int()
-		{"redis://h/2/", func(t *testing.T, o core.Options) { require.Equal(t, 2, o.DB) }},
-		{"redis://h/1/2", func(t *testing.T, o core.Options) { require.Equal(t, 12, o.DB) }},
-		{"redis://h/abc", func(t *testing.T, o core.Options) { require.Equal(t, 0, o.DB) }},
-		{"redis://h/%33", func(t *testing.T, o core.Options) { require.Equal(t, 3, o.DB) }},
-		{"redis://h/2?db=5", func(t *testing.T, o core.Options) { require.Equal(t, 5, o.DB) }},
+		{"redis://h/2/", func(t *testing.T, o config.Options) { require.Equal(t, 2, o.DB) }},
+		{"redis://h/1/2", func(t *testing.T, o config.Options) { require.Equal(t, 12, o.DB) }},
+		{"redis://h/abc", func(t *testing.T, o config.Options) { require.Equal(t, 0, o.DB) }},
+		{"redis://h/%33", func(t *testing.T, o config.Options) { require.Equal(t, 3, o.DB) }},
+		{"redis://h/2?db=5", func(t *testing.T, o config.Options) { require.Equal(t, 5, o.DB) }},
 		// the first of a repeated argument wins; blank values are dropped
-		{"redis://h?db=4&db=5", func(t *testing.T, o core.Options) { require.Equal(t, 4, o.DB) }},
-		{"redis://h/7?db=&db=3", func(t *testing.T, o core.Options) { require.Equal(t, 3, o.DB) }},
-		{"redis://h/7?db=", func(t *testing.T, o core.Options) { require.Equal(t, 7, o.DB) }},
-		{"redis://h?client_name=a&client_name=b", func(t *testing.T, o core.Options) { require.Equal(t, "a", o.ClientName) }},
-		{"redis://h?client_name=a+b%21", func(t *testing.T, o core.Options) { require.Equal(t, "a b!", o.ClientName) }},
+		{"redis://h?db=4&db=5", func(t *testing.T, o config.Options) { require.Equal(t, 4, o.DB) }},
+		{"redis://h/7?db=&db=3", func(t *testing.T, o config.Options) { require.Equal(t, 3, o.DB) }},
+		{"redis://h/7?db=", func(t *testing.T, o config.Options) { require.Equal(t, 7, o.DB) }},
+		{"redis://h?client_name=a&client_name=b", func(t *testing.T, o config.Options) { require.Equal(t, "a", o.ClientName) }},
+		{"redis://h?client_name=a+b%21", func(t *testing.T, o config.Options) { require.Equal(t, "a b!", o.ClientName) }},
 		// typed as URL_QUERY_ARGUMENT_PARSERS types them
-		{"redis://h?socket_timeout=2.5&socket_connect_timeout=1e0&socket_read_size=1_024&health_check_interval=3", func(t *testing.T, o core.Options) {
+		{"redis://h?socket_timeout=2.5&socket_connect_timeout=1e0&socket_read_size=1_024&health_check_interval=3", func(t *testing.T, o config.Options) {
 			require.Equal(t, ptr(2.5), o.SocketTimeout)
 			require.Equal(t, ptr(1.0), o.SocketConnectTimeout)
 			require.Equal(t, 1024, o.SocketReadSize)
 			require.Equal(t, 3.0, o.HealthCheckInterval)
 		}},
-		{"redis://h?socket_keepalive=No", func(t *testing.T, o core.Options) { require.False(t, o.SocketKeepalive) }},
-		{"redis://h?socket_keepalive=maybe", func(t *testing.T, o core.Options) { require.True(t, o.SocketKeepalive) }}, // to_bool
-		{"redis://h?max_connections=9&protocol=3", func(t *testing.T, o core.Options) {
+		{"redis://h?socket_keepalive=No", func(t *testing.T, o config.Options) { require.False(t, o.SocketKeepalive) }},
+		{"redis://h?socket_keepalive=maybe", func(t *testing.T, o config.Options) { require.True(t, o.SocketKeepalive) }}, // to_bool
+		{"redis://h?max_connections=9&protocol=3", func(t *testing.T, o config.Options) {
 			require.Equal(t, 9, *o.MaxConnections)
 			require.Equal(t, 3, o.Protocol)
 		}},
-		{"redis://h?port=7002&host=elsewhere", func(t *testing.T, o core.Options) { // the URL's host wins, it has no port
+		{"redis://h?port=7002&host=elsewhere", func(t *testing.T, o config.Options) { // the URL's host wins, it has no port
 			require.Equal(t, "h", o.Host)
 			require.Equal(t, 7002, o.Port)
 		}},
-		{"redis://h:7003?port=7002", func(t *testing.T, o core.Options) { require.Equal(t, 7003, o.Port) }},
-		{"redis:///?host=q&port=7002", func(t *testing.T, o core.Options) {
+		{"redis://h:7003?port=7002", func(t *testing.T, o config.Options) { require.Equal(t, 7003, o.Port) }},
+		{"redis:///?host=q&port=7002", func(t *testing.T, o config.Options) {
 			require.Equal(t, "q", o.Host)
 			require.Equal(t, 7002, o.Port)
 		}},
-		{"redis://h?password=q", func(t *testing.T, o core.Options) { require.Equal(t, "q", o.Password) }},
-		{"redis://:u@h?password=q", func(t *testing.T, o core.Options) { require.Equal(t, "u", o.Password) }},
-		{"rediss://h?ssl_cert_reqs=none&ssl_min_version=772&ssl_check_hostname=false", func(t *testing.T, o core.Options) {
+		{"redis://h?password=q", func(t *testing.T, o config.Options) { require.Equal(t, "q", o.Password) }},
+		{"redis://:u@h?password=q", func(t *testing.T, o config.Options) { require.Equal(t, "u", o.Password) }},
+		{"rediss://h?ssl_cert_reqs=none&ssl_min_version=772&ssl_check_hostname=false", func(t *testing.T, o config.Options) {
 			require.True(t, o.SSL)
 			require.Equal(t, "none", o.SSLCertReqs)
 			require.Equal(t, "TLSv1_3", o.SSLMinVersion)
 			require.False(t, o.SSLCheckHostname)
 		}},
-		{"unix:///tmp/r%20s.sock?db=3", func(t *testing.T, o core.Options) {
+		{"unix:///tmp/r%20s.sock?db=3", func(t *testing.T, o config.Options) {
 			require.Equal(t, "/tmp/r s.sock", o.UnixSocketPath)
 			require.Equal(t, 3, o.DB)
 		}},
-		{"unix://u:pw@/tmp/r.sock", func(t *testing.T, o core.Options) {
+		{"unix://u:pw@/tmp/r.sock", func(t *testing.T, o config.Options) {
 			require.Equal(t, "/tmp/r.sock", o.UnixSocketPath)
 			require.Equal(t, "pw", o.Password)
 			require.Equal(t, 0, o.DB)
@@ -217,11 +218,11 @@ func TestDefaultClientServers(t *testing.T) {
 		require.Len(t, o.Replicas, 2)
 		require.Equal(t, []any{"b", 2, 3, "CaNaRy-p2"}, []any{o.Replicas[0].Host, o.Replicas[0].Port, o.Replicas[0].DB, o.Replicas[0].Password})
 		require.Equal(t, []any{"c", 3, 0, "CaNaRy-op"}, []any{o.Replicas[1].Host, o.Replicas[1].Port, o.Replicas[1].DB, o.Replicas[1].Password})
-		require.Equal(t, core.BackendDjangoRedis, o.Replicas[1].Backend)
+		require.Equal(t, config.BackendDjangoRedis, o.Replicas[1].Backend)
 
 		// Every password shows in JSONWithPassword only.
-		requirePrintsMasked(t, o, "CaNaRy-p2")
-		requirePrintsMasked(t, o, "CaNaRy-op")
+		secrettest.PrintsMasked(t, o, "CaNaRy-p2")
+		secrettest.PrintsMasked(t, o, "CaNaRy-op")
 		js, err := o.JSONWithPassword()
 		require.NoError(t, err)
 		var back struct {
@@ -314,8 +315,8 @@ func TestDefaultClientEntryMasked(t *testing.T) {
 	e := dcEntry(t, `{"LOCATION": ["redis://:CaNaRy-Qx7fZ@a:1", "redis://:CaNaRy-Qx7fZ@b:1"], "OPTIONS": {"PASSWORD": "CaNaRy-Qx7fZ",
 		"CONNECTION_POOL_KWARGS": {"password": "CaNaRy-Qx7fZ"}, "REDIS_CLIENT_KWARGS": {"password": "CaNaRy-Qx7fZ"}}}`)
 	require.Len(t, e.Locations, 2)
-	requirePrintsMasked(t, e, "CaNaRy-Qx7fZ")
-	requirePrintsMasked(t, e.Options, "CaNaRy-Qx7fZ")
+	secrettest.PrintsMasked(t, e, "CaNaRy-Qx7fZ")
+	secrettest.PrintsMasked(t, e.Options, "CaNaRy-Qx7fZ")
 	js, err := json.Marshal(e)
 	require.NoError(t, err)
 	require.Contains(t, string(js), `"LOCATION":["redis://:********@a:1","redis://:********@b:1"]`)
@@ -326,16 +327,16 @@ func TestDefaultClientEntryMasked(t *testing.T) {
 // connects as before.
 func TestOurDjangoBackendReadsAsDjangoRedis(t *testing.T) {
 	for _, class := range []string{"", "ansible_base.lib.redis.RedisClient"} {
-		e := core.Entry{Backend: "django_redis.cache.RedisCache", Location: "redis://:pw@127.0.0.1:7000/3",
-			Options: core.EntryOptions{ClientClass: class}}
-		want, err := core.Resolve(e)
+		e := config.Entry{Backend: "django_redis.cache.RedisCache", Location: "redis://:pw@127.0.0.1:7000/3",
+			Options: config.EntryOptions{ClientClass: class}}
+		want, err := config.Resolve(e)
 		require.NoError(t, err)
 		e.Backend = "redisclient.django.RedisCache"
-		got, err := core.Resolve(e)
+		got, err := config.Resolve(e)
 		require.NoError(t, err)
 		require.Equal(t, want, got, "CLIENT_CLASS %q", class)
 	}
-	_, err := core.Resolve(core.Entry{Backend: "redisclient.django.Other", Location: "redis://127.0.0.1:7000/0"})
-	require.ErrorIs(t, err, core.ErrConfig)
+	_, err := config.Resolve(config.Entry{Backend: "redisclient.django.Other", Location: "redis://127.0.0.1:7000/0"})
+	require.ErrorIs(t, err, config.ErrConfig)
 	require.ErrorContains(t, err, "redisclient.django.RedisCache")
 }

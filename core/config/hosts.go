@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 func parseHosts(setting string, value any) ([]Node, error) {
 	list, ok := value.(string)
 	if !ok {
-		return nil, configErr(setting, jsonKind(value), "must be a string of host:port pairs separated by commas")
+		return nil, SettingError(setting, jsonKind(value), "must be a string of host:port pairs separated by commas")
 	}
 	var nodes []Node
 	var bad, shown []string
@@ -30,7 +30,7 @@ func parseHosts(setting string, value any) ([]Node, error) {
 		nodes = append(nodes, node)
 	}
 	if len(bad) > 0 {
-		return nil, configErr(setting, strings.Join(shown, ","), "malformed entries: "+strings.Join(bad, ", "))
+		return nil, SettingError(setting, strings.Join(shown, ","), "malformed entries: "+strings.Join(bad, ", "))
 	}
 	return nodes, nil
 }
@@ -102,7 +102,7 @@ func addressKind(s string) string {
 	return ""
 }
 
-// Addr is the node as go-redis dials it.
+// Addr is the node as host:port, as a client dials it.
 func (n Node) Addr() string { return net.JoinHostPort(n.Host, strconv.Itoa(n.Port)) }
 
 func jsonKind(v any) string {

@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"errors"
@@ -41,7 +41,7 @@ var redisPyURL = urlRules{
 // connection class its scheme picks.
 func parseRedisURL(raw string) (map[string]any, string, error) {
 	if !strings.HasPrefix(raw, "redis://") && !strings.HasPrefix(raw, "rediss://") && !strings.HasPrefix(raw, "unix://") {
-		return nil, "", configErr("LOCATION", redactURL(raw), "redis-py reads only redis://, rediss:// and unix:// URLs, spelled so")
+		return nil, "", SettingError("LOCATION", redactURL(raw), "redis-py reads only redis://, rediss:// and unix:// URLs, spelled so")
 	}
 	loc, err := splitLocation(raw, redisPyURL)
 	if err != nil {
@@ -54,7 +54,7 @@ func parseRedisURL(raw string) (map[string]any, string, error) {
 		}
 		v, err := typeQueryArgument(p.name, p.value)
 		if err != nil {
-			return nil, "", configErr("LOCATION", redactURL(raw), err.Error())
+			return nil, "", SettingError("LOCATION", redactURL(raw), err.Error())
 		}
 		kwargs[p.name] = v
 	}

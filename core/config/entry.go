@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 type Entry struct {
 	// Backend is the Django cache backend: django-redis's RedisCache (or
 	// none, which means it) or Django's own RedisCache (BackendDjango).
-	// core/backend.go says which rules apply.
+	// core/config/backend.go says which rules apply.
 	Backend string `json:"BACKEND"`
 	// Location is the LOCATION URL: redis://, rediss://, unix:// (or, for
 	// django-ansible-base, file://). A comma-separated string (for Django's
@@ -76,7 +76,7 @@ type EntryOptions struct {
 	ConnectionFactory   string         `json:"CONNECTION_FACTORY"`
 	// Sentinels and SentinelKwargs are SENTINELS (a list of [host, port])
 	// and SENTINEL_KWARGS (a dict, or nil): read with django-redis's
-	// SentinelConnectionFactory only (core/sentinel.go).
+	// SentinelConnectionFactory only (core/config/sentinel.go).
 	Sentinels      any `json:"SENTINELS"`
 	SentinelKwargs any `json:"SENTINEL_KWARGS"`
 	// ReplicaReadOnly is REPLICA_READ_ONLY: nil or true (writes go to the
@@ -383,7 +383,9 @@ func (x Expiry) MarshalJSON() ([]byte, error) {
 	case expiryAfter:
 		return json.Marshal(x.d.Seconds())
 	}
-	return json.Marshal(defaultTimeout.Seconds())
+	return json.Marshal(DefaultTimeout.Seconds())
 }
 
-const defaultTimeout = 300 * time.Second
+// DefaultTimeout is Django's default TIMEOUT, what DefaultExpiry means for
+// an entry without one.
+const DefaultTimeout = 300 * time.Second

@@ -1,4 +1,4 @@
-package core_test
+package config_test
 
 import (
 	"errors"
@@ -8,27 +8,27 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redisclient/redisclient/core"
+	"github.com/redisclient/redisclient/core/config"
 	"github.com/stretchr/testify/require"
 )
 
 // kw is CLIENT_CLASS_KWARGS as JSON decodes them (numbers are float64).
 type kw = map[string]any
 
-func resolveOK(t *testing.T, location string, kwargs kw) core.Options {
+func resolveOK(t *testing.T, location string, kwargs kw) config.Options {
 	t.Helper()
-	o, err := core.Resolve(entry(location, "", kwargs))
+	o, err := config.Resolve(entry(location, "", kwargs))
 	require.NoError(t, err)
 	return o
 }
 
 // resolveErr asserts a configuration error that names every wanted text and
 // shows none of the secrets.
-func resolveErr(t *testing.T, e core.Entry, want []string, secrets ...string) {
+func resolveErr(t *testing.T, e config.Entry, want []string, secrets ...string) {
 	t.Helper()
-	_, err := core.Resolve(e)
+	_, err := config.Resolve(e)
 	require.Error(t, err)
-	require.True(t, errors.Is(err, core.ErrConfig), "%v", err)
+	require.True(t, errors.Is(err, config.ErrConfig), "%v", err)
 	for _, w := range want {
 		require.Contains(t, err.Error(), w)
 	}
@@ -73,7 +73,7 @@ func TestResolveLocationOverridesKwargs(t *testing.T) {
 			require.Equal(t, c.password, o.Password)
 			require.Equal(t, c.db, o.DB)
 			require.Equal(t, c.socket, o.UnixSocketPath)
-			require.Equal(t, core.ModeStandalone, o.Mode)
+			require.Equal(t, config.ModeStandalone, o.Mode)
 		})
 	}
 }
@@ -164,23 +164,23 @@ func TestResolveMode(t *testing.T) {
 		kwargs kw
 		mode   string
 	}{
-		{"default", nil, core.ModeStandalone},
-		{"mode standalone", kw{"mode": "standalone"}, core.ModeStandalone},
-		{"mode cluster", kw{"mode": "cluster"}, core.ModeCluster},
-		{"clustered true", kw{"clustered": true}, core.ModeCluster},
-		{"clustered false", kw{"clustered": false}, core.ModeStandalone},
-		{"clustered 'true'", kw{"clustered": "true"}, core.ModeCluster},
-		{"clustered 'TRUE'", kw{"clustered": "TRUE"}, core.ModeCluster},
-		{"clustered '1'", kw{"clustered": "1"}, core.ModeCluster},
-		{"clustered 't'", kw{"clustered": "t"}, core.ModeCluster},
-		{"clustered 'T'", kw{"clustered": "T"}, core.ModeCluster},
-		{"clustered 'false'", kw{"clustered": "false"}, core.ModeStandalone},
-		{"clustered 'False'", kw{"clustered": "False"}, core.ModeStandalone},
-		{"clustered '0'", kw{"clustered": "0"}, core.ModeStandalone},
-		{"clustered 'f'", kw{"clustered": "f"}, core.ModeStandalone},
-		{"clustered 1", kw{"clustered": 1.0}, core.ModeCluster},
-		{"clustered 0", kw{"clustered": 0.0}, core.ModeStandalone},
-		{"mode and clustered agree", kw{"mode": "cluster", "clustered": "t"}, core.ModeCluster},
+		{"default", nil, config.ModeStandalone},
+		{"mode standalone", kw{"mode": "standalone"}, config.ModeStandalone},
+		{"mode cluster", kw{"mode": "cluster"}, config.ModeCluster},
+		{"clustered true", kw{"clustered": true}, config.ModeCluster},
+		{"clustered false", kw{"clustered": false}, config.ModeStandalone},
+		{"clustered 'true'", kw{"clustered": "true"}, config.ModeCluster},
+		{"clustered 'TRUE'", kw{"clustered": "TRUE"}, config.ModeCluster},
+		{"clustered '1'", kw{"clustered": "1"}, config.ModeCluster},
+		{"clustered 't'", kw{"clustered": "t"}, config.ModeCluster},
+		{"clustered 'T'", kw{"clustered": "T"}, config.ModeCluster},
+		{"clustered 'false'", kw{"clustered": "false"}, config.ModeStandalone},
+		{"clustered 'False'", kw{"clustered": "False"}, config.ModeStandalone},
+		{"clustered '0'", kw{"clustered": "0"}, config.ModeStandalone},
+		{"clustered 'f'", kw{"clustered": "f"}, config.ModeStandalone},
+		{"clustered 1", kw{"clustered": 1.0}, config.ModeCluster},
+		{"clustered 0", kw{"clustered": 0.0}, config.ModeStandalone},
+		{"mode and clustered agree", kw{"mode": "cluster", "clustered": "t"}, config.ModeCluster},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -214,34 +214,34 @@ func TestResolveClusterSeeds(t *testing.T) {
 	cases := []struct {
 		name, location string
 		kwargs         kw
-		seeds          []core.Node
+		seeds          []config.Node
 	}{
 		{"redis_hosts", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a:1,[::1]:7000"},
-			[]core.Node{{Host: "a", Port: 1}, {Host: "::1", Port: 7000}}},
+			[]config.Node{{Host: "a", Port: 1}, {Host: "::1", Port: 7000}}},
 		{"clustered_hosts", "redis://localhost", kw{"clustered": true, "clustered_hosts": "b:2"},
-			[]core.Node{{Host: "b", Port: 2}}},
+			[]config.Node{{Host: "b", Port: 2}}},
 		{"no hosts: LOCATION seeds", "redis://example.com:1234", kw{"mode": "cluster"},
-			[]core.Node{{Host: "example.com", Port: 1234}}},
+			[]config.Node{{Host: "example.com", Port: 1234}}},
 		{"empty hosts: LOCATION seeds", "redis://example.com:1234", kw{"mode": "cluster", "redis_hosts": ""},
-			[]core.Node{{Host: "example.com", Port: 1234}}},
+			[]config.Node{{Host: "example.com", Port: 1234}}},
 		{"null hosts: LOCATION seeds", "redis://Example.com", kw{"mode": "cluster", "clustered_hosts": nil},
-			[]core.Node{{Host: "example.com", Port: 6379}}},
+			[]config.Node{{Host: "example.com", Port: 6379}}},
 		{"kwargs host and port seed", "redis://", kw{"mode": "cluster", "host": "k", "port": "7001"},
-			[]core.Node{{Host: "k", Port: 7001}}},
+			[]config.Node{{Host: "k", Port: 7001}}},
 		{"unix LOCATION with hosts", "unix:///tmp/r.sock", kw{"mode": "cluster", "redis_hosts": "a:1"},
-			[]core.Node{{Host: "a", Port: 1}}},
-		{"db 0 is fine", "redis://h:1/0", kw{"mode": "cluster"}, []core.Node{{Host: "h", Port: 1}}},
+			[]config.Node{{Host: "a", Port: 1}}},
+		{"db 0 is fine", "redis://h:1/0", kw{"mode": "cluster"}, []config.Node{{Host: "h", Port: 1}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			o := resolveOK(t, c.location, c.kwargs)
-			require.Equal(t, core.ModeCluster, o.Mode)
+			require.Equal(t, config.ModeCluster, o.Mode)
 			require.Equal(t, c.seeds, o.StartupNodes)
 		})
 	}
 	// In standalone mode the hosts seed nothing.
 	o := resolveOK(t, "redis://localhost", kw{"redis_hosts": "a:1"})
-	require.Equal(t, core.ModeStandalone, o.Mode)
+	require.Equal(t, config.ModeStandalone, o.Mode)
 	require.Empty(t, o.StartupNodes)
 	require.Equal(t, "localhost", o.Host)
 }
@@ -317,37 +317,37 @@ func TestResolveKwargConversion(t *testing.T) {
 	cases := []struct {
 		key   string
 		value any
-		field func(core.Options) any
+		field func(config.Options) any
 		want  any
 	}{
-		{"socket_timeout", "2.5", func(o core.Options) any { return o.SocketTimeout }, ptr(2.5)},
-		{"socket_timeout", 3.0, func(o core.Options) any { return o.SocketTimeout }, ptr(3.0)},
-		{"socket_timeout", nil, func(o core.Options) any { return o.SocketTimeout }, (*float64)(nil)},
-		{"socket_timeout", "None", func(o core.Options) any { return o.SocketTimeout }, (*float64)(nil)},
-		{"socket_connect_timeout", " 0.25 ", func(o core.Options) any { return o.SocketConnectTimeout }, ptr(0.25)},
-		{"socket_connect_timeout", nil, func(o core.Options) any { return o.SocketConnectTimeout }, (*float64)(nil)},
-		{"socket_keepalive", "false", func(o core.Options) any { return o.SocketKeepalive }, false},
-		{"socket_keepalive", "F", func(o core.Options) any { return o.SocketKeepalive }, false},
-		{"retry_on_timeout", "1", func(o core.Options) any { return o.RetryOnTimeout }, true},
-		{"retry_on_timeout", true, func(o core.Options) any { return o.RetryOnTimeout }, true},
-		{"max_connections", "10", func(o core.Options) any { return o.MaxConnections }, ptr(10)},
-		{"max_connections", 10.0, func(o core.Options) any { return o.MaxConnections }, ptr(10)},
-		{"max_connections", nil, func(o core.Options) any { return o.MaxConnections }, (*int)(nil)},
-		{"health_check_interval", "30", func(o core.Options) any { return o.HealthCheckInterval }, 30.0},
-		{"client_name", "worker", func(o core.Options) any { return o.ClientName }, "worker"},
-		{"protocol", "3", func(o core.Options) any { return o.Protocol }, 3},
-		{"socket_read_size", "65536", func(o core.Options) any { return o.SocketReadSize }, 65536},
-		{"db", "3", func(o core.Options) any { return o.DB }, 3},
-		{"ssl_cert_reqs", "none", func(o core.Options) any { return o.SSLCertReqs }, "none"},
-		{"ssl_cert_reqs", "optional", func(o core.Options) any { return o.SSLCertReqs }, "optional"},
-		{"ssl_cert_reqs", 0.0, func(o core.Options) any { return o.SSLCertReqs }, "none"},
-		{"ssl_cert_reqs", 2.0, func(o core.Options) any { return o.SSLCertReqs }, "required"},
-		{"ssl_cert_reqs", nil, func(o core.Options) any { return o.SSLCertReqs }, "none"},
-		{"ssl_check_hostname", "false", func(o core.Options) any { return o.SSLCheckHostname }, false},
-		{"ssl_min_version", "TLSv1_3", func(o core.Options) any { return o.SSLMinVersion }, "TLSv1_3"},
-		{"ssl_min_version", "TLSVersion.TLSv1_3", func(o core.Options) any { return o.SSLMinVersion }, "TLSv1_3"},
-		{"encoding", "latin-1", func(o core.Options) any { return o.Ignored }, []string{"encoding"}},
-		{"lib_name", "x", func(o core.Options) any { return o.Ignored }, []string{"lib_name"}},
+		{"socket_timeout", "2.5", func(o config.Options) any { return o.SocketTimeout }, ptr(2.5)},
+		{"socket_timeout", 3.0, func(o config.Options) any { return o.SocketTimeout }, ptr(3.0)},
+		{"socket_timeout", nil, func(o config.Options) any { return o.SocketTimeout }, (*float64)(nil)},
+		{"socket_timeout", "None", func(o config.Options) any { return o.SocketTimeout }, (*float64)(nil)},
+		{"socket_connect_timeout", " 0.25 ", func(o config.Options) any { return o.SocketConnectTimeout }, ptr(0.25)},
+		{"socket_connect_timeout", nil, func(o config.Options) any { return o.SocketConnectTimeout }, (*float64)(nil)},
+		{"socket_keepalive", "false", func(o config.Options) any { return o.SocketKeepalive }, false},
+		{"socket_keepalive", "F", func(o config.Options) any { return o.SocketKeepalive }, false},
+		{"retry_on_timeout", "1", func(o config.Options) any { return o.RetryOnTimeout }, true},
+		{"retry_on_timeout", true, func(o config.Options) any { return o.RetryOnTimeout }, true},
+		{"max_connections", "10", func(o config.Options) any { return o.MaxConnections }, ptr(10)},
+		{"max_connections", 10.0, func(o config.Options) any { return o.MaxConnections }, ptr(10)},
+		{"max_connections", nil, func(o config.Options) any { return o.MaxConnections }, (*int)(nil)},
+		{"health_check_interval", "30", func(o config.Options) any { return o.HealthCheckInterval }, 30.0},
+		{"client_name", "worker", func(o config.Options) any { return o.ClientName }, "worker"},
+		{"protocol", "3", func(o config.Options) any { return o.Protocol }, 3},
+		{"socket_read_size", "65536", func(o config.Options) any { return o.SocketReadSize }, 65536},
+		{"db", "3", func(o config.Options) any { return o.DB }, 3},
+		{"ssl_cert_reqs", "none", func(o config.Options) any { return o.SSLCertReqs }, "none"},
+		{"ssl_cert_reqs", "optional", func(o config.Options) any { return o.SSLCertReqs }, "optional"},
+		{"ssl_cert_reqs", 0.0, func(o config.Options) any { return o.SSLCertReqs }, "none"},
+		{"ssl_cert_reqs", 2.0, func(o config.Options) any { return o.SSLCertReqs }, "required"},
+		{"ssl_cert_reqs", nil, func(o config.Options) any { return o.SSLCertReqs }, "none"},
+		{"ssl_check_hostname", "false", func(o config.Options) any { return o.SSLCheckHostname }, false},
+		{"ssl_min_version", "TLSv1_3", func(o config.Options) any { return o.SSLMinVersion }, "TLSv1_3"},
+		{"ssl_min_version", "TLSVersion.TLSv1_3", func(o config.Options) any { return o.SSLMinVersion }, "TLSv1_3"},
+		{"encoding", "latin-1", func(o config.Options) any { return o.Ignored }, []string{"encoding"}},
+		{"lib_name", "x", func(o config.Options) any { return o.Ignored }, []string{"lib_name"}},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {
@@ -399,22 +399,22 @@ func TestResolveUnknownKeys(t *testing.T) {
 }
 
 func TestResolveEntryChecks(t *testing.T) {
-	valid := func() core.Entry { return entry("redis://u:secret1@h", "", nil) }
+	valid := func() config.Entry { return entry("redis://u:secret1@h", "", nil) }
 	cases := []struct {
 		name    string
-		mutate  func(*core.Entry)
+		mutate  func(*config.Entry)
 		setting string
 	}{
-		{"backend", func(e *core.Entry) { e.Backend = "django.core.cache.backends.locmem.LocMemCache" }, "BACKEND"},
-		{"key function", func(e *core.Entry) { e.KeyFunction = "myapp.cache.make_key" }, "KEY_FUNCTION"},
-		{"client class", func(e *core.Entry) { e.Options.ClientClass = "myapp.cache.Client" }, "CLIENT_CLASS"},
-		{"shard client", func(e *core.Entry) { e.Options.ClientClass = "django_redis.client.ShardClient" }, "ShardClient"},
-		{"herd client", func(e *core.Entry) { e.Options.ClientClass = "django_redis.client.herd.HerdClient" }, "HerdClient"},
-		{"serializer", func(e *core.Entry) { e.Options.Serializer = "myapp.serializers.Yaml" }, "SERIALIZER"},
-		{"compressor", func(e *core.Entry) { e.Options.Compressor = "myapp.compressors.Snappy" }, "COMPRESSOR"},
-		{"pickle version", func(e *core.Entry) { e.Options.PickleVersion = "four" }, "PICKLE_VERSION"},
-		{"empty location", func(e *core.Entry) { e.Location = "" }, "LOCATION"},
-		{"blank location", func(e *core.Entry) { e.Location = "  " }, "LOCATION"},
+		{"backend", func(e *config.Entry) { e.Backend = "django.core.cache.backends.locmem.LocMemCache" }, "BACKEND"},
+		{"key function", func(e *config.Entry) { e.KeyFunction = "myapp.cache.make_key" }, "KEY_FUNCTION"},
+		{"client class", func(e *config.Entry) { e.Options.ClientClass = "myapp.cache.Client" }, "CLIENT_CLASS"},
+		{"shard client", func(e *config.Entry) { e.Options.ClientClass = "django_redis.client.ShardClient" }, "ShardClient"},
+		{"herd client", func(e *config.Entry) { e.Options.ClientClass = "django_redis.client.herd.HerdClient" }, "HerdClient"},
+		{"serializer", func(e *config.Entry) { e.Options.Serializer = "myapp.serializers.Yaml" }, "SERIALIZER"},
+		{"compressor", func(e *config.Entry) { e.Options.Compressor = "myapp.compressors.Snappy" }, "COMPRESSOR"},
+		{"pickle version", func(e *config.Entry) { e.Options.PickleVersion = "four" }, "PICKLE_VERSION"},
+		{"empty location", func(e *config.Entry) { e.Location = "" }, "LOCATION"},
+		{"blank location", func(e *config.Entry) { e.Location = "  " }, "LOCATION"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -431,7 +431,7 @@ func TestResolveEntryChecks(t *testing.T) {
 		e.Options.ClientClass = "ansible_base.lib.redis.client.RedisClient"
 		e.Options.Serializer = "django_redis.serializers.pickle.PickleSerializer"
 		e.Options.Compressor = "django_redis.compressors.identity.IdentityCompressor"
-		_, err := core.Resolve(e)
+		_, err := config.Resolve(e)
 		require.NoError(t, err)
 	})
 	t.Run("comma-separated location: first used", func(t *testing.T) {
@@ -443,7 +443,7 @@ func TestResolveEntryChecks(t *testing.T) {
 }
 
 func TestParseEntry(t *testing.T) {
-	e, err := core.ParseEntry([]byte(`{
+	e, err := config.ParseEntry([]byte(`{
 		"BACKEND": "django_redis.cache.RedisCache",
 		"LOCATION": ["redis://a:1/2", "redis://b:2/3"],
 		"KEY_PREFIX": "svc",
@@ -454,7 +454,7 @@ func TestParseEntry(t *testing.T) {
 	require.Equal(t, "svc", e.KeyPrefix)
 	require.Nil(t, e.Version)
 	require.True(t, e.Timeout.IsDefault())
-	o, err := core.Resolve(e)
+	o, err := config.Resolve(e)
 	require.NoError(t, err)
 	require.Equal(t, "a", o.Host)
 	require.Equal(t, 1, o.Port)
@@ -469,7 +469,7 @@ func TestParseEntry(t *testing.T) {
 		{`0`, false, 0}, {`-1.5`, false, -time.Second},
 	}
 	for _, c := range timeouts {
-		e, err := core.ParseEntry([]byte(`{"LOCATION": "redis://h", "TIMEOUT": ` + c.json + `}`))
+		e, err := config.ParseEntry([]byte(`{"LOCATION": "redis://h", "TIMEOUT": ` + c.json + `}`))
 		require.NoError(t, err, c.json)
 		require.False(t, e.Timeout.IsDefault(), c.json)
 		require.Equal(t, c.never, e.Timeout.IsNever(), c.json)
@@ -480,7 +480,7 @@ func TestParseEntry(t *testing.T) {
 		json string
 		want *int
 	}{{`3`, ptr(3)}, {`null`, nil}, {`-2`, ptr(-2)}} {
-		e, err := core.ParseEntry([]byte(`{"LOCATION": "redis://h", "VERSION": ` + v.json + `}`))
+		e, err := config.ParseEntry([]byte(`{"LOCATION": "redis://h", "VERSION": ` + v.json + `}`))
 		require.NoError(t, err, v.json)
 		require.Equal(t, v.want, e.Version, v.json)
 	}
@@ -489,9 +489,9 @@ func TestParseEntry(t *testing.T) {
 		`not json`, `[]`, `{"LOCATION": 5}`, `{"LOCATION": []}`, `{"LOCATION": [5]}`,
 		`{"TIMEOUT": "60"}`, `{"VERSION": 2.5}`, `{"VERSION": "2"}`, `{"OPTIONS": {"CLIENT_CLASS_KWARGS": []}}`,
 	} {
-		_, err := core.ParseEntry([]byte(bad))
+		_, err := config.ParseEntry([]byte(bad))
 		require.Error(t, err, bad)
-		require.True(t, errors.Is(err, core.ErrConfig), "%s: %v", bad, err)
+		require.True(t, errors.Is(err, config.ErrConfig), "%s: %v", bad, err)
 	}
 }
 
@@ -516,13 +516,13 @@ func TestResolveSeedExampleUnset(t *testing.T) {
 				"ssl_ca_certs": "/etc/path/redis_ca.cert",
 				"ssl_check_hostname": false}}}`)
 	}
-	e, err := core.ParseEntry(seed("redis://None:None@None:None"))
+	e, err := config.ParseEntry(seed("redis://None:None@None:None"))
 	require.NoError(t, err)
 	resolveErr(t, e, []string{"LOCATION", "redis://None:********@None:None", "port"})
 
 	// With only the port set the URL parses and, as in the reference, the
 	// unreadable certificate is the first error.
-	e, err = core.ParseEntry(seed("redis://None:None@None:6379"))
+	e, err = config.ParseEntry(seed("redis://None:None@None:6379"))
 	require.NoError(t, err)
 	resolveErr(t, e, []string{"ssl_certfile", "/etc/path/redis.cert"})
 
@@ -534,21 +534,21 @@ func TestResolveSeedExampleUnset(t *testing.T) {
 // The cases of django-ansible-base's test_app/tests/lib/redis/test_client.py
 // that are about configuration, with the reference's outcome unless noted.
 func TestResolveReferenceCases(t *testing.T) {
-	standaloneOn := func(host string, port int) func(*testing.T, core.Options) {
-		return func(t *testing.T, o core.Options) {
-			require.Equal(t, core.ModeStandalone, o.Mode)
+	standaloneOn := func(host string, port int) func(*testing.T, config.Options) {
+		return func(t *testing.T, o config.Options) {
+			require.Equal(t, config.ModeStandalone, o.Mode)
 			require.Equal(t, host, o.Host)
 			require.Equal(t, port, o.Port)
 		}
 	}
-	seeds := func(nodes ...core.Node) func(*testing.T, core.Options) {
-		return func(t *testing.T, o core.Options) {
-			require.Equal(t, core.ModeCluster, o.Mode)
+	seeds := func(nodes ...config.Node) func(*testing.T, config.Options) {
+		return func(t *testing.T, o config.Options) {
+			require.Equal(t, config.ModeCluster, o.Mode)
 			require.Equal(t, nodes, o.StartupNodes)
 		}
 	}
-	conn := func(host string, port int, user, pass string, db int, socket string) func(*testing.T, core.Options) {
-		return func(t *testing.T, o core.Options) {
+	conn := func(host string, port int, user, pass string, db int, socket string) func(*testing.T, config.Options) {
+		return func(t *testing.T, o config.Options) {
 			require.Equal(t, []any{host, port, user, pass, db, socket},
 				[]any{o.Host, o.Port, o.Username, o.Password, o.DB, o.UnixSocketPath})
 		}
@@ -556,12 +556,12 @@ func TestResolveReferenceCases(t *testing.T) {
 	cases := []struct {
 		name, location string
 		kwargs         kw
-		check          func(*testing.T, core.Options) // nil: a configuration error
+		check          func(*testing.T, config.Options) // nil: a configuration error
 	}{
 		{"init: no kwargs", "redis://localhost", nil, standaloneOn("localhost", 6379)},
 		{"init: URL host beats kwargs", "redis://localhost", kw{"host": "b"}, standaloneOn("localhost", 6379)},
 		{"init: mode standalone", "redis://localhost", kw{"mode": "standalone"}, standaloneOn("localhost", 6379)},
-		{"init: cluster of redis_hosts", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a:1"}, seeds(core.Node{Host: "a", Port: 1})},
+		{"init: cluster of redis_hosts", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a:1"}, seeds(config.Node{Host: "a", Port: 1})},
 		{"init: empty redis_hosts", "redis://localhost", kw{"redis_hosts": ""}, standaloneOn("localhost", 6379)},
 		{"init: redis_hosts in standalone", "redis://localhost", kw{"redis_hosts": "a:1"}, standaloneOn("localhost", 6379)},
 		// The reference raises RedisClusterException (no node to start from).
@@ -579,28 +579,28 @@ func TestResolveReferenceCases(t *testing.T) {
 		{"location: file db junk", "file:///var/temp/my.socket?db=junk", nil, nil},
 		{"location: file port junk", "file:///var/temp/my.socket?port=junk", nil, nil},
 		{"location: file password", "file:///var/temp/my.socket?password=junk", nil, conn("localhost", 6379, "", "junk", 0, "/var/temp/my.socket")},
-		{"connection type: cluster", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a:1"}, seeds(core.Node{Host: "a", Port: 1})},
+		{"connection type: cluster", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a:1"}, seeds(config.Node{Host: "a", Port: 1})},
 		{"connection type: standalone", "redis://localhost", kw{"mode": "standalone", "redis_hosts": "a:1"}, standaloneOn("localhost", 6379)},
-		{"cluster from url", "redis://example.com:1234", kw{"mode": "cluster", "redis_hosts": ""}, seeds(core.Node{Host: "example.com", Port: 1234})},
+		{"cluster from url", "redis://example.com:1234", kw{"mode": "cluster", "redis_hosts": ""}, seeds(config.Node{Host: "example.com", Port: 1234})},
 		{"hosts parsing: True", "redis://localhost", kw{"mode": "cluster", "redis_hosts": true}, nil},
 		{"hosts parsing: 1", "redis://localhost", kw{"mode": "cluster", "redis_hosts": 1.0}, nil},
-		{"hosts parsing: a:1", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a:1"}, seeds(core.Node{Host: "a", Port: 1})},
+		{"hosts parsing: a:1", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a:1"}, seeds(config.Node{Host: "a", Port: 1})},
 		{"hosts parsing: a:1,b:1", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a:1,b:1"},
-			seeds(core.Node{Host: "a", Port: 1}, core.Node{Host: "b", Port: 1})},
+			seeds(config.Node{Host: "a", Port: 1}, config.Node{Host: "b", Port: 1})},
 		{"hosts parsing: a:b", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a:b"}, nil},
 		{"hosts parsing: a,b,c", "redis://localhost", kw{"mode": "cluster", "redis_hosts": "a,b,c"}, nil},
 		{"read files", "redis://localhost", kw{"ssl_certfile": "/tmp/junk.does.not.exist", "ssl": true}, nil},
 		{"read files no tls", "redis://localhost", kw{"mode": "standalone", "ssl_certfile": "/tmp/junk.does.not.exist"}, standaloneOn("localhost", 6379)},
 		{"ssl settings empty strings", "redis://localhost", kw{"mode": "standalone", "ssl_certfile": ""},
-			func(t *testing.T, o core.Options) { require.Empty(t, o.SSLCertfile) }},
+			func(t *testing.T, o config.Options) { require.Empty(t, o.SSLCertfile) }},
 		// The reference passes unknown keys on to redis.Redis; we refuse them.
 		{"ssl settings empty strings, other setting", "redis://localhost", kw{"ssl_certfile": "", "some_other_setting": 4.0}, nil},
-		{"tls from rediss", "rediss://localhost", kw{"mode": "standalone"}, func(t *testing.T, o core.Options) { require.True(t, o.SSL) }},
+		{"tls from rediss", "rediss://localhost", kw{"mode": "standalone"}, func(t *testing.T, o config.Options) { require.True(t, o.SSL) }},
 		// The reference skips URL parsing for an empty URL; LOCATION is required here.
 		{"client without url", "", kw{"mode": "cluster", "redis_hosts": "localhost:6370"}, nil},
 		{"status: junk mode", "redis://localhost", kw{"mode": "junk"}, nil},
 		{"standalone removes cluster settings", "rediss://localhost", kw{"mode": "standalone", "cluster_error_retry_attempts": 4.0},
-			func(t *testing.T, o core.Options) {
+			func(t *testing.T, o config.Options) {
 				require.Equal(t, "localhost", o.Host)
 				require.NotEqual(t, 4, o.ClusterErrorRetryAttempts)
 				require.Contains(t, o.Ignored, "cluster_error_retry_attempts")
@@ -608,10 +608,10 @@ func TestResolveReferenceCases(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o, err := core.Resolve(entry(c.location, "", c.kwargs))
+			o, err := config.Resolve(entry(c.location, "", c.kwargs))
 			if c.check == nil {
 				require.Error(t, err)
-				require.True(t, errors.Is(err, core.ErrConfig), "%v", err)
+				require.True(t, errors.Is(err, config.ErrConfig), "%v", err)
 				return
 			}
 			require.NoError(t, err)
@@ -624,7 +624,7 @@ func TestResolveReferenceCases(t *testing.T) {
 func TestResolveKeepsKwargs(t *testing.T) {
 	kwargs := kw{"mode": "standalone", "redis_hosts": "a:1", "clustered": false, "ssl_certfile": ""}
 	before := merge(kwargs, nil)
-	_, err := core.Resolve(entry("rediss://u:p@localhost/1?socket_timeout=2", "", kwargs))
+	_, err := config.Resolve(entry("rediss://u:p@localhost/1?socket_timeout=2", "", kwargs))
 	require.NoError(t, err)
 	require.Equal(t, before, kwargs)
 }
@@ -632,11 +632,11 @@ func TestResolveKeepsKwargs(t *testing.T) {
 // A TIMEOUT beyond time.Duration's range (about 292 years) means "very long",
 // as it does to Django, not a negative duration that deletes on every set.
 func TestParseEntryHugeTimeout(t *testing.T) {
-	e, err := core.ParseEntry([]byte(`{"LOCATION": "redis://h", "TIMEOUT": 1e10}`))
+	e, err := config.ParseEntry([]byte(`{"LOCATION": "redis://h", "TIMEOUT": 1e10}`))
 	require.NoError(t, err)
 	require.False(t, e.Timeout.IsNever())
 	require.Greater(t, e.Timeout.Duration(), 200*365*24*time.Hour)
-	require.LessOrEqual(t, core.ExpireSeconds(-1e12).Duration(), time.Duration(0), "a huge negative timeout expires at once")
+	require.LessOrEqual(t, config.ExpireSeconds(-1e12).Duration(), time.Duration(0), "a huge negative timeout expires at once")
 }
 
 func TestResolveBusyPoll(t *testing.T) {
@@ -648,7 +648,7 @@ func TestResolveBusyPoll(t *testing.T) {
 	for _, good := range []any{nil, 0, 0.0, 50, 1000.0} {
 		e := entry("redis://h", "", nil)
 		e.Options.BusyPoll = good
-		_, err := core.Resolve(e)
+		_, err := config.Resolve(e)
 		require.NoError(t, err, "%v", good)
 	}
 }

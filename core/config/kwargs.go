@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"fmt"
@@ -76,7 +76,7 @@ func setString(field func(*Options) *string) func(*Options, string, any) error {
 	return func(o *Options, name string, v any) error {
 		s, ok := v.(string)
 		if !ok && v != nil {
-			return configErr(name, v, "must be a string, not "+jsonKind(v))
+			return SettingError(name, v, "must be a string, not "+jsonKind(v))
 		}
 		*field(o) = s
 		return nil
@@ -98,7 +98,7 @@ func setPort(o *Options, name string, v any) error {
 		return err
 	}
 	if n < 1 || n > 65535 {
-		return configErr(name, v, "must be a port number from 1 to 65535")
+		return SettingError(name, v, "must be a port number from 1 to 65535")
 	}
 	o.Port = n
 	return nil
@@ -111,7 +111,7 @@ func setInt(field func(*Options) *int, lo, hi int) func(*Options, string, any) e
 			return err
 		}
 		if n < lo || n > hi {
-			return configErr(name, v, fmt.Sprintf("must be from %d to %d", lo, hi))
+			return SettingError(name, v, fmt.Sprintf("must be from %d to %d", lo, hi))
 		}
 		*field(o) = n
 		return nil
@@ -147,7 +147,7 @@ func setSeconds(field func(*Options) **float64) func(*Options, string, any) erro
 			return err
 		}
 		if f <= 0 || math.IsNaN(f) || math.IsInf(f, 0) {
-			return configErr(name, v, "must be a positive number of seconds, or None to wait forever")
+			return SettingError(name, v, "must be a positive number of seconds, or None to wait forever")
 		}
 		*field(o) = &f
 		return nil
@@ -164,7 +164,7 @@ func setMaxConnections(o *Options, name string, v any) error {
 		return err
 	}
 	if n < 1 {
-		return configErr(name, v, "must be at least 1")
+		return SettingError(name, v, "must be at least 1")
 	}
 	o.MaxConnections = &n
 	return nil
@@ -188,14 +188,14 @@ func setCertReqs(o *Options, name string, v any) error {
 			return nil
 		}
 	}
-	return configErr(name, v, "must be 'none', 'optional' or 'required'")
+	return SettingError(name, v, "must be 'none', 'optional' or 'required'")
 }
 
 func setMinVersion(o *Options, name string, v any) error {
 	s, _ := v.(string)
 	s = strings.TrimPrefix(s, "TLSVersion.")
 	if s != "TLSv1_2" && s != "TLSv1_3" {
-		return configErr(name, v, "must be TLSv1_2 or TLSv1_3 (TLS before 1.2 is not offered)")
+		return SettingError(name, v, "must be TLSv1_2 or TLSv1_3 (TLS before 1.2 is not offered)")
 	}
 	o.SSLMinVersion = s
 	return nil
@@ -233,7 +233,7 @@ func toBool(name string, v any) (bool, error) {
 			return false, nil
 		}
 	}
-	return false, configErr(name, v, "must be a boolean (true/false, 1/0, t/f)")
+	return false, SettingError(name, v, "must be a boolean (true/false, 1/0, t/f)")
 }
 
 func toInt(name string, v any) (int, error) {
@@ -249,7 +249,7 @@ func toInt(name string, v any) (int, error) {
 			return n, nil
 		}
 	}
-	return 0, configErr(name, v, "must be an integer")
+	return 0, SettingError(name, v, "must be an integer")
 }
 
 func toFloat(name string, v any) (float64, error) {
@@ -263,5 +263,5 @@ func toFloat(name string, v any) (float64, error) {
 			return f, nil
 		}
 	}
-	return 0, configErr(name, v, "must be a number")
+	return 0, SettingError(name, v, "must be a number")
 }
