@@ -73,6 +73,8 @@ func runCall(c *C.rc__call) {
 		c.status = rcgo_set(c.client, key, c.key_len, value, c.value_len, c.timeout, c.version, c.err)
 	case C.RC__OP_GET_VALUE:
 		c.status = rcgo_get_value(c.client, key, c.key_len, c.version, c.out, c.out_len, c.err)
+	case C.RC__OP_GET_LOADABLE:
+		c.status = rcgo_get_loadable(c.client, key, c.key_len, c.version, c.out, c.out_len, c.err)
 	case C.RC__OP_SET_VALUE:
 		value := (*C.rc_cchar)(unsafe.Pointer(c.value))
 		c.status = rcgo_set_value(c.client, key, c.key_len, value, c.value_len, c.timeout, c.version, c.err)

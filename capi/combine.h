@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include "redisclient.h"
 
-enum { RC__OP_GET = 1, RC__OP_SET = 2, RC__OP_GET_VALUE = 3, RC__OP_SET_VALUE = 4 };
+enum { RC__OP_GET = 1, RC__OP_SET = 2, RC__OP_GET_VALUE = 3, RC__OP_SET_VALUE = 4, RC__OP_GET_LOADABLE = 5 };
 
 /* One call, on its caller's stack: the arguments as the public function
  * took them, and the status Go writes back. Go reads and writes only the

@@ -9,9 +9,9 @@
  * child about once in thirty runs of the C test. rc_free, rc_version and
  * rc_abi_version need no Go at all.
  *
- * rc_get, rc_set, rc_get_value and rc_set_value, the calls that many
- * threads make at once, go through combine.c, which gathers them into
- * batches. */
+ * rc_get, rc_set, rc_get_value, rc_get_loadable and rc_set_value, the
+ * calls that many threads make at once, go through combine.c, which
+ * gathers them into batches. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -175,6 +175,13 @@ int rc_get_value(rc_client *client, const char *key, size_t key_len, int version
     if (forked()) return refuse_forked("rc_get_value", err);
     rc__call call = {.op = RC__OP_GET_VALUE, .client = client, .key = key, .key_len = key_len, .version = version,
                      .out = json, .out_len = json_len, .err = err};
+    return rc__submit(&call);
+}
+
+int rc_get_loadable(rc_client *client, const char *key, size_t key_len, int version, char **form, size_t *form_len, char **err) {
+    if (forked()) return refuse_forked("rc_get_loadable", err);
+    rc__call call = {.op = RC__OP_GET_LOADABLE, .client = client, .key = key, .key_len = key_len, .version = version,
+                     .out = form, .out_len = form_len, .err = err};
     return rc__submit(&call);
 }
 

@@ -66,6 +66,32 @@ func rcgo_get_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.
 	})
 }
 
+//export rcgo_get_loadable
+func rcgo_get_loadable(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, version C.int, form **C.char, formLen *C.size_t, errOut **C.char) C.int {
+	return withClient("rc_get_loadable", h, errOut, func(cl *client) (C.int, error) {
+		if err := required("form or form_len", form == nil || formLen == nil); err != nil {
+			return 0, err
+		}
+		*form, *formLen = nil, 0
+		k, err := stringOf("key", key, keyLen)
+		if err != nil {
+			return 0, err
+		}
+		l, ok, err := view(cl, version).GetLoadable(cl.ctx, k)
+		if err != nil || !ok {
+			return C.RC_MISS, err
+		}
+		if l.Pickle != nil {
+			*form, *formLen = cBytes(l.Pickle)
+			return C.RC_OK, nil
+		}
+		if *form, *formLen, err = cValueJSON(l.Value); err != nil {
+			return 0, err
+		}
+		return C.RC_OK, nil
+	})
+}
+
 //export rcgo_set_value
 func rcgo_set_value(h *C.rc_client, key *C.rc_cchar, keyLen C.size_t, js *C.rc_cchar, jsLen C.size_t, timeout C.rc_timeout, version C.int, errOut **C.char) C.int {
 	return withClient("rc_set_value", h, errOut, func(cl *client) (C.int, error) {
@@ -123,9 +149,27 @@ func getManyValueJSON(c *core.Cache, ctx context.Context, keys []string) (map[st
 	return texts, nil
 }
 
+// getManyLoadable is GetManyLoadable with each value as its pickle or its
+// value JSON.
+func getManyLoadable(c *core.Cache, ctx context.Context, keys []string) (map[string][]byte, error) {
+	got, err := c.GetManyLoadable(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	forms := make(map[string][]byte, len(got))
+	for k, l := range got {
+		if forms[k] = l.Pickle; l.Pickle == nil {
+			if forms[k], err = codec.MarshalValueJSON(l.Value); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return forms, nil
+}
+
 //export rcgo_get_many_loadable
 func rcgo_get_many_loadable(h *C.rc_client, keys *C.rc_ckey, keyLens *C.rc_csize, n C.size_t, version C.int, values **C.rc_buf, errOut **C.char) C.int {
-	return getManyAs("rc_get_many_loadable", h, keys, keyLens, n, version, values, errOut, (*core.Cache).GetManyLoadable)
+	return getManyAs("rc_get_many_loadable", h, keys, keyLens, n, version, values, errOut, getManyLoadable)
 }
 
 //export rcgo_set_many_values

@@ -75,22 +75,34 @@ func (c *Cache) GetManyValues(ctx context.Context, keys []string) (map[string]co
 	return values, nil
 }
 
-// GetManyLoadable returns the keys that exist with their values in the
-// form codec.Loadable gives: the pickle itself where pickle.loads can read
-// it without running anything, else value JSON. A Python host reads a
-// get_many fastest so.
-func (c *Cache) GetManyLoadable(ctx context.Context, keys []string) (map[string][]byte, error) {
+// GetLoadable is GetValue for a host that has Python's pickle.loads (see
+// codec.DecodeLoadable): a pickle of built-in data comes as itself. The
+// result shares the reply's memory: read it, never write it.
+func (c *Cache) GetLoadable(ctx context.Context, key string) (codec.Loadable, bool, error) {
+	raw, ok, err := c.getString(ctx, key)
+	if err != nil || !ok {
+		return codec.Loadable{}, ok, err
+	}
+	l, err := c.conn.codec.DecodeLoadable(raw)
+	if err != nil {
+		return codec.Loadable{}, false, fmt.Errorf("get %q: decoding: %w", key, err)
+	}
+	return l, true, nil
+}
+
+// GetManyLoadable is GetManyValues as GetLoadable reads each value.
+func (c *Cache) GetManyLoadable(ctx context.Context, keys []string) (map[string]codec.Loadable, error) {
 	raw, err := c.getMany(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
-	forms := make(map[string][]byte, len(raw))
+	got := make(map[string]codec.Loadable, len(raw))
 	for k, b := range raw {
-		if forms[k], err = c.conn.codec.Loadable(b); err != nil {
+		if got[k], err = c.conn.codec.DecodeLoadable(b); err != nil {
 			return nil, fmt.Errorf("get_many %q: decoding: %w", k, err)
 		}
 	}
-	return forms, nil
+	return got, nil
 }
 
 // SetManyValues encodes and stores every value; see SetMany.

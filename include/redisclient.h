@@ -31,7 +31,7 @@
  *  - Thread-safety: every function may be called from any thread, and one
  *    rc_client may be used by many threads at once. Closing a client while
  *    other threads use it makes their calls fail with RC_ERR_CLOSED.
- *    rc_get, rc_set, rc_get_value and rc_set_value calls made at the same
+ *    rc_get, rc_set, rc_get_value, rc_get_loadable and rc_set_value calls made at the same
  *    time by several threads are run together, in batches (the rc_get
  *    calls of one client on one pipeline):
  *    each still gets its own status, value and message, but may wait for
@@ -479,6 +479,17 @@ int rc_add_value(rc_client *client, const char *key, size_t key_len,
 int rc_get_many_values(rc_client *client, const char *const *keys,
                        const size_t *key_lens, size_t n, int version,
                        rc_buf **values, char **err);
+
+/*
+ * rc_get_value for a host that has Python's pickle.loads: the value in the
+ * form rc_get_many_loadable gives (below), a pickle of built-in data as
+ * itself, beginning with byte 0x80, anything else as value JSON. RC_OK:
+ * *form holds *form_len bytes (NUL-terminated; free with rc_free);
+ * RC_MISS: *form is NULL. form and form_len are required. RC_ERR_VALUE:
+ * the stored bytes cannot be decoded. Safe from any thread.
+ */
+int rc_get_loadable(rc_client *client, const char *key, size_t key_len,
+                    int version, char **form, size_t *form_len, char **err);
 
 /*
  * rc_get_many_values for a host that has Python's pickle.loads: a value

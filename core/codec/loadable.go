@@ -34,43 +34,42 @@ var loadableOps = func() (t [256]bool) {
 	return t
 }()
 
-// Loadable is the form of stored bytes that a Python host reads fastest
-// without running anything: when they hold a pickle of protocol 2 or
-// later whose opcodes are all loadable, that pickle (decompressed), which
-// begins with byte 0x80 (PROTO); otherwise the value JSON of the decoded
-// value, which never begins with that byte (it is UTF-8). The value is
-// decoded either way, so that what Decode refuses is refused here too. The
-// result may share s's memory (a Redis reply): it is read, never written.
-func (c *Codec) Loadable(s string) ([]byte, error) {
+// Loadable is a stored value read for a host that has pickle.loads:
+// Pickle when the value is a pickle of protocol 2 or later whose opcodes
+// are all loadable (decompressed; it begins with byte 0x80, PROTO), else
+// Value, the decoded value.
+type Loadable struct {
+	Pickle []byte
+	Value  Value
+}
+
+// DecodeLoadable is DecodeString for a host that has pickle.loads (the
+// Python shim): a pickle of built-in data comes as itself, for the host to
+// load in C, anything else decoded. A pickle is decoded either way, so
+// that what Decode refuses is refused here too. The result shares s's
+// memory (a Redis reply), a bytes value's too: it is read and converted,
+// never written or kept.
+func (c *Codec) DecodeLoadable(s string) (Loadable, error) {
 	stored := stringBytes(s)
 	if !c.pickle {
-		return c.valueJSON(stored)
+		v, err := c.decode(stored, true)
+		return Loadable{Value: v}, err
 	}
-	if _, ok := parsePyInt(stored); ok {
-		return c.valueJSON(stored)
+	if n, ok := parsePyInt(stored); ok {
+		return Loadable{Value: bigOrInt64(n)}, nil
 	}
 	raw, err := c.Decompress(stored)
 	if err != nil {
-		return nil, err
+		return Loadable{}, err
 	}
-	// Shared: the decoded value is dropped before this returns.
 	u := newUnpickler(raw, true)
+	u.peek = true
 	v, err := u.decode()
 	if err != nil {
-		return nil, err
+		return Loadable{}, err
 	}
 	if u.loadable && len(raw) > 1 && raw[0] == 0x80 && raw[1] >= 2 {
-		return raw, nil
+		return Loadable{Pickle: raw}, nil
 	}
-	return MarshalValueJSON(v)
-}
-
-// valueJSON is the value JSON of stored bytes, the decoded value sharing
-// them: it is dropped before this returns.
-func (c *Codec) valueJSON(stored []byte) ([]byte, error) {
-	v, err := c.decode(stored, true)
-	if err != nil {
-		return nil, err
-	}
-	return MarshalValueJSON(v)
+	return Loadable{Value: v}, nil
 }

@@ -38,6 +38,9 @@ type unpickler struct {
 	res     resolver                  // one node budget for the whole unpickle
 	// loadable: every opcode run so far is one of loadableOps.
 	loadable bool
+	// peek: the value is looked at and dropped (Loadable), so its bytes
+	// values may share in too.
+	peek bool
 
 	stackBuf [16]Value
 	memoBuf  [16]Value
@@ -339,6 +342,9 @@ func (u *unpickler) step(op byte) error {
 		b, err := u.read(n)
 		if err != nil {
 			return err
+		}
+		if u.peek {
+			return u.push(b)
 		}
 		return u.push(append([]byte{}, b...))
 	case 'U', 'T': // SHORT_BINSTRING, BINSTRING: Python 2's str

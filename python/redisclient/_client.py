@@ -132,10 +132,11 @@ def _value(value: RawValue) -> bytes:
     raise TypeError(f"a value is bytes, str or int for now, not {type(value).__name__}")
 
 
-def _loads(text: memoryview) -> Any:
+def _loads(form: memoryview) -> Any:
+    """What rc_get_loadable answers, read from the library's buffer."""
     try:
-        return ValueCodec.loads_buffer(text)
-    except (ValueError, TypeError) as exc:  # e.g. a set of unhashable items
+        return ValueCodec.loads_loadable_buffer(form)
+    except (ValueError, TypeError, EOFError, pickle.UnpicklingError) as exc:  # e.g. a set of unhashable items
         raise ValueDecodeError(f"the value has no Python form: {exc}") from None
 
 
@@ -392,10 +393,10 @@ class Client(SortedSetMixin):
         another codec's bytes, a pickle that would call code) raises
         ValueDecodeError; a pickled object of a class redisclient does not
         represent is an OpaqueValue."""
-        lib = self._check("rc_get_value")
+        lib = self._check("rc_get_loadable")
         k = self._key(key, version)
         val, n, err = c_void_p(), c_size_t(), c_void_p()
-        status = lib.rc_get_value(self._h, k, len(k), _version(version), byref(val), byref(n), byref(err))
+        status = lib.rc_get_loadable(self._h, k, len(k), _version(version), byref(val), byref(n), byref(err))
         if status == RC_OK:
             return lib.take_with(val.value, n.value, _loads)
         if status == RC_MISS:

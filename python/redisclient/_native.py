@@ -119,6 +119,7 @@ SIGNATURES: dict[str, tuple[Optional[type], list[type]]] = {
     "rc_delete_many": (c_int, [_client, _keys, _size, c_size_t, c_int, _i64, _err]),
     "rc_clear": (c_int, [_client, _i64, _err]),
     "rc_get_value": (c_int, [_client, c_char_p, c_size_t, c_int, _out, _size, _err]),
+    "rc_get_loadable": (c_int, [_client, c_char_p, c_size_t, c_int, _out, _size, _err]),
     "rc_set_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
     "rc_add_value": (c_int, [_client, c_char_p, c_size_t, c_char_p, c_size_t, Timeout, c_int, _err]),
     "rc_get_many_values": (c_int, [_client, _keys, _size, c_size_t, c_int, POINTER(c_void_p), _err]),
@@ -222,6 +223,7 @@ class Library:
     rc_delete_many: Any
     rc_clear: Any
     rc_get_value: Any
+    rc_get_loadable: Any
     rc_set_value: Any
     rc_add_value: Any
     rc_get_many_values: Any

@@ -210,6 +210,12 @@ class ValueCodec:
         return _DECODER.decode((b"[%b]" % b",".join(texts)).decode("utf-8"))  # type: ignore[no-any-return]
 
     @staticmethod
+    def loads_loadable_buffer(form: memoryview) -> Any:
+        """loads_buffer() of one form rc_get_loadable answers (see
+        loads_loadable)."""
+        return pickle.loads(form) if form[:1] == b"\x80" else ValueCodec.loads_buffer(form)
+
+    @staticmethod
     def loads_loadable(forms: List[bytes]) -> List[Any]:
         """What rc_get_many_loadable answers: a form that begins with byte
         0x80 is a pickle the library found to build only built-in data, so

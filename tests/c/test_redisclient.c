@@ -646,6 +646,20 @@ static void test_values(rc_client *c) {
     }
     rc_free(forms);
     CHECK_ST(rc_get_many_loadable(c, ask, asklens, 1, V, NULL, &E), RC_ERR_INVALID_ARGUMENT);
+    char *form = NULL;
+    size_t form_len = 0;
+    CHECK_ST(rc_get_loadable(c, K("mv1"), V, &form, &form_len, &E), RC_OK);
+    CHECK(form && form_len > 2 && (unsigned char)form[0] == 0x80 && form[form_len] == 0, "get: a loadable pickle");
+    rc_free(form);
+    form = NULL;
+    CHECK_ST(rc_get_loadable(c, K("mvglobal"), V, &form, &form_len, &E), RC_OK);
+    CHECK(form && strlen(form) == form_len && strstr(form, "\"$global\"") != NULL, "get: a global as value JSON");
+    rc_free(form);
+    form = NULL;
+    CHECK_ST(rc_get_loadable(c, K("mv-missing"), V, &form, &form_len, &E), RC_MISS);
+    CHECK(form == NULL && form_len == 0, "get: a miss");
+    CHECK_ST(rc_get_loadable(c, K("mv1"), V, NULL, &form_len, &E), RC_ERR_INVALID_ARGUMENT);
+    CHECK_ST(rc_get_loadable(c, K("junk"), V, &form, &form_len, &E), RC_ERR_VALUE);
     /* One undecodable value fails the whole call, naming the key. */
     const char *withjunk[] = {"mv1", "evil", "junk"};
     size_t jlens[] = {3, 4, 4};
