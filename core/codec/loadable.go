@@ -1,5 +1,7 @@
 package codec
 
+import "sync"
+
 // A Python host reads a pickle fastest with pickle.loads, which is C; the
 // value JSON costs a parse and a conversion in Python besides. pickle.loads
 // runs code only through opcodes that look up a global (GLOBAL,
@@ -62,14 +64,23 @@ func (c *Codec) DecodeLoadable(s string) (Loadable, error) {
 	if err != nil {
 		return Loadable{}, err
 	}
-	u := newUnpickler(raw, true)
+	u := peekers.Get().(*unpickler)
+	u.init(raw, true)
 	u.peek = true
 	v, err := u.decode()
 	if err != nil {
 		return Loadable{}, err
 	}
 	if u.loadable && len(raw) > 1 && raw[0] == 0x80 && raw[1] >= 2 {
+		// Nothing made from u's buffers is returned: u can serve again.
+		*u = unpickler{}
+		peekers.Put(u)
 		return Loadable{Pickle: raw}, nil
 	}
 	return Loadable{Value: v}, nil
 }
+
+// peekers are the unpicklers of loadable pickles: a get_many of small
+// values otherwise spends most of each value's time making and collecting
+// an unpickler.
+var peekers = sync.Pool{New: func() any { return new(unpickler) }}

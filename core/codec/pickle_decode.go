@@ -56,10 +56,16 @@ func unpickle(data []byte, shared bool) (Value, error) {
 }
 
 func newUnpickler(data []byte, shared bool) *unpickler {
-	u := &unpickler{in: data, shared: shared, res: newResolver(len(data)), loadable: true}
+	u := new(unpickler)
+	u.init(data, shared)
+	return u
+}
+
+// init readies u, new or used, to read data.
+func (u *unpickler) init(data []byte, shared bool) {
+	*u = unpickler{in: data, shared: shared, res: newResolver(len(data)), loadable: true}
 	// Room for a small value's stack and memo in the unpickler itself.
 	u.stack, u.memo.dense, u.marks = u.stackBuf[:0], u.memoBuf[:0], u.marksBuf[:0]
-	return u
 }
 
 func (u *unpickler) decode() (Value, error) {
