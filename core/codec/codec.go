@@ -246,17 +246,14 @@ func (c *Codec) decode(b []byte, shared bool) (Value, error) {
 	if n, ok := parsePyInt(b); ok {
 		return bigOrInt64(n), nil
 	}
-	raw, err := c.comp.decompressValue(b)
-	switch {
-	case errors.Is(err, errNotCompressed):
-		raw = b
-	case err != nil:
-		return nil, err
-	case c.comp.decompress != nil:
-		// Decompressed into bytes of this call's own, dropped after it.
-		shared = true
+	if c.comp.decompress == nil {
+		return c.ser.loads(b, shared)
 	}
-	return c.ser.loads(raw, shared)
+	v, err := c.comp.decompress(b, c.ser.loads)
+	if errors.Is(err, errNotCompressed) {
+		return c.ser.loads(b, shared)
+	}
+	return v, err
 }
 
 // parsePyInt accepts what Python's int(bytes) does: optional ASCII

@@ -10,6 +10,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zlib"
 	"github.com/ulikunitz/xz"
+	"github.com/ulikunitz/xz/lzma"
 )
 
 // ErrTooLarge is returned when a value decompresses past the codec's
@@ -30,11 +31,18 @@ type compressor struct {
 	name          string
 	minLength     int
 	newCompress   func() compressFunc
-	newDecompress func(max int64) func([]byte) ([]byte, error)
+	newDecompress func(max int64) decompressFunc
 
 	compress   compressFunc
-	decompress func([]byte) ([]byte, error)
+	decompress decompressFunc
 }
+
+// A decompressFunc hands read the decompressed bytes, or returns
+// errNotCompressed before calling it. shared says the bytes are this
+// call's own, never written again, which the value may share (see
+// shared.go); otherwise they are a buffer the decompressor reuses once
+// read returns, and the value must copy what it keeps.
+type decompressFunc func(b []byte, read func(raw []byte, shared bool) (Value, error)) (Value, error)
 
 // A compressFunc hands use the compressed bytes, in a buffer of its own
 // that it reuses once use returns.
@@ -60,7 +68,7 @@ var compressors = map[string]compressor{
 		newCompress: func() compressFunc {
 			return pooled(func() *bytes.Buffer { return new(bytes.Buffer) }, func(out *bytes.Buffer, b []byte) ([]byte, error) {
 				out.Reset()
-				w, err := xz.NewWriter(out)
+				w, err := xz.WriterConfig{DictCap: lzmaDictCap(len(b))}.NewWriter(out)
 				if err != nil {
 					return nil, err
 				}
@@ -75,6 +83,14 @@ var compressors = map[string]compressor{
 	"django_redis.compressors.zstd.ZStdCompressor": {name: "zstd", minLength: 15,
 		newCompress: zstdCompress, newDecompress: zstdDecompress},
 }
+
+// lzmaDictCap is the dictionary for a value of n bytes. Python's preset 4
+// has 4 MiB, but no match reaches back past the value's start, so one of
+// the value's size writes as good a stream; the Go writer allocates its
+// dictionary and a hash table of 4 bytes an entry up front (50 MB a call
+// with its 8 MiB default), and the reader a dictionary of the size the
+// header names.
+func lzmaDictCap(n int) int { return min(max(n, lzma.MinDictCap), 4<<20) }
 
 // forOneCodec is the compressor with the state it needs of its own, its
 // decompression bounded by max.
@@ -155,12 +171,22 @@ func (c compressor) compressValue(b []byte) ([]byte, error) {
 var errNotCompressed = errors.New("not compressed")
 
 // decompressValue returns errNotCompressed when the bytes are not this
-// compressor's format (or are corrupt), ErrTooLarge past the limit.
+// compressor's format (or are corrupt), ErrTooLarge past the limit. The
+// result is the caller's: b itself for the identity compressor, else bytes
+// of its own.
 func (c compressor) decompressValue(b []byte) ([]byte, error) {
 	if c.decompress == nil {
 		return b, nil
 	}
-	return c.decompress(b)
+	var out []byte
+	_, err := c.decompress(b, func(raw []byte, shared bool) (Value, error) {
+		out = raw
+		if !shared {
+			out = bytes.Clone(raw)
+		}
+		return nil, nil
+	})
+	return out, err
 }
 
 func tooLarge(max int64, name string) error {

@@ -13,16 +13,20 @@ import (
 )
 
 // readBounded reads r to its end into one buffer of at most max bytes:
-// ErrTooLarge past max, errNotCompressed when r fails. hint is the
-// expected size (a header's claim, or a guess): the buffer starts there
-// and grows by filled chunks, so a bomb costs max bytes plus one chunk,
-// never a doubled buffer.
-func readBounded(r io.Reader, max int64, hint int, name string) ([]byte, error) {
+// ErrTooLarge past max, errNotCompressed when r fails. It fills into
+// first when into has room for hint, the expected size (a header's claim,
+// or a guess); else the buffer starts at hint. A full buffer is followed
+// by chunks as large as all read so far, joined at the end, so a bomb
+// costs max bytes plus one chunk, never a doubled buffer.
+func readBounded(r io.Reader, max int64, into []byte, hint int, name string) ([]byte, error) {
 	limit := max + 1
 	if int64(hint) > limit || hint <= 0 {
 		hint = int(min(limit, 64<<10))
 	}
-	buf := make([]byte, 0, hint)
+	buf := into[:0:min(int64(cap(into)), limit)]
+	if cap(buf) < hint {
+		buf = make([]byte, 0, hint)
+	}
 	var full [][]byte // filled chunks, before buf
 	total := int64(0)
 	for {
@@ -48,20 +52,59 @@ func readBounded(r io.Reader, max int64, hint int, name string) ([]byte, error) 
 	if len(full) == 0 {
 		return buf, nil
 	}
-	out := make([]byte, 0, total+int64(len(buf)))
+	// One byte of room: reused, the buffer then holds the same value
+	// again without the read that sees the end making it "full".
+	out := make([]byte, 0, total+int64(len(buf))+1)
 	for _, c := range full {
 		out = append(out, c...)
 	}
 	return append(out, buf...), nil
 }
 
+// outPool keeps a Codec's buffers for decompressed bytes whose size the
+// stream does not say (zlib, xz): read into a reused buffer, a value is
+// neither a join of chunks nor a fresh buffer of its size besides what
+// the deserialized value copies out of it.
+type outPool struct{ pool sync.Pool }
+
+// read reads r as readBounded does into a pooled buffer and hands it to
+// use, not shared; a buffer too large to keep is the call's own, shared.
+func (o *outPool) read(r io.Reader, max int64, hint int, name string, use func([]byte, bool) (Value, error)) (Value, error) {
+	p, _ := o.pool.Get().(*[]byte)
+	if p == nil {
+		p = new([]byte)
+	}
+	out, err := readBounded(r, max, *p, hint, name)
+	if err != nil {
+		o.pool.Put(p)
+		return nil, err
+	}
+	if cap(out) > maxScratch {
+		o.pool.Put(p)
+		return use(out, true)
+	}
+	defer func() { *p = out[:0]; o.pool.Put(p) }()
+	return use(out, false)
+}
+
+// readFresh reads a stream that says its size into a buffer of that size,
+// the call's own: the value shares it rather than copy it out.
+func readFresh(r io.Reader, max int64, hint int, name string, use func([]byte, bool) (Value, error)) (Value, error) {
+	out, err := readBounded(r, max, nil, hint, name)
+	if err != nil {
+		return nil, err
+	}
+	return use(out, true)
+}
+
 // A guess for a stream that does not say its size: text values shrink 3
 // to 10 times; a wrong guess costs one more chunk.
 func sizeGuess(compressed int) int { return 4*compressed + 512 }
 
-func zlibDecompress(max int64) func([]byte) ([]byte, error) {
+func zlibDecompress(max int64) decompressFunc {
 	var pool sync.Pool
-	return func(b []byte) ([]byte, error) {
+	var out outPool
+	return func(b []byte, read func([]byte, bool) (Value, error)) (Value, error) {
 		src := bytes.NewReader(b)
 		r, _ := pool.Get().(io.ReadCloser)
 		var err error
@@ -74,13 +117,13 @@ func zlibDecompress(max int64) func([]byte) ([]byte, error) {
 			return nil, errNotCompressed
 		}
 		defer pool.Put(r)
-		return readBounded(r, max, sizeGuess(len(b)), "zlib")
+		return out.read(r, max, sizeGuess(len(b)), "zlib", read)
 	}
 }
 
-func gzipDecompress(max int64) func([]byte) ([]byte, error) {
+func gzipDecompress(max int64) decompressFunc {
 	var pool sync.Pool
-	return func(b []byte) ([]byte, error) {
+	return func(b []byte, read func([]byte, bool) (Value, error)) (Value, error) {
 		src := bytes.NewReader(b)
 		r, _ := pool.Get().(*gzip.Reader)
 		var err error
@@ -99,14 +142,15 @@ func gzipDecompress(max int64) func([]byte) ([]byte, error) {
 				hint = n + 1 // +1: the read that sees the end
 			}
 		}
-		return readBounded(r, max, hint, "gzip")
+		return readFresh(r, max, hint, "gzip", read)
 	}
 }
 
 var xzMagic = []byte{0xfd, '7', 'z', 'X', 'Z', 0}
 
-func lzmaDecompress(max int64) func([]byte) ([]byte, error) {
-	return func(b []byte) ([]byte, error) {
+func lzmaDecompress(max int64) decompressFunc {
+	var out outPool
+	return func(b []byte, read func([]byte, bool) (Value, error)) (Value, error) {
 		// The Go readers allocate the dictionary a header asks for:
 		// headers are vetted first (lzma_header.go).
 		var r io.Reader
@@ -115,7 +159,9 @@ func lzmaDecompress(max int64) func([]byte) ([]byte, error) {
 			if err := checkXZ(b, max); err != nil {
 				return nil, err
 			}
-			r, err = xz.NewReader(bytes.NewReader(b))
+			// DictCap is a floor: the smallest lets the header's size
+			// rule, where the default would allocate 8 MiB for any value.
+			r, err = xz.ReaderConfig{DictCap: lzma.MinDictCap}.NewReader(bytes.NewReader(b))
 		} else {
 			if err := checkAloneHeader(b, max); err != nil {
 				return nil, err
@@ -125,6 +171,6 @@ func lzmaDecompress(max int64) func([]byte) ([]byte, error) {
 		if err != nil {
 			return nil, errNotCompressed
 		}
-		return readBounded(r, max, sizeGuess(len(b)), "lzma")
+		return out.read(r, max, sizeGuess(len(b)), "lzma", read)
 	}
 }

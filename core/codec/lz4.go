@@ -11,9 +11,9 @@ import (
 
 var lz4Magic = []byte{0x04, 0x22, 0x4d, 0x18}
 
-func lz4Decompress(max int64) func([]byte) ([]byte, error) {
+func lz4Decompress(max int64) decompressFunc {
 	pool := sync.Pool{New: func() any { return lz4.NewReader(nil) }}
-	return func(b []byte) ([]byte, error) {
+	return func(b []byte, read func([]byte, bool) (Value, error)) (Value, error) {
 		// lz4.frame.decompress rejects anything that is not a frame;
 		// pierrec's reader must be made to check the magic up front.
 		if !bytes.HasPrefix(b, lz4Magic) {
@@ -31,7 +31,7 @@ func lz4Decompress(max int64) func([]byte) ([]byte, error) {
 		if n := r.Size(); n > 0 {
 			hint = n + 1
 		}
-		return readBounded(r, max, hint, "lz4")
+		return readFresh(r, max, hint, "lz4", read)
 	}
 }
 

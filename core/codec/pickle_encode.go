@@ -41,7 +41,7 @@ func pickleValue(v Value, proto int) ([]byte, error) { return pickleAppend(nil, 
 // pickleAppend appends v's pickle to dst, the Codec's scratch buffer when
 // it encodes, so that a large value reuses one buffer from call to call.
 func pickleAppend(dst []byte, v Value, proto int) ([]byte, error) {
-	p := &pickler{out: dst, proto: proto, strs: map[string]int{}, classes: map[Global]int{}, shared: map[string]int{}}
+	p := &pickler{out: dst, proto: proto}
 	// No capacity up front: append grows the output without zeroing what
 	// it copies in, which for a large value cost as much as the copy.
 	if proto >= 2 {
@@ -294,7 +294,7 @@ func (p *pickler) global(g Global) {
 		p.constStr("n:" + g.Name)
 		p.w(0x93)
 	}
-	p.classes[g] = p.memo
+	remember(&p.classes, g, p.memo)
 	p.memoize()
 }
 
@@ -307,7 +307,7 @@ func (p *pickler) constStr(key string) {
 		return
 	}
 	p.str(key[2:])
-	p.strs[key] = p.memo - 1
+	remember(&p.strs, key, p.memo-1)
 }
 
 // sharedObject writes v, an object CPython keeps one of (datetime's UTC,
@@ -320,8 +320,18 @@ func (p *pickler) sharedObject(key string, v Value) error {
 	if err := p.save(v); err != nil {
 		return err
 	}
-	p.shared[key] = p.memo - 1
+	remember(&p.shared, key, p.memo-1)
 	return nil
+}
+
+// remember records a memo index, making the map on first use: most
+// values write no class nor shared string, and a pickle of a small value
+// would otherwise spend a fifth of its time making three maps.
+func remember[K comparable](m *map[K]int, k K, i int) {
+	if *m == nil {
+		*m = map[K]int{}
+	}
+	(*m)[k] = i
 }
 
 // appends is batch_list: an exact list's items (exact) or an object's
@@ -397,10 +407,19 @@ func (p *pickler) reduce(fn Global, args ...Value) error {
 
 func (p *pickler) save(v Value) error {
 	// A Go slice can contain itself; Python raises RecursionError too.
-	if p.depth++; p.depth > maxDepth {
+	if p.depth >= maxDepth {
 		return fmt.Errorf("%w: nesting deeper than %d", ErrUnsupported, maxDepth)
 	}
-	defer func() { p.depth-- }()
+	// Not a defer: with saveValue's many returns it would not be
+	// open-coded, and the runtime's defer records cost a tenth of a small
+	// pickle.
+	p.depth++
+	err := p.saveValue(v)
+	p.depth--
+	return err
+}
+
+func (p *pickler) saveValue(v Value) error {
 	if p.proto >= 4 && len(p.frame) >= frameTarget {
 		p.commit()
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // A decoded value must not change when the bytes it came from do (Decode's
@@ -48,6 +50,30 @@ func TestDecodedValuesOwnTheirBytes(t *testing.T) {
 			if stored != string(enc) || got.(Dict)[0].Value.(string) != text {
 				t.Errorf("%s: writing a decoded bytes value changed the string it was read from", name)
 			}
+		}
+	}
+}
+
+// The decompressed bytes of zlib and xz streams are a buffer the Codec
+// reuses: a value decoded earlier must not change when the next decode
+// (of another value, through the same Codec) refills it.
+func TestDecodedValuesOutliveTheNextDecode(t *testing.T) {
+	first, second := strings.Repeat("lorem ipsum ", 2000), strings.Repeat("dolor sit amet ", 2000)
+	for sName, ser := range serializerPaths {
+		for cName, comp := range compressorPaths {
+			c := mustCodec(t, ser, comp, nil)
+			a, err := c.Encode(Dict{{"blob", first}})
+			require.NoError(t, err)
+			b, err := c.Encode(Dict{{"blob", second}})
+			require.NoError(t, err)
+			got, err := c.DecodeString(string(a))
+			require.NoError(t, err)
+			for range 3 {
+				again, err := c.Decode(b)
+				require.NoError(t, err)
+				require.Equal(t, Dict{{"blob", second}}, again)
+			}
+			require.Equal(t, Dict{{"blob", first}}, got, "%s/%s: a decoded value changed with the next decode", sName, cName)
 		}
 	}
 }

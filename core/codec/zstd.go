@@ -29,11 +29,11 @@ func zstdCompress() compressFunc {
 	})
 }
 
-func zstdDecompress(max int64) func([]byte) ([]byte, error) {
+func zstdDecompress(max int64) decompressFunc {
 	decoder := sync.OnceValues(func() (*zstd.Decoder, error) {
 		return zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(uint64(max)))
 	})
-	return func(b []byte) ([]byte, error) {
+	return func(b []byte, read func([]byte, bool) (Value, error)) (Value, error) {
 		dec, err := decoder()
 		if err != nil {
 			return nil, err
@@ -47,6 +47,6 @@ func zstdDecompress(max int64) func([]byte) ([]byte, error) {
 		case err != nil:
 			return nil, errNotCompressed
 		}
-		return out, nil
+		return read(out, true)
 	}
 }
