@@ -5,7 +5,9 @@
 # the Django backend; install installs each part as a user would, outside
 # the checkout (tests/install/). Every suite runs; the script fails if any
 # failed. The Go tests run under the race detector: one handle is shared by
-# many threads.
+# many threads. Their packages run one at a time (-p 1): they share the
+# test servers, and core's tests count the servers' error replies, which
+# another package's tests running beside them would add to.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${RC_TEST_STANDALONE:?run through testenv/with-redis.sh (make test)}"
@@ -25,7 +27,7 @@ run() {
 for suite in "${@:-go c python parity django install node wasm}"; do
 	for s in $suite; do
 		case "$s" in
-		go) run go test -race -count=1 -timeout 20m ./... ;;
+		go) run go test -race -count=1 -p 1 -timeout 20m ./... ;;
 		c) run bash tests/c/run.sh ;;
 		python) run "$RC_TEST_PYTHON" -m pytest -q python/tests ;;
 		parity) run "$RC_TEST_PYTHON" -m pytest -q parity ;;
